@@ -1,0 +1,1 @@
+"""The archive: SQLite schema, Chinese search, Datasette publishing and the unionnews CLI."""

@@ -1,0 +1,1 @@
+"""Scrapy project: spiders, settings, site profiles and the article parser."""

@@ -1,0 +1,31 @@
+"""The one item type the spiders yield: a fetched article page and what the parser made of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    """One article as parsed from one response.
+
+    `url` is the canonical URL (rel=canonical, redirects and tracking queries resolved);
+    `fetched_url` is the URL that was requested. `raw` holds the response bytes exactly as
+    the server sent them, so the archive can be re-extracted without the network.
+    """
+
+    url: str
+    title: str
+    published_at: str | None
+    body: str
+    source: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    column: str | None = None
+    images: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    fetched_url: str = ""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes = b""
+    fetched_at: str = ""

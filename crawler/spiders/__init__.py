@@ -1,0 +1,1 @@
+"""Scrapy spiders, one per crawl strategy; site specifics come from crawler/profiles."""

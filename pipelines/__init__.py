@@ -1,0 +1,1 @@
+"""Item pipelines: clean -> validate -> dedup -> store."""
