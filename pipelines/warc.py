@@ -1,0 +1,296 @@
+"""WARC capture: every response the crawl receives, written as WARC 1.1 request/response records.
+
+`WarcCaptureMiddleware` is a Scrapy downloader middleware. Enabled by the setting
+`UNIONNEWS_WARC_DIR`, it writes each response that reaches the downloader (list pages,
+articles, images, attachments, robots.txt, redirects, 404 and 500 pages, every retry) together
+with the request that fetched it into rotating, gzip-compressed WARC files, one gzip member per
+record so any record can be read alone from its offset. It puts the response record's location
+into `response.meta['warc']` (`file`, `offset`, `length`, `digest`, `record_id`, `date`) so
+the store step can save it on the article, revision and page rows.
+
+Why warcio and not scrapy-webarchive or wacz: warcio is the maintained reference library of
+the Webrecorder tools (pywb, wacz, cdxj-indexer all read through it), it writes WARC 1.1 and
+computes block and payload digests itself. scrapy-webarchive 0.5 wraps the same warcio but pins
+Scrapy 2.11, idna 2.10 and warcio 1.7 (it would downgrade this project's Scrapy 2.19), writes
+WACZ rather than plain rotating WARC files, and does not expose record offsets to the item
+pipeline. The `wacz` package is used where it fits: `archive/export.py` packages these files.
+
+Fidelity: the middleware sits at priority 950, next to the downloader, so it sees the body
+before HttpCompressionMiddleware decodes it and every response before RedirectMiddleware and
+RetryMiddleware act on it. Scrapy gives headers in normalised case and has already removed
+chunked transfer encoding, so a `Transfer-Encoding` header is kept as
+`X-Archive-Orig-Transfer-Encoding` (the convention of warcprox and pywb) to keep the record
+readable. Responses served from Scrapy's HTTP cache are not written: the server did not send them.
+
+Fixity: files are written as `NAME.warc.gz.open` and renamed when closed (rotation at
+`UNIONNEWS_WARC_MAX_BYTES`, or the end of the crawl); on close the whole-file sha256 is
+appended to `manifest-sha256.txt` in the same folder, in `sha256sum` format, so
+`sha256sum -c manifest-sha256.txt` and `unionnews verify` can both check it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+MANIFEST_NAME = "manifest-sha256.txt"
+OPEN_SUFFIX = ".open"
+WARC_SUFFIX = ".warc.gz"
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+WARC_VERSION = "WARC/1.1"
+SOFTWARE = "unionnews (Scrapy + warcio)"
+# Headers the downloader has already undone; kept under a renamed key so replay stays correct.
+_RENAMED_HEADERS = {b"transfer-encoding": "X-Archive-Orig-Transfer-Encoding"}
+
+
+@dataclass(frozen=True)
+class WarcPointer:
+    """Where one record lives: enough to read it back alone and check it."""
+
+    file: str
+    offset: int
+    length: int
+    digest: str
+    record_id: str
+    date: str
+
+    def as_meta(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "offset": self.offset,
+            "length": self.length,
+            "digest": self.digest,
+            "record_id": self.record_id,
+            "date": self.date,
+        }
+
+
+@dataclass(frozen=True)
+class ClosedWarc:
+    """A finished WARC file and its whole-file fixity."""
+
+    name: str
+    sha256: str
+    size: int
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """Hex sha256 of a whole file, read in chunks so large WARCs stay out of memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(warc_dir: Path) -> dict[str, str]:
+    """The manifest's entries as {file name: sha256}; empty when there is none yet."""
+    path = Path(warc_dir) / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    entries = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        digest, sep, name = line.partition("  ")
+        if sep and digest and name:
+            entries[name.strip()] = digest.strip()
+    return entries
+
+
+def _append_manifest(warc_dir: Path, closed: ClosedWarc) -> None:
+    line = f"{closed.sha256}  {closed.name}\n"
+    with open(warc_dir / MANIFEST_NAME, "a", encoding="utf-8") as fh:
+        fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+class RotatingWarcWriter:
+    """Appends request/response pairs to gzip WARC files, starting a new file past `max_bytes`."""
+
+    def __init__(
+        self, warc_dir: str | Path, prefix: str = "unionnews", max_bytes: int = DEFAULT_MAX_BYTES,
+        info: dict[str, str] | None = None,
+    ) -> None:
+        self.warc_dir = Path(warc_dir)
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.info = info or {}
+        self.closed_files: list[ClosedWarc] = []
+        self._serial = 0
+        self._fh: Any = None
+        self._name = ""
+        self._writer: WARCWriter | None = None
+
+    def write(self, request_record: Any, response_record: Any) -> WarcPointer:
+        """Write the response record and its request record; return the response's location."""
+        if self._fh is None:
+            self._open()
+        assert self._writer is not None
+        response_record.rec_headers.add_header(
+            "WARC-Warcinfo-ID", self._warcinfo_id
+        )
+        offset = self._fh.tell()
+        self._writer.write_record(response_record)
+        length = self._fh.tell() - offset
+        request_record.rec_headers.add_header(
+            "WARC-Concurrent-To", response_record.rec_headers.get_header("WARC-Record-ID")
+        )
+        self._writer.write_record(request_record)
+        pointer = WarcPointer(
+            file=self._name,
+            offset=offset,
+            length=length,
+            digest=response_record.rec_headers.get_header("WARC-Payload-Digest") or "",
+            record_id=response_record.rec_headers.get_header("WARC-Record-ID"),
+            date=response_record.rec_headers.get_header("WARC-Date"),
+        )
+        if self._fh.tell() >= self.max_bytes:
+            self.close()
+        return pointer
+
+    @property
+    def writer(self) -> WARCWriter:
+        """A record builder (no file needed) for callers that build records themselves."""
+        return self._writer or WARCWriter(BytesIO(), gzip=True, warc_version=WARC_VERSION)
+
+    def close(self) -> ClosedWarc | None:
+        """Finish the current file: rename it, hash it, add it to the manifest."""
+        if self._fh is None:
+            return None
+        self._fh.close()
+        self._fh = None
+        self._writer = None
+        final = self.warc_dir / self._name
+        (self.warc_dir / (self._name + OPEN_SUFFIX)).rename(final)
+        closed = ClosedWarc(self._name, sha256_file(final), final.stat().st_size)
+        _append_manifest(self.warc_dir, closed)
+        self.closed_files.append(closed)
+        return closed
+
+    def _open(self) -> None:
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        self._serial += 1
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        self._name = (
+            f"{self.prefix}-{stamp}-{self._serial:05d}-{uuid.uuid4().hex[:8]}{WARC_SUFFIX}"
+        )
+        self._fh = open(self.warc_dir / (self._name + OPEN_SUFFIX), "xb")
+        self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
+        info = {"software": SOFTWARE, "format": "WARC File Format 1.1",
+                "hostname": socket.gethostname(), **self.info}
+        warcinfo = self._writer.create_warcinfo_record(self._name, info)
+        self._warcinfo_id = warcinfo.rec_headers.get_header("WARC-Record-ID")
+        self._writer.write_record(warcinfo)
+
+
+def _header_lines(headers: Any) -> list[tuple[str, str]]:
+    """Scrapy Headers -> (name, value) pairs, one per value, renaming headers already undone."""
+    lines = []
+    for key, values in headers.items():
+        name = _RENAMED_HEADERS.get(key.lower(), key.decode("latin-1"))
+        for value in values:
+            lines.append((name, value.decode("latin-1")))
+    return lines
+
+
+def build_records(writer: WARCWriter, request: Request, response: Response) -> tuple[Any, Any]:
+    """Build the WARC request and response records for one exchange (not yet written)."""
+    protocol = response.protocol or "HTTP/1.1"
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    status_line = f"{response.status} {reason}".strip()
+    http_headers = StatusAndHeaders(status_line, _header_lines(response.headers),
+                                    protocol=protocol)
+    extra = {}
+    if response.ip_address is not None:
+        extra["WARC-IP-Address"] = str(response.ip_address)
+    resp_record = writer.create_warc_record(
+        response.url, "response", payload=BytesIO(response.body),
+        length=len(response.body), http_headers=http_headers, warc_headers_dict=extra,
+    )
+    req_record = _request_record(writer, request, response.url, protocol)
+    req_record.rec_headers.replace_header(
+        "WARC-Date", resp_record.rec_headers.get_header("WARC-Date")
+    )
+    return req_record, resp_record
+
+
+def _request_record(writer: WARCWriter, request: Request, url: str, protocol: str) -> Any:
+    parts = urlsplit(request.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    lines = _header_lines(request.headers)
+    if not any(name.lower() == "host" for name, _ in lines):
+        lines.insert(0, ("Host", parts.netloc))
+    http_headers = StatusAndHeaders(f"{request.method} {target} {protocol}", lines,
+                                    is_http_request=True)
+    return writer.create_warc_record(
+        url, "request", payload=BytesIO(request.body), length=len(request.body),
+        http_headers=http_headers,
+    )
+
+
+class WarcCaptureMiddleware:
+    """Downloader middleware writing every downloaded response (and its request) to WARC.
+
+    Settings: `UNIONNEWS_WARC_DIR` (required; the middleware is off without it),
+    `UNIONNEWS_WARC_MAX_BYTES` (rotation size, default 256 MiB), `UNIONNEWS_WARC_PREFIX`
+    (file name prefix), `UNIONNEWS_RUN_ID` (written into each file's warcinfo record).
+    """
+
+    def __init__(self, writer: RotatingWarcWriter, crawler: Crawler) -> None:
+        self.writer = writer
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
+        settings = crawler.settings
+        warc_dir = settings.get("UNIONNEWS_WARC_DIR")
+        if not warc_dir:
+            raise NotConfigured("UNIONNEWS_WARC_DIR is not set")
+        info = {"operator": settings.get("UNIONNEWS_WARC_OPERATOR", "unionnews")}
+        if settings.get("UNIONNEWS_RUN_ID") is not None:
+            info["isPartOf"] = f"unionnews crawl run {settings.get('UNIONNEWS_RUN_ID')}"
+        writer = RotatingWarcWriter(
+            warc_dir,
+            prefix=settings.get("UNIONNEWS_WARC_PREFIX", "unionnews"),
+            max_bytes=settings.getint("UNIONNEWS_WARC_MAX_BYTES", DEFAULT_MAX_BYTES),
+            info=info,
+        )
+        middleware = cls(writer, crawler)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Write the exchange, then hand the response on unchanged with its WARC location."""
+        if "cached" in response.flags:
+            return response
+        req_record, resp_record = build_records(self.writer.writer, request, response)
+        pointer = self.writer.write(req_record, resp_record)
+        request.meta["warc"] = pointer.as_meta()
+        if self.stats is not None:
+            self.stats.inc_value("warc/records")
+            self.stats.inc_value("warc/payload_bytes", len(response.body))
+        return response
+
+    def spider_closed(self) -> None:
+        self.writer.close()
+        if self.stats is not None:
+            self.stats.set_value("warc/files", [c.name for c in self.writer.closed_files])

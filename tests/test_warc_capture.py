@@ -1,0 +1,220 @@
+"""WARC capture end to end: a real Scrapy crawl of a small real HTTP server on 127.0.0.1.
+
+The crawl runs in a subprocess (Twisted's reactor cannot restart inside pytest); the spider
+records, for every response its callback sees, the `warc` pointer the middleware put in meta,
+as the store step does. The server logs every request and the exact bytes it sent.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from pipelines.warc import MANIFEST_NAME, read_manifest, sha256_file
+
+ARTICLE = "<html><head><meta charset=utf-8><title>t</title></head><body>{}</body></html>"
+GBK_PAGE = ('<html><head><meta charset="gbk"></head><body><p>职工之家建设</p>'
+            '<img src="/img/photo.png"></body></html>').encode("gbk")
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+def _routes() -> dict[str, tuple[int, list[tuple[str, str]], bytes]]:
+    index = ARTICLE.format(
+        '<a href="/a/1.html">1</a><a href="/a/gbk.html">gbk</a><a href="/old.html">moved</a>'
+        '<a href="/missing.html">gone</a><a href="/broken.html">broken</a>'
+        '<a href="/gz.html">gz</a><a href="/private/x.html">private</a>'
+        '<a href="/files/report.pdf">pdf</a>'
+    ).encode()
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    return {
+        "/robots.txt": (200, [("Content-Type", "text/plain")], b"User-agent: *\nDisallow: /private/\n"),
+        "/index.html": (200, html + [("ETag", '"idx-1"')], index),
+        "/a/1.html": (200, html + [("Last-Modified", "Wed, 18 Jan 2023 09:40:03 GMT")],
+                      ARTICLE.format("<p>工会新闻</p>").encode()),
+        "/a/gbk.html": (200, [("Content-Type", "text/html; charset=gbk")], GBK_PAGE),
+        "/img/photo.png": (200, [("Content-Type", "image/png")], PNG),
+        "/files/report.pdf": (200, [("Content-Type", "application/pdf")], b"%PDF-1.4\n" + b"x" * 3000),
+        "/old.html": (301, [("Location", "/a/1.html")], b""),
+        "/missing.html": (404, html, b"<html><body>404 Not Found</body></html>"),
+        "/broken.html": (500, html, b"<html><body>500 Internal Server Error</body></html>"),
+        "/gz.html": (200, html + [("Content-Encoding", "gzip")],
+                     gzip.compress(ARTICLE.format("<p>压缩</p>").encode(), mtime=0)),
+    }
+
+
+class Site:
+    """A small real HTTP server: named routes, a request log, and the bytes sent per request."""
+
+    def __init__(self) -> None:
+        self.routes = _routes()
+        self.log: list[tuple[str, int, bytes]] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server API)
+                status, headers, body = site.routes.get(self.path, (404, [], b"no route"))
+                site.log.append((self.path, status, body))  # before sending: no race at exit
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+SPIDER = textwrap.dedent('''
+    import json, sys
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    origin, warc_dir, out, max_bytes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+
+    class Walk(scrapy.Spider):
+        name = "walk"
+        start_urls = [origin + "/index.html"]
+        custom_settings = {"HTTPERROR_ALLOW_ALL": True}
+
+        def parse(self, response):
+            with open(out, "a") as fh:
+                fh.write(json.dumps({"url": response.url, "status": response.status,
+                                     "warc": response.meta.get("warc")}) + "\\n")
+            if b"<a" in response.body or b"<img" in response.body:
+                for href in response.css("a::attr(href), img::attr(src)").getall():
+                    yield response.follow(href, self.parse)
+
+    process = CrawlerProcess({
+        "ROBOTSTXT_OBEY": True, "RETRY_TIMES": 1, "LOG_LEVEL": "ERROR",
+        "TELNETCONSOLE_ENABLED": False,
+        "DOWNLOADER_MIDDLEWARES": {"pipelines.warc.WarcCaptureMiddleware": 950},
+        "UNIONNEWS_WARC_DIR": warc_dir, "UNIONNEWS_WARC_MAX_BYTES": max_bytes,
+        "UNIONNEWS_RUN_ID": "7",
+    })
+    process.crawl(Walk)
+    process.start()
+''')
+
+
+def crawl(tmp_path: Path, site: Site, max_bytes: int = 1 << 30) -> tuple[Path, list[dict]]:
+    """Crawl `site` with the WARC middleware on; return the WARC folder and the callback log."""
+    script = tmp_path / "walk.py"
+    script.write_text(SPIDER)
+    warc_dir, out = tmp_path / "warc", tmp_path / "seen.jsonl"
+    subprocess.run([sys.executable, str(script), site.origin, str(warc_dir), str(out),
+                    str(max_bytes)], check=True, timeout=120, cwd=tmp_path)
+    return warc_dir, [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def responses(warc_dir: Path) -> list[dict]:
+    """Every response record in the folder's WARCs, with raw payload and decoded content."""
+    found = []
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh, check_digests=True):
+                if record.rec_type != "response":
+                    continue
+                raw = record.raw_stream.read()
+                found.append({"url": record.rec_headers.get_header("WARC-Target-URI"),
+                              "status": int(record.http_headers.get_statuscode()),
+                              "raw": raw, "headers": record.http_headers,
+                              "file": path.name, "digest_ok": record.digest_checker.passed})
+    return found
+
+
+@pytest.fixture(scope="module")
+def captured(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Path, list[dict]]:
+    site = Site()
+    try:
+        warc_dir, seen = crawl(tmp_path_factory.mktemp("crawl"), site)
+    finally:
+        site.close()
+    return site, warc_dir, seen
+
+
+def test_every_response_the_server_sent_is_in_the_warc_byte_for_byte(captured) -> None:
+    site, warc_dir, _ = captured
+    records = responses(warc_dir)
+    sent = sorted((site.origin + path, status, body) for path, status, body in site.log)
+    stored = sorted((r["url"], r["status"], r["raw"]) for r in records)
+    assert stored == sent
+    paths = {path for path, _, _ in site.log}
+    # robots.txt, the redirect, the 404, both 500 attempts, the image and the PDF are all there.
+    assert {"/robots.txt", "/old.html", "/missing.html", "/img/photo.png",
+            "/files/report.pdf"} <= paths
+    assert sum(1 for p, _, _ in site.log if p == "/broken.html") == 2
+    assert "/private/x.html" not in paths
+    assert all(r["digest_ok"] for r in records)
+
+
+def test_gzip_payload_is_kept_as_sent_and_decodes_on_replay(captured) -> None:
+    _, warc_dir, _ = captured
+    record = next(r for r in responses(warc_dir) if r["url"].endswith("/gz.html"))
+    assert record["headers"].get_header("Content-Encoding") == "gzip"
+    assert gzip.decompress(record["raw"]).decode().count("压缩") == 1
+
+
+def test_meta_pointer_reads_back_the_right_record_alone(captured) -> None:
+    site, warc_dir, seen = captured
+    assert {s["url"] for s in seen} >= {site.origin + "/a/1.html", site.origin + "/a/gbk.html"}
+    for entry in seen:
+        warc = entry["warc"]
+        with open(warc_dir / warc["file"], "rb") as fh:
+            fh.seek(warc["offset"])
+            chunk = fh.read(warc["length"])
+        record = next(iter(ArchiveIterator(BytesIO(chunk), check_digests=True)))
+        assert record.rec_headers.get_header("WARC-Target-URI") == entry["url"]
+        assert record.rec_headers.get_header("WARC-Payload-Digest") == warc["digest"]
+        assert record.rec_headers.get_header("WARC-Record-ID") == warc["record_id"]
+        body = record.raw_stream.read()
+        assert (entry["url"].removeprefix(site.origin), entry["status"], body) in site.log
+
+
+def test_files_are_warc_1_1_with_request_records_and_warcinfo(captured) -> None:
+    _, warc_dir, _ = captured
+    [path] = list(warc_dir.glob("*.warc.gz"))
+    with open(path, "rb") as fh:
+        records = list(ArchiveIterator(fh))
+    assert records[0].rec_type == "warcinfo"
+    assert {r.rec_headers.protocol for r in records} == {"WARC/1.1"}
+    kinds = [r.rec_type for r in records[1:]]
+    assert kinds.count("request") == kinds.count("response") > 10
+
+
+def test_closed_files_are_listed_in_the_manifest_with_their_sha256(captured) -> None:
+    _, warc_dir, _ = captured
+    manifest = read_manifest(warc_dir)
+    names = {p.name for p in warc_dir.iterdir() if p.name != MANIFEST_NAME}
+    assert names == set(manifest)  # nothing left open, nothing unlisted
+    assert all(sha256_file(warc_dir / n) == h for n, h in manifest.items())
+
+
+def test_files_rotate_at_the_size_limit(tmp_path: Path) -> None:
+    site = Site()
+    try:
+        warc_dir, seen = crawl(tmp_path, site, max_bytes=2000)
+    finally:
+        site.close()
+    manifest = read_manifest(warc_dir)
+    assert len(manifest) > 3
+    assert {s["warc"]["file"] for s in seen} <= set(manifest)
+    assert len(responses(warc_dir)) == len(site.log)
