@@ -1,0 +1,129 @@
+"""Images and attachments: a real Scrapy crawl stores them by content hash, bounded in size,
+listed in the `files` table with their WARC records, and captured in the WARC."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from test_warc_capture import PNG, Site, responses
+
+BIG = b"PK\x03\x04" + b"z" * 40_000
+SPIDER = textwrap.dedent('''
+    import sys
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+    from crawler.items import Article
+
+    origin, root = sys.argv[1], sys.argv[2]
+
+    class Articles(scrapy.Spider):
+        name = "articles"
+        start_urls = [origin + "/a/gbk.html", origin + "/a/1.html"]
+
+        def parse(self, response):
+            yield Article(
+                url=response.url, title="t", published_at=None, body="b",
+                images=[response.urljoin(s) for s in response.css("img::attr(src)").getall()],
+                attachments=[origin + "/files/report.pdf", origin + "/files/big.zip",
+                             origin + "/files/gone.doc", "mailto:x@example.org"],
+            )
+
+    process = CrawlerProcess({
+        "LOG_LEVEL": "ERROR", "TELNETCONSOLE_ENABLED": False, "RETRY_ENABLED": False,
+        "DOWNLOADER_MIDDLEWARES": {"pipelines.warc.WarcCaptureMiddleware": 950},
+        "ITEM_PIPELINES": {"pipelines.files.ArchiveFilesPipeline": 350},
+        "UNIONNEWS_WARC_DIR": root + "/warc", "UNIONNEWS_DB": root + "/archive.db",
+        "UNIONNEWS_FILES_MAXSIZE": 20_000,
+    })
+    process.crawl(Articles)
+    process.start()
+''')
+
+
+def crawl_articles(root: Path) -> Site:
+    """Crawl two article pages that link an image and attachments; return the served site."""
+    site = Site()
+    site.routes["/files/big.zip"] = (200, [("Content-Type", "application/zip")], BIG)
+    site.routes["/a/1.html"] = (200, [("Content-Type", "text/html")],
+                                b'<html><body><img src="../img/photo.png"></body></html>')
+    script = root / "articles.py"
+    script.write_text(SPIDER)
+    try:
+        subprocess.run([sys.executable, str(script), site.origin, str(root)], check=True,
+                       timeout=120, cwd=root)
+    finally:
+        site.close()
+    return site
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
+    root = tmp_path_factory.mktemp("files")
+    return root, crawl_articles(root)
+
+
+def rows(root: Path) -> list[dict]:
+    conn = sqlite3.connect(root / "archive.db")
+    conn.row_factory = sqlite3.Row
+    return [dict(r) for r in conn.execute("SELECT * FROM files ORDER BY article_url, url")]
+
+
+def test_files_are_stored_once_by_content_hash(archive) -> None:
+    root, site = archive
+    png_hash = hashlib.sha256(PNG).hexdigest()
+    pdf = site.routes["/files/report.pdf"][2]
+    pdf_hash = hashlib.sha256(pdf).hexdigest()
+    stored = sorted(p.relative_to(root / "files").as_posix()
+                    for p in (root / "files").rglob("*") if p.is_file())
+    assert stored == sorted([f"{png_hash[:2]}/{png_hash}.png", f"{pdf_hash[:2]}/{pdf_hash}.pdf"])
+    assert (root / "files" / stored[0]).read_bytes() in (PNG, pdf)
+
+
+def test_files_table_links_each_file_to_its_article_and_warc_record(archive) -> None:
+    root, site = archive
+    found = [(r["article_url"].removeprefix(site.origin), r["url"].removeprefix(site.origin),
+              r["kind"], r["size"], r["content_type"], r["status"]) for r in rows(root)]
+    assert found == [
+        ("/a/1.html", "/files/report.pdf", "attachment", 3009, "application/pdf", 200),
+        ("/a/1.html", "/img/photo.png", "image", len(PNG), "image/png", 200),
+        ("/a/gbk.html", "/files/report.pdf", "attachment", 3009, "application/pdf", 200),
+        ("/a/gbk.html", "/img/photo.png", "image", len(PNG), "image/png", 200),
+    ]
+    by_file = {(r["url"], r["file"]): r for r in responses(root / "warc")}
+    for row in rows(root):
+        record = by_file[(row["url"], row["warc_file"])]
+        assert hashlib.sha256(record["raw"]).hexdigest() == row["sha256"]
+        assert row["warc_offset"] >= 0 and row["warc_length"] > 0 and row["warc_digest"]
+
+
+def test_oversized_and_missing_files_are_not_stored(archive) -> None:
+    root, site = archive
+    requested = {path for path, _, _ in site.log}
+    assert {"/files/big.zip", "/files/gone.doc"} <= requested  # fetched, then refused
+    assert not any(r["url"].endswith(("big.zip", "gone.doc")) for r in rows(root))
+    assert not list((root / "files").rglob("*.zip"))
+
+
+def test_failures_are_listed_when_the_archive_has_a_failures_table(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "archive.db")
+    conn.execute("CREATE TABLE failures (id INTEGER PRIMARY KEY, run_id INTEGER, url TEXT, "
+                 "stage TEXT, reason TEXT, http_status INTEGER, at TEXT, raw BLOB)")
+    conn.commit()
+    conn.close()
+    site = crawl_articles(tmp_path)
+    conn = sqlite3.connect(tmp_path / "archive.db")
+    failed = {(url.removeprefix(site.origin), stage, reason)
+              for url, stage, reason in conn.execute("SELECT url, stage, reason FROM failures")}
+    article = f"file of {site.origin}/a/1.html not stored"
+    assert ("/files/gone.doc", "fetch", f"{article}: HTTP 404") in failed
+    [too_big] = [r for u, _, r in failed if u == "/files/big.zip" and r.startswith(article)]
+    assert "larger than download max size (20000)" in too_big
+    assert {url for url, _, _ in failed} == {"/files/big.zip", "/files/gone.doc"}
