@@ -1,0 +1,145 @@
+"""Page tree helpers: parse and clean a page, and lay its text out in lines like a browser would.
+
+A "line" is the text of one block (a <p>, a heading, a <div> holding text, or a run of text
+between <br>s), with how much of it sits inside links and whether an image shares its block.
+Body extraction and scoring both work on lines, so paragraphs come out one per line whatever
+mix of <p>, <div> and <br> a CMS writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.patterns import (BLOCK_TAGS, DROP_TAGS, HIDDEN_STYLE, NAME_WORD_SPLIT, NOISE_WORDS,
+                              SPACE_RUN, SPACES, XML_DECLARATION)
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+_HIDDEN = etree.XPath("//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
+
+
+@dataclass
+class Line:
+    """One laid-out line of text and the block element it belongs to."""
+
+    text: str
+    block: HtmlElement
+    link_chars: int = 0
+    has_image: bool = False
+
+    @property
+    def link_ratio(self) -> float:
+        return self.link_chars / max(len(self.text), 1)
+
+
+def parse_tree(text: str) -> HtmlElement:
+    """Parse page text into an lxml tree, without comments, scripts, styles or hidden elements."""
+    text = XML_DECLARATION.sub("", text, count=1)
+    root = lxml.html.document_fromstring(text, parser=_PARSER)
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    for el in _HIDDEN(root):
+        if el.get("hidden") is not None or HIDDEN_STYLE.search(el.get("style", "")):
+            _drop(el)
+    return root
+
+
+def _drop(el: HtmlElement) -> None:
+    """Remove an element but keep its tail text in place."""
+    parent = el.getparent()
+    if parent is not None:
+        el.drop_tree()
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse whitespace runs to one space and strip ASCII, no-break and ideographic spaces."""
+    if not text:
+        return ""
+    return SPACE_RUN.sub(" ", text).strip(SPACES)
+
+
+def element_text(el: HtmlElement | None) -> str:
+    """The visible text of an element on one line."""
+    return clean_text(el.text_content()) if el is not None else ""
+
+
+def class_words(el: HtmlElement) -> set[str]:
+    """Lower-case words of an element's class and id: 'bdshare_box' -> {'bdshare', 'box'}."""
+    names = f"{el.get('class', '')} {el.get('id', '')}"
+    return {w.lower() for w in NAME_WORD_SPLIT.split(names) if w}
+
+
+def is_noise(el: HtmlElement) -> bool:
+    """True for page chrome named as such: nav, sidebar, share bar, related list, footer..."""
+    return el.tag in ("nav", "footer", "aside") or bool(class_words(el) & NOISE_WORDS)
+
+
+class _LineBuilder:
+    """Accumulates text into lines while an element tree is walked in document order."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.has_image = False
+
+    def add(self, text: str | None, in_link: bool) -> None:
+        if text:
+            self.parts.append(text)
+            if in_link:
+                self.link_chars += len(clean_text(text))
+
+    def flush(self, block: HtmlElement) -> None:
+        text = clean_text("".join(self.parts))
+        if text:
+            self.lines.append(Line(text, block, min(self.link_chars, len(text)), self.has_image))
+        elif self.has_image and self.lines and self.lines[-1].block is block:
+            self.lines[-1].has_image = True
+        self.parts, self.link_chars, self.has_image = [], 0, False
+
+
+def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset()) -> list[Line]:
+    """The lines of text inside `el`, in order; subtrees in `skip` are left out."""
+    builder = _LineBuilder()
+    _walk(el, el, builder, False, skip)
+    builder.flush(el)
+    return builder.lines
+
+
+def _walk(el: HtmlElement, block: HtmlElement, out: _LineBuilder, in_link: bool, skip) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag == "img":
+        out.has_image = True
+    elif tag == "br":
+        out.flush(block)
+    else:
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            out.flush(block)
+            block = el
+        in_link = in_link or tag == "a"
+        out.add(el.text, in_link)
+        for child in el:
+            if child in skip:
+                out.add(child.tail, in_link)
+                continue
+            _walk(child, block, out, in_link, skip)
+            out.add(child.tail, in_link)
+        if is_block:
+            out.flush(block)
+
+
+def text_pieces(root: HtmlElement) -> Iterator[tuple[str, HtmlElement, bool]]:
+    """Every non-blank text node in document order as (text, element, is_start).
+
+    `is_start` is True for an element's own text (it starts right after the element's opening
+    tag) and False for a tail (it follows the element's closing tag). The element is the one
+    the text is attached to, so callers can test where a piece sits.
+    """
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        text = el.text if event == "start" else el.tail
+        if text and not text.isspace():
+            yield text, el, event == "start"

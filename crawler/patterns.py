@@ -1,0 +1,151 @@
+"""Every selector, label and pattern the article parser uses, as named constants in one place.
+
+The parser (crawler/parse.py) tries the site profile's selectors first; what is here drives the
+generic extraction that takes over when a selector misses, so a redesigned page or a sister site
+still yields its title, date, 来源 and body. Regexes are compiled once, at import.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------- characters and text
+
+CJK = "\u4e00-\u9fff"
+#: Sentence punctuation that marks running prose (a body paragraph) rather than navigation.
+PROSE_PUNCTUATION = frozenset("，。！？；：、“”,.;!?")
+#: Whitespace as written in Chinese pages: ASCII, no-break space, ideographic space.
+SPACES = " \t\r\n\f\v\xa0\u3000\u2002\u2003\u200b"
+SPACE_RUN = re.compile(r"[ \t\r\n\f\v\xa0\u2002\u2003\u200b]+")
+
+# ---------------------------------------------------------------- decoding
+
+#: `<meta charset=..>` or `<meta http-equiv=Content-Type content="..; charset=..">` in the head.
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+#: Encodings that are read as their superset so every character a Chinese site serves decodes.
+ENCODING_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "cp936": "gb18030",
+    "x-cp936": "gb18030",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "utf-8",
+    "us-ascii": "utf-8",
+    "utf8": "utf-8",
+}
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+#: Leading bytes of files that are not HTML pages (PDF, images, archives, Office documents).
+BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"Rar!")
+
+# ---------------------------------------------------------------- document structure
+
+#: Elements whose content is never article text.
+DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+             "canvas", "select", "textarea", "button", "input")
+#: Block-level elements: each starts a new line when text is laid out.
+BLOCK_TAGS = frozenset("""p div section article main aside header footer nav h1 h2 h3 h4 h5 h6
+    ul ol li dl dt dd table thead tbody tfoot tr td th blockquote pre figure figcaption center
+    address hr br form fieldset details summary""".split())
+#: Blocks that are one paragraph of prose when they hold text.
+PARAGRAPH_TAGS = frozenset("p h2 h3 h4 h5 h6 li dd blockquote pre figcaption".split())
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+#: Words in class/id names of page chrome: removed before the body is looked for.
+NOISE_WORDS = frozenset("""nav navbar menu header footer foot sidebar side aside breadcrumb crumb
+    crumbs location position share sharebar bdshare social comment comments cmt reply related
+    relate recommend recommended rec hot hotnews rank ranking ad ads advert advertisement banner
+    copyright prevnext prev next pager pagination page paging tags tag keywords toolbar tool tools
+    login search qrcode ewm erweima weixin wechat wx download app popup modal topbar bottom
+    friendlink links link gotop backtop""".split())
+NAME_WORD_SPLIT = re.compile(r"[\s_\-:]+|(?<=[a-z])(?=[A-Z])")
+#: Class/id words of lists whose dates belong to other articles (never the publication date).
+OTHER_ARTICLES_WORDS = frozenset("""sidebar side aside related relate recommend rec hot hotnews rank ranking
+    comment comments cmt reply footer foot nav menu list news_list newslist xglj xgwz""".split())
+#: Class/id words of an unlabelled source slot beside the date (portal templates).
+SOURCE_SLOT_WORDS = frozenset("source media medianame media_name ly".split())
+
+# ---------------------------------------------------------------- title
+
+TITLE_CANDIDATES = "//h1 | //h2 | //*[contains(concat(' ', normalize-space(@class), ' '), ' title ')]"
+TITLE_META_NAMES = ("ArticleTitle", "og:title", "twitter:title", "title")
+#: Separators between an article title and its column/site suffix inside <title>.
+TITLE_SUFFIX_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—{1,2}|\s-\s|-(?=[^-]*$))\s*")
+
+# ---------------------------------------------------------------- dates
+
+_YEAR = r"(?P<y>(?:19|20)\d{2})"
+_TIME = (r"(?:[\sT]*(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)"
+         r"(?:\s*[:：分]\s*(?P<S>[0-5]\d)\s*秒?|\s*分)?(?!\d))?")
+#: A calendar date, optionally followed by a time: 2023-01-18 17:40:03, 2023年1月18日, 2023/01/18,
+#: 2023.01.18, 2019年09月11日01:53 (glued), 2023-01-18T17:40.
+DATE = re.compile(
+    r"(?<![\d.])" + _YEAR
+    + r"(?:\s*年\s*(?P<m1>1[0-2]|0?[1-9])\s*月\s*(?P<d1>3[01]|[12]\d|0?[1-9])\s*(?:日|(?!\d))"
+    + r"|(?P<sep>[-/.])(?P<m2>1[0-2]|0?[1-9])(?P=sep)(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d.]))"
+    + _TIME
+)
+#: A year alone, then month/day (a date split over text nodes: "2019" "09/07" "19:02").
+SPLIT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s+(?P<m>1[0-2]|0[1-9])/(?P<d>3[01]|[12]\d|0[1-9])(?!\d)"
+                        + _TIME)
+#: Labels printed before a publication date.
+DATE_LABELS = re.compile(r"(发布时间|发布日期|发表时间|发表日期|发文日期|成文日期|生成日期|印发日期|"
+                         r"公开日期|发表于|发布于|日期|时间)\s*[:：]?\s*$")
+#: Labels of dates that are not the publication date (update time, the crawl day, a deadline).
+NOT_PUBLISHED_LABELS = re.compile(r"(最后更新|更新时间|更新于|修改时间|今天是|今日|截止|截至|有效期|报名时间|"
+                                  r"活动时间|会议时间|举办时间|开始时间|结束时间|时长)\s*[:：]?\s*$")
+UPDATE_LABELS = re.compile(r"(更新时间|最后更新|更新于)\s*[:：]?\s*$")
+#: A timezone named next to a time (else the site's local time, Beijing, is meant).
+UTC_MARK = re.compile(r"格林尼治|GMT|UTC", re.I)
+BEIJING_OFFSET = "+08:00"
+#: TRS-style article URLs carry the publication day: /202301/t20230118_1001.html.
+URL_DATE = re.compile(r"/t(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)_\d+")
+DATE_META_NAMES = ("PubDate", "pubdate", "publishdate", "publish_date", "article:published_time",
+                   "og:release_date", "firstpublishedtime", "releaseDate")
+
+# ---------------------------------------------------------------- 来源, author, editor
+
+_NOT_AFTER_CJK = rf"(?<![{CJK}])"
+#: 来源 label variants, longest first so 信息来源 is not read as 来源 after a stray prefix.
+SOURCE_LABEL = re.compile(
+    _NOT_AFTER_CJK + r"(?:信息来源|文章来源|稿件来源|新闻来源|内容来源|本文来源于|本文来源|稿源|来源于|来源|原创(?=\s*[:：]))"
+    r"\s*(?:[:：|丨｜]\s*)?"
+)
+AUTHOR_LABEL = re.compile(_NOT_AFTER_CJK + r"(?:作者|记者|通讯员|撰稿|撰文|文字|采写|文)\s*(?:[:：/|]\s*|\s+)")
+EDITOR_LABEL = re.compile(_NOT_AFTER_CJK + r"(?:责任编辑|值班编辑|编辑|责编|选稿)\s*[:：]\s*")
+#: Any label that ends the value of a preceding label on the same meta line.
+ANY_LABEL = re.compile(r"(?:信息来源|文章来源|稿件来源|来源|稿源|作者|记者|通讯员|编辑|责编|责任编辑|发布时间|发布日期|"
+                       r"发布者|发布于|时间|日期|浏览|点击|阅读|访问|字号|字体|打印|分享|关闭|收藏|评论|【|\[)")
+#: The characters a 来源/author value may hold (names of media, units, accounts).
+VALUE_CHARS = re.compile(rf"[{CJK}A-Za-z0-9·.\-—()（）《》〈〉、&]+")
+#: A person's name (authors, editors): 2-4 Han characters, or a Latin name.
+PERSON_NAME = re.compile(rf"[{CJK}·]{{2,5}}|[A-Za-z][A-Za-z .]{{1,30}}")
+#: A line inside the body that credits the editor: (责任编辑：某某), [责任编辑：某某], 编辑：某某.
+EDITOR_LINE = re.compile(r"^[（(\[【]?\s*(?:责任编辑|值班编辑|编辑|责编)\s*[:：]\s*(?P<name>[^）)\]】]*?)\s*[）)\]】]?$")
+#: A line inside the body that states the 来源 (some sites print it as the last line).
+SOURCE_LINE = re.compile(r"^[（(\[【]?\s*(?:来源|信息来源|文章来源|稿件来源|本文来源)\s*[:：|丨｜]\s*(?P<value>[^）)\]】]{1,40}?)\s*[）)\]】]?$")
+#: Body lines that are not article text: original-title notes, share/print bars, pagers.
+BODY_NOISE_LINE = re.compile(
+    r"^(?:[（(]?原标题[:：]|上一篇|下一篇|分享到|扫一扫|【?打印|【?关闭|【?字体|【?字号|返回顶部|"
+    r"相关(?:阅读|新闻|链接|稿件)[:：]?$|浏览次数|点击数|阅读数|当前位置|当前所在位置|您的位置|您现在的位置)"
+)
+#: Photo credits and captions: "…李尕 摄", "（新华社记者 才扬 摄）", "图片来源：…".
+CAPTION_LINE = re.compile(r"(?:\s摄|摄影|供图|图片来源|图源)[:：]?\s*[）)]?$|^[（(]?(?:图片来源|图源|摄影)[:：]")
+#: Links to files the archive keeps as attachments.
+ATTACHMENT_EXTENSIONS = frozenset(
+    "pdf doc docx xls xlsx ppt pptx wps et dps ofd zip rar 7z txt csv rtf".split())
+
+# ---------------------------------------------------------------- column (breadcrumb)
+
+BREADCRUMB_WORDS = frozenset("location position breadcrumb crumb crumbs path dqwz weizhi nav-path curpos".split())
+BREADCRUMB_TEXT = re.compile(r"^\s*(?:当前所在位置|当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]")
+BREADCRUMB_SKIP = frozenset({"首页", "正文", "网站首页", "主页", "home", "Home"})
+COLUMN_META_NAMES = ("ColumnName", "column", "category", "article:section")
+SOURCE_META_NAMES = ("ContentSource", "source")
+AUTHOR_META_NAMES = ("Author", "author")
+
+# ---------------------------------------------------------------- refusals
+
+ERROR_PAGE_TITLE = re.compile(r"404|403|500|502|503|not found|页面不存在|页面未找到|找不到|无法找到|出错|错误页|"
+                              r"访问的页面|服务器错误|forbidden|internal server error", re.I)
