@@ -57,5 +57,49 @@ def verify(db_path: str, warc_dir: str | None, files_dir: str | None) -> None:
     click.echo(report.summary())
 
 
+@cli.command()
+@click.option("--db", "db_path", envvar="UNIONNEWS_DB", default="archive.db", show_default=True,
+              type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
+@click.option("--warc-dir", type=click.Path(file_okay=False),
+              help="WARC folder [default: warc/ beside the database].")
+@click.option("--wacz", "wacz_path", type=click.Path(dir_okay=False),
+              help="Write a WACZ package (WARCs, index, page list) for replay tools.")
+@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the article records as JSON Lines ('-' for stdout).")
+def export(db_path: str, warc_dir: str | None, wacz_path: str | None,
+           jsonl_path: str | None) -> None:
+    """Export the archive for other tools: WACZ for replay, JSON Lines for the articles.
+
+    The WACZ holds every WARC file (each checked against its recorded sha256 first), a CDXJ
+    index and the list of archived articles; ReplayWeb.page and pywb open it. The JSON Lines
+    file has one article per line with all its fields and its earlier versions.
+
+    Exit status: 0 written; 1 the export could not be made (the message says why).
+
+    \b
+    Examples:
+        unionnews export --wacz unionnews.wacz
+        unionnews export --jsonl articles.jsonl --db archive.db
+    """
+    from pathlib import Path
+
+    from archive.export import ExportError, export_jsonl, export_wacz
+    from archive.fixity import default_dirs
+
+    if not wacz_path and not jsonl_path:
+        raise click.UsageError("say what to write: --wacz PATH and/or --jsonl PATH")
+    try:
+        if jsonl_path:
+            count = export_jsonl(db_path, jsonl_path)
+            if jsonl_path != "-":
+                click.echo(f"wrote {count} articles to {jsonl_path}")
+        if wacz_path:
+            folder = Path(warc_dir) if warc_dir else default_dirs(db_path)[0]
+            pages = export_wacz(folder, wacz_path, db_path)
+            click.echo(f"wrote {wacz_path} ({pages} article pages listed)")
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def main() -> None:
     cli()

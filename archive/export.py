@@ -1,0 +1,208 @@
+"""Hand the archive to other tools: a WACZ package for replay, JSON Lines for the articles.
+
+`export_wacz` packages the closed WARC files with the `wacz` tool's own library (the
+Webrecorder reference implementation, the format ReplayWeb.page, pywb and Browsertrix read):
+it builds the CDXJ index, the page list and the signed-digest-ready `datapackage.json`. The
+page list is the archived articles (URL and headline), so a replay tool opens on the news, not
+on list pages and robots.txt. Before packaging, each WARC file is checked against the sha256 the
+crawl recorded when closing it: a damaged file is never passed on as if it were sound.
+
+`export_jsonl` writes one JSON object per article (every column, `images`/`attachments` as
+lists) with its earlier versions under `revisions`, oldest first, ordered by article id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import sqlite_utils
+from wacz.main import main as wacz_main
+from warcio.archiveiterator import ArchiveIterator
+
+from pipelines.warc import WARC_SUFFIX, read_manifest, sha256_file
+
+JSON_LIST_COLUMNS = ("images", "attachments")
+REVISION_COLUMNS = ("title", "body", "content_hash", "first_seen_at", "last_seen_at",
+                    "replaced_at")
+
+
+class ExportError(Exception):
+    """The export could not be made (no WARCs, damaged WARC, bad path): one readable line."""
+
+
+def open_read_only(db_path: str | Path) -> sqlite_utils.Database:
+    """The archive opened read-only: exporting never changes it."""
+    path = Path(db_path)
+    if not path.is_file():
+        raise ExportError(f"no archive database at {path}")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise ExportError(f"cannot read archive {path}: {exc}") from None
+    return sqlite_utils.Database(conn)
+
+
+# JSON Lines ---------------------------------------------------------------------------------
+def article_records(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    """Each article row as a JSON-ready dict, with its revisions, in id order."""
+    if "articles" not in db.table_names():
+        raise ExportError("the archive has no articles table (has it been crawled?)")
+    revisions = _revisions_by_article(db)
+    for row in db["articles"].rows_where(order_by="id"):
+        for column in JSON_LIST_COLUMNS:
+            if isinstance(row.get(column), str):
+                row[column] = _json_list(row[column])
+        row["revisions"] = revisions.get(row["id"], [])
+        yield row
+
+
+def _revisions_by_article(db: sqlite_utils.Database) -> dict[int, list[dict[str, Any]]]:
+    if "revisions" not in db.table_names():
+        return {}
+    columns = [c for c in db["revisions"].columns_dict if c not in ("id", "article_id")]
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in db["revisions"].rows_where(order_by="article_id, id"):
+        found.setdefault(row["article_id"], []).append({c: row[c] for c in columns})
+    return found
+
+
+def _json_list(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def write_jsonl(records: Iterator[dict[str, Any]], out: TextIO) -> int:
+    """Write records one per line (UTF-8 text kept readable, not \\u-escaped); return how many."""
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, default=_bytes_as_none) + "\n")
+        count += 1
+    return count
+
+
+def _bytes_as_none(value: Any) -> None:
+    if isinstance(value, bytes):
+        return None
+    raise TypeError(f"cannot export {type(value).__name__} as JSON")
+
+
+def export_jsonl(db_path: str | Path, out_path: str | Path) -> int:
+    """Write every article record to `out_path` ('-' for stdout); return the number written."""
+    db = open_read_only(db_path)
+    try:
+        if str(out_path) == "-":
+            import sys
+
+            return write_jsonl(article_records(db), sys.stdout)
+        try:
+            with open(out_path, "w", encoding="utf-8") as out:
+                return write_jsonl(article_records(db), out)
+        except OSError as exc:
+            raise ExportError(f"cannot write {out_path}: {exc.strerror}") from None
+    finally:
+        db.conn.close()
+
+
+# WACZ ---------------------------------------------------------------------------------------
+def sound_warc_files(warc_dir: Path) -> list[Path]:
+    """The closed WARC files of `warc_dir`, each checked against its manifest sha256."""
+    manifest = read_manifest(warc_dir)
+    files = sorted(p for p in warc_dir.glob(f"*{WARC_SUFFIX}") if p.is_file())
+    if not files:
+        raise ExportError(f"no WARC files in {warc_dir}")
+    for path in files:
+        expected = manifest.get(path.name)
+        if expected is None:
+            raise ExportError(f"{path}: not in the manifest, cannot vouch for it")
+        if sha256_file(path) != expected:
+            raise ExportError(f"{path}: sha256 differs from the manifest (run unionnews verify)")
+    return files
+
+
+def page_list(db: sqlite_utils.Database | None) -> list[dict[str, str]]:
+    """The WACZ page list: each live archived article, by the URL it was fetched from."""
+    if db is None or "articles" not in db.table_names():
+        return []
+    columns = db["articles"].columns_dict
+    url = "coalesce(fetched_url, url)" if "fetched_url" in columns else "url"
+    where = "WHERE withdrawn_at IS NULL" if "withdrawn_at" in columns else ""
+    sql = f"SELECT {url} AS url, title FROM articles {where} ORDER BY id"
+    return [{"url": u, "title": t or u} for u, t in db.execute(sql).fetchall()]
+
+
+def html_pages(files: list[Path]) -> list[dict[str, str]]:
+    """Fallback page list when the database lists no articles: every HTML page answered 200."""
+    pages, seen = [], set()
+    for path in files:
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                mime = (record.http_headers.get_header("Content-Type") or "").split(";")[0]
+                if (record.http_headers.get_statuscode() == "200" and mime == "text/html"
+                        and url not in seen):
+                    seen.add(url)
+                    pages.append({"url": url, "title": url})
+    return pages
+
+
+def export_wacz(warc_dir: str | Path, out_path: str | Path,
+                db_path: str | Path | None = None, title: str = "unionnews archive") -> int:
+    """Package the WARC files into a WACZ at `out_path`; return the number of listed pages.
+
+    The page list is the archive's live articles, or, for a WARC folder without a database
+    of articles, every HTML page the server answered 200 (WACZ requires a page list).
+    """
+    files = sound_warc_files(Path(warc_dir))
+    db = open_read_only(db_path) if db_path and Path(db_path).is_file() else None
+    try:
+        pages = page_list(db) or html_pages(files)
+    finally:
+        if db is not None:
+            db.conn.close()
+    if not pages:
+        raise ExportError(f"the WARC files in {warc_dir} hold no HTML page to list")
+    with tempfile.TemporaryDirectory() as tmp:
+        pages_file = Path(tmp) / "pages.jsonl"
+        header = {"format": "json-pages-1.0", "id": "pages", "title": "Archived pages"}
+        with open(pages_file, "w", encoding="utf-8") as out:
+            write_jsonl(iter([header, *pages]), out)
+        args = ["create", "-o", str(out_path), "--title", title, "--pages", str(pages_file)]
+        _run_wacz(args + [str(p) for p in files], out_path)
+    return len(pages)
+
+
+def validate_wacz(path: str | Path) -> tuple[bool, str]:
+    """Run the wacz tool's own validation; (passed, what it printed)."""
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            code = wacz_main(["validate", "-f", str(path)])
+    except Exception as exc:  # the tool raises on a file it cannot open at all
+        return False, f"{printed.getvalue()}{type(exc).__name__}: {exc}"
+    return code == 0, printed.getvalue()
+
+
+def _run_wacz(args: list[str], out_path: str | Path) -> None:
+    """Run the wacz tool's `create`, keeping its progress chatter off our output."""
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            code = wacz_main(args)
+    except OSError as exc:
+        raise ExportError(f"cannot write {out_path}: {exc.strerror or exc}") from None
+    except Exception as exc:
+        raise ExportError(f"wacz could not package the archive: {exc}") from None
+    if code != 0:
+        raise ExportError(f"wacz could not package the archive: {printed.getvalue().strip()}")
