@@ -112,6 +112,12 @@ def read_manifest(warc_dir: Path) -> dict[str, str]:
     return entries
 
 
+def default_warc_dir(settings: Any) -> Path:
+    """`warc/` beside the archive: UNIONNEWS_DB, else $UNIONNEWS_DB, else ./archive.db."""
+    db = settings.get("UNIONNEWS_DB") or os.environ.get("UNIONNEWS_DB") or "archive.db"
+    return Path(db).resolve().parent / "warc"
+
+
 def _append_manifest(warc_dir: Path, closed: ClosedWarc) -> None:
     line = f"{closed.sha256}  {closed.name}\n"
     with open(warc_dir / MANIFEST_NAME, "a", encoding="utf-8") as fh:
@@ -250,7 +256,8 @@ def _request_record(writer: WARCWriter, request: Request, url: str, protocol: st
 class WarcCaptureMiddleware:
     """Downloader middleware writing every downloaded response (and its request) to WARC.
 
-    Settings: `UNIONNEWS_WARC_DIR` (required; the middleware is off without it),
+    Settings: `UNIONNEWS_WARC_DIR` (default: `warc/` beside the archive database named by
+    `UNIONNEWS_DB`), `UNIONNEWS_WARC_ENABLED` (default True; False turns capture off),
     `UNIONNEWS_WARC_MAX_BYTES` (rotation size, default 256 MiB), `UNIONNEWS_WARC_PREFIX`
     (file name prefix), `UNIONNEWS_RUN_ID` (written into each file's warcinfo record).
     """
@@ -262,9 +269,9 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
         settings = crawler.settings
-        warc_dir = settings.get("UNIONNEWS_WARC_DIR")
-        if not warc_dir:
-            raise NotConfigured("UNIONNEWS_WARC_DIR is not set")
+        if not settings.getbool("UNIONNEWS_WARC_ENABLED", True):
+            raise NotConfigured("WARC capture is off (UNIONNEWS_WARC_ENABLED)")
+        warc_dir = settings.get("UNIONNEWS_WARC_DIR") or default_warc_dir(settings)
         info = {"operator": settings.get("UNIONNEWS_WARC_OPERATOR", "unionnews")}
         if settings.get("UNIONNEWS_RUN_ID") is not None:
             info["isPartOf"] = f"unionnews crawl run {settings.get('UNIONNEWS_RUN_ID')}"

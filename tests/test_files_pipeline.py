@@ -40,7 +40,7 @@ SPIDER = textwrap.dedent('''
         "LOG_LEVEL": "ERROR", "TELNETCONSOLE_ENABLED": False, "RETRY_ENABLED": False,
         "DOWNLOADER_MIDDLEWARES": {"pipelines.warc.WarcCaptureMiddleware": 950},
         "ITEM_PIPELINES": {"pipelines.files.ArchiveFilesPipeline": 350},
-        "UNIONNEWS_WARC_DIR": root + "/warc", "UNIONNEWS_DB": root + "/archive.db",
+        "UNIONNEWS_DB": root + "/archive.db",  # WARCs go to warc/ beside it by default
         "UNIONNEWS_FILES_MAXSIZE": 20_000,
     })
     process.crawl(Articles)
