@@ -58,6 +58,94 @@ def verify(db_path: str, warc_dir: str | None, files_dir: str | None) -> None:
 
 
 @cli.command()
+@click.option("--start-url", "start_urls", multiple=True, metavar="URL",
+              help="A column's list page; repeat for each column.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="TOML file naming the columns (start_urls = [...]), optionally db and delay.")
+@click.option("--db", "db_path", envvar="UNIONNEWS_DB", type=click.Path(dir_okay=False),
+              help="Archive database [default: $UNIONNEWS_DB, else archive.db].")
+@click.option("--full", is_flag=True, help="Walk every list page and re-fetch every article.")
+@click.option("--delay", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Pause between requests to the site [default: 1, throttled]; 0 for the replica.")
+@click.option("--max-articles", type=click.IntRange(min=1), metavar="N",
+              help="Fetch at most N article pages in this run.")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log (INFO) here.")
+@click.option("--progress/--no-progress", default=None,
+              help="Live counters on stderr [default: on when stderr is a terminal].")
+def crawl(start_urls: tuple[str, ...], config_path: str | None, db_path: str | None, full: bool,
+          delay: float | None, max_articles: int | None, log_file: str | None,
+          progress: bool | None) -> None:
+    """Crawl the columns' list pages and articles into the archive.
+
+    Incremental by default: each column's list is walked until it reaches articles already
+    archived. --full walks every page and re-fetches every article (conditional requests
+    save bytes) to catch edits, which are kept in the revisions table. Only one crawl runs
+    on a database at a time. Ends with one summary line on stdout.
+
+    \b
+    Exit status:
+      0  the crawl ran (pages that failed are recorded in the failures table)
+      1  it could not run, or only partly: bad argument, unwritable or locked database,
+         unreachable start URL, interrupted
+      3  the site looks changed: list pages without article links, or far fewer new
+         articles with a date, time, source or body than the archive's history
+    \b
+    Examples:
+      unionnews crawl --start-url https://example.org/xwzx/ghxw/ --start-url https://example.org/xwzx/tzgg/
+      unionnews crawl --config columns.toml --db /srv/unionnews/archive.db --log-file crawl.log
+      unionnews crawl --start-url http://127.0.0.1:8000/xwzx/ghxw/ --delay 0 --full
+    """
+    import sys
+
+    from archive.crawl import CrawlError, crawl_in_process, load_crawl_config
+
+    try:
+        config = load_crawl_config(config_path) if config_path else {}
+        summary = crawl_in_process(
+            list(start_urls) + config.get("start_urls", []),
+            db_path or config.get("db") or "archive.db", full=full,
+            delay=delay if delay is not None else config.get("delay"), max_articles=max_articles,
+            log_file=log_file, progress=sys.stderr.isatty() if progress is None else progress)
+    except CrawlError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.line())
+    for warning in summary.warnings:
+        click.echo(f"WARNING: the site may have changed its template: {warning}", err=True)
+    if summary.errors:
+        raise click.ClickException("; ".join(summary.errors))
+    sys.exit(summary.exit_code)
+
+
+@cli.command()
+@click.option("--db", "db_path", envvar="UNIONNEWS_DB", default="archive.db", show_default=True,
+              type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
+def reparse(db_path: str) -> None:
+    """Re-run the parser over the archived raw pages, without the network.
+
+    After a parser improvement, this updates every article from the bytes the crawl kept;
+    articles whose title or body changes keep their earlier version in revisions. Pages that
+    no longer parse are recorded in failures and their article is left as it was.
+
+    \b
+    Example:
+      unionnews reparse --db archive.db
+    """
+    from pathlib import Path
+
+    from archive.crawl import CrawlError
+    from archive.db import ArchiveError
+    from archive.reparse import reparse_archive
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"no archive at {db_path}")
+    try:
+        summary = reparse_archive(db_path)
+    except (CrawlError, ArchiveError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.line())
+
+
+@cli.command()
 @click.option("--db", "db_path", envvar="UNIONNEWS_DB", default="archive.db", show_default=True,
               type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
 @click.option("--warc-dir", type=click.Path(file_okay=False),

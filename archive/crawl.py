@@ -1,0 +1,327 @@
+"""Running a crawl: the lock, Scrapy in-process, the run's summary and its exit code.
+
+`crawl_in_process` runs the `columns` spider in this process (Twisted's reactor runs once
+per process, so once). `run_crawl` runs the same in a child process (`python -m
+archive.crawl`) and can be called any number of times; `unionnews crawl` is a fresh process
+and crawls in-process, so killing it kills the crawl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_CANNOT_RUN = 1
+EXIT_SITE_CHANGED = 3
+
+
+class CrawlError(Exception):
+    """The crawl could not run; the message is the one line to show the user."""
+
+
+class CrawlLocked(CrawlError):
+    """Another crawl holds the archive's lock."""
+
+
+class CrawlLock:
+    """An exclusive flock on `<db>.lock`, released on release() or when the process dies."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path, self.fd = path, fd
+
+    def release(self) -> None:
+        if self.fd >= 0:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = -1
+
+
+def acquire_lock(db_path: str | Path) -> CrawlLock:
+    """Take the archive's crawl lock at once, or raise CrawlLocked naming who holds it.
+
+    flock is released by the kernel when its holder dies, even by SIGKILL, so a crashed
+    crawl never leaves a stale lock behind for cron to trip over.
+    """
+    path = Path(f"{db_path}.lock")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise CrawlError(f"cannot create lock file {path}: {exc.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+        os.close(fd)
+        raise CrawlLocked(f"another crawl (pid {holder}) is running on {db_path}; "
+                          "not starting a second one") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return CrawlLock(path, fd)
+
+
+def load_crawl_config(path: str | Path) -> dict[str, Any]:
+    """Read a crawl config file (TOML) naming the columns, and optionally db and delay.
+
+    \b
+        start_urls = ["https://example.org/xwzx/ghxw/", "https://example.org/xwzx/tzgg/"]
+        # or one table per column:  [[columns]]  name = "工会新闻"  url = "https://..."
+        db = "archive.db"       # optional
+        delay = 1.0             # optional, seconds between requests to the site
+    """
+    import tomllib
+
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CrawlError(f"cannot read config {path}: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CrawlError(f"config {path} is not valid TOML: {exc}") from None
+    urls = data.get("start_urls", [])
+    columns = data.get("columns", [])
+    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        raise CrawlError(f"config {path}: start_urls must be a list of URLs")
+    if not isinstance(columns, list) or not all(isinstance(c, dict) and isinstance(c.get("url"), str)
+                                                for c in columns):
+        raise CrawlError(f"config {path}: each [[columns]] table needs a url")
+    config: dict[str, Any] = {"start_urls": urls + [c["url"] for c in columns]}
+    if "db" in data:
+        if not isinstance(data["db"], str):
+            raise CrawlError(f"config {path}: db must be a path")
+        config["db"] = data["db"]
+    if "delay" in data:
+        if not isinstance(data["delay"], (int, float)) or data["delay"] < 0:
+            raise CrawlError(f"config {path}: delay must be a number of seconds >= 0")
+        config["delay"] = float(data["delay"])
+    return config
+
+
+@dataclass
+class RunSummary:
+    """What a crawl run did, as `unionnews crawl` reports it and crawl_runs records it."""
+
+    run_id: int | None = None
+    status: str = ""
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    requests: int = 0
+    list_pages: int = 0
+    article_links: int = 0
+    coverage: dict[str, float] | None = None
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 ran; 1 could not run (or only partly: a start URL failed, interrupted); 3 site changed."""
+        if self.errors:
+            return EXIT_CANNOT_RUN
+        return EXIT_SITE_CHANGED if self.warnings else EXIT_OK
+
+    def line(self) -> str:
+        return (f"crawl {self.status}: fetched {self.fetched}, new {self.new}, "
+                f"updated {self.updated}, unchanged {self.unchanged}, failed {self.failed}, "
+                f"{self.seconds:.1f} s")
+
+
+class Progress:
+    """Scrapy extension: live counters on stderr, redrawn twice a second (terminals only)."""
+
+    def __init__(self, crawler: Any) -> None:
+        from scrapy import signals
+        from twisted.internet.task import LoopingCall
+
+        self.stats = crawler.stats
+        self.loop = LoopingCall(self.draw)
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Progress:
+        return cls(crawler)
+
+    def opened(self) -> None:
+        self.loop.start(0.5, now=True)
+
+    def draw(self) -> None:
+        get = self.stats.get_value
+        sys.stderr.write(f"\r  fetched {get('response_received_count', 0)}  new {get('unionnews/new', 0)}"
+                         f"  updated {get('unionnews/updated', 0)}  unchanged "
+                         f"{get('unionnews/unchanged', 0)}  failed {get('unionnews/failed', 0)} ")
+        sys.stderr.flush()
+
+    def closed(self) -> None:
+        if self.loop.running:
+            self.loop.stop()
+        self.draw()
+        sys.stderr.write("\n")
+
+
+# -- in this process ----------------------------------------------------------------------------
+
+def _settings(db_path: Path, delay: float | None, log_file: str | None, progress: bool) -> Any:
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    overrides: dict[str, Any] = {"UNIONNEWS_DB": str(db_path), "UNIONNEWS_LOCK_HELD": True}
+    if delay is not None and delay <= 0:
+        overrides.update(DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False,
+                         CONCURRENT_REQUESTS=settings.getint("FAST_CONCURRENT_REQUESTS"),
+                         CONCURRENT_REQUESTS_PER_DOMAIN=settings.getint(
+                             "FAST_CONCURRENT_REQUESTS_PER_DOMAIN"))
+    elif delay is not None:
+        overrides.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=delay)
+    if log_file:
+        overrides.update(LOG_FILE=str(log_file), LOG_LEVEL="INFO")
+    else:  # quiet under cron: failures are in the archive, the summary line says how many
+        overrides.update(LOG_LEVEL="ERROR", RETRY_GIVE_UP_LOG_LEVEL="INFO")
+    if progress:
+        overrides["EXTENSIONS"] = {"archive.crawl.Progress": 900}
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def _prepare(start_urls: list[str], db_path: str | Path) -> tuple[list[str], Path]:
+    from archive.db import ArchiveError, open_archive
+    from crawler.spiders.listing import split_start_urls
+
+    try:
+        urls = split_start_urls(list(start_urls))
+    except ValueError as exc:
+        raise CrawlError(str(exc)) from None
+    if not urls:
+        raise CrawlError("no start URL: give --start-url (one per column) or --config")
+    path = Path(db_path).expanduser().resolve()
+    try:
+        open_archive(path).close()
+    except ArchiveError as exc:
+        raise CrawlError(str(exc)) from None
+    return urls, path
+
+
+def crawl_in_process(start_urls: list[str], db_path: str | Path, *, full: bool = False,
+                     delay: float | None = None, max_articles: int | None = None,
+                     log_file: str | Path | None = None, progress: bool = False) -> RunSummary:
+    """Crawl the columns into the archive in this process (once per process: Twisted's rule).
+
+    Raises CrawlError when the crawl cannot start (bad URL, unwritable or locked archive).
+    """
+    if not start_urls:
+        raise CrawlError("no start URL: give --start-url (one per column) or --config")
+    if not Path(db_path).expanduser().resolve().parent.is_dir():
+        raise CrawlError(f"cannot open archive {db_path}: its folder does not exist")
+    lock = acquire_lock(Path(db_path).expanduser().resolve())
+    try:
+        urls, path = _prepare(start_urls, db_path)
+        from scrapy.crawler import CrawlerProcess
+
+        from crawler.spiders.columns import ColumnsSpider
+
+        process = CrawlerProcess(_settings(path, delay, str(log_file) if log_file else None, progress))
+        if not log_file:  # an unreachable host is reported once, as a start URL failure
+            logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
+        crawler = process.create_crawler(ColumnsSpider)
+        process.crawl(crawler, start_url=urls, full=full, max_articles=max_articles)
+        process.start()
+        return _summary(path, crawler)
+    finally:
+        lock.release()
+
+
+def _summary(path: Path, crawler: Any) -> RunSummary:
+    from archive.db import open_archive
+
+    stats = crawler.stats
+    run_id = stats.get_value("unionnews/run_id")
+    if run_id is None:
+        raise CrawlError("the crawl did not start (see the log for why)")
+    db = open_archive(path)
+    try:
+        row = db["crawl_runs"].get(run_id)
+    finally:
+        db.close()
+    summary = RunSummary(
+        run_id=run_id, status=row["status"], fetched=row["fetched"] or 0, new=row["new"] or 0,
+        updated=row["updated"] or 0, unchanged=row["unchanged"] or 0, failed=row["failed"] or 0,
+        seconds=row["seconds"] or 0.0, requests=row["requests"] or 0,
+        list_pages=row["list_pages"] or 0, article_links=row["article_links"] or 0,
+        coverage=json.loads(row["coverage"]) if row["coverage"] else None,
+        warnings=list(stats.get_value("unionnews/warnings") or []),
+    )
+    spider = crawler.spider
+    summary.errors = [f"could not fetch start URL {url}: {why}"
+                      for url, why in spider.report.start_failures.items()]
+    if store_error := stats.get_value("unionnews/store_error"):
+        summary.errors.append(f"could not write to {path}: {store_error}")
+    if row["status"] == "interrupted":
+        summary.errors.append("crawl interrupted; the next run completes what is missing")
+    return summary
+
+
+# -- in a child process -------------------------------------------------------------------------
+
+def run_crawl(start_urls: list[str], db_path: str | Path, *, full: bool = False,
+              delay: float | None = None, max_articles: int | None = None,
+              log_file: str | Path | None = None, progress: bool = False) -> RunSummary:
+    """Crawl the columns into the archive at db_path and return the run's summary.
+
+    Runs Scrapy in a child process, so it can be called any number of times from one
+    program. Raises CrawlError (one readable line) when the crawl could not run at all.
+    """
+    with tempfile.TemporaryDirectory(prefix="unionnews-crawl-") as tmp:
+        result = Path(tmp) / "result.json"
+        command = [sys.executable, "-m", "archive.crawl", "--result", str(result),
+                   "--db", str(db_path), *[a for url in start_urls for a in ("--start-url", url)]]
+        command += ["--full"] if full else []
+        command += ["--delay", str(delay)] if delay is not None else []
+        command += ["--max-articles", str(max_articles)] if max_articles is not None else []
+        command += ["--log-file", str(log_file)] if log_file else []
+        command += ["--progress"] if progress else []
+        code = subprocess.run(command, stdin=subprocess.DEVNULL, check=False).returncode
+        if not result.exists():
+            raise CrawlError(f"the crawl process ended (exit {code}) without a result")
+        data = json.loads(result.read_text(encoding="utf-8"))
+    if "error" in data:
+        raise CrawlError(data["error"])
+    return RunSummary(**data["summary"])
+
+
+def _child(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m archive.crawl")
+    parser.add_argument("--result", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--start-url", action="append", default=[])
+    parser.add_argument("--full", action="store_true")
+    parser.add_argument("--delay", type=float)
+    parser.add_argument("--max-articles", type=int)
+    parser.add_argument("--log-file")
+    parser.add_argument("--progress", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        summary = crawl_in_process(args.start_url, args.db, full=args.full, delay=args.delay,
+                                   max_articles=args.max_articles, log_file=args.log_file,
+                                   progress=args.progress)
+    except CrawlError as exc:
+        Path(args.result).write_text(json.dumps({"error": str(exc)}), encoding="utf-8")
+        return EXIT_CANNOT_RUN
+    Path(args.result).write_text(json.dumps({"summary": asdict(summary)}, ensure_ascii=False),
+                                 encoding="utf-8")
+    return summary.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1:]))

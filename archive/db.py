@@ -1,0 +1,197 @@
+"""The archive's SQLite schema: created and migrated every time the file is opened.
+
+One file, WAL mode, so Datasette can read while a crawl writes. Each migration is a small
+function appended to MIGRATIONS; `PRAGMA user_version` records how many have run, so an
+archive made by an older unionnews is brought up to date on open and never rebuilt.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+ARTICLE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "url": str,
+    "site": str,
+    "title": str,
+    "published_at": str,
+    "source": str,
+    "author": str,
+    "editor": str,
+    "body": str,
+    "column": str,
+    "images": str,
+    "attachments": str,
+    "content_hash": str,
+    "first_seen_at": str,
+    "last_seen_at": str,
+    "fetched_url": str,
+    "run_id": int,
+    "withdrawn_at": str,
+}
+
+
+def default_db_path() -> Path:
+    """Where the archive lives unless told: $UNIONNEWS_DB, else archive.db here."""
+    return Path(os.environ.get("UNIONNEWS_DB") or "archive.db")
+
+
+class ArchiveError(Exception):
+    """The archive file cannot be opened or written (the message says which file and why)."""
+
+
+def _create_articles(db: sqlite_utils.Database) -> None:
+    db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"url"})
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["published_at"])
+    db["articles"].create_index(["column"])
+
+
+def _create_revisions(db: sqlite_utils.Database) -> None:
+    db["revisions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "title": str,
+            "body": str,
+            "content_hash": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "replaced_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["revisions"].create_index(["article_id"])
+
+
+def _create_crawl_runs(db: sqlite_utils.Database) -> None:
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "ended_at": str,
+            "status": str,
+            "start_urls": str,
+            "full": int,
+            "fetched": int,
+            "new": int,
+            "updated": int,
+            "unchanged": int,
+            "failed": int,
+            "seconds": float,
+            "coverage": str,
+            # Beyond the contract: what the walk saw, to tell "nothing new" from "site changed".
+            "list_pages": int,
+            "article_links": int,
+            "requests": int,
+            "warnings": str,
+        },
+        pk="id",
+    )
+
+
+def _create_failures(db: sqlite_utils.Database) -> None:
+    db["failures"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "url": str,
+            "stage": str,
+            "reason": str,
+            "http_status": int,
+            "at": str,
+            "raw": bytes,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    )
+    db["failures"].create_index(["run_id"])
+    db["failures"].create_index(["url"])
+
+
+def _create_pages(db: sqlite_utils.Database) -> None:
+    db["pages"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "url": str,
+            "fetched_at": str,
+            "status": int,
+            "headers": str,
+            "body": bytes,
+            "sha256": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["pages"].create_index(["article_id", "sha256"], unique=True)
+    db["pages"].create_index(["url"])
+
+
+def _create_columns(db: sqlite_utils.Database) -> None:
+    """Per column start URL: when its list was last walked to the end.
+
+    An incremental run may stop at the first archived article only once a column has been
+    walked completely; until then (first run, a run killed mid-way, --max-articles) it walks
+    the whole list again and fetches only what is missing.
+    """
+    db["columns"].create(
+        {"start_url": str, "walked_at": str, "run_id": int}, pk="start_url"
+    )
+
+
+def _create_aliases(db: sqlite_utils.Database) -> None:
+    """Other URLs that served an archived article (alias paths, tracking links, redirects).
+
+    Remembered so an incremental run does not fetch the same article again under them.
+    """
+    db["aliases"].create({"url": str, "article_url": str, "first_seen_at": str}, pk="url")
+
+
+def _schema_v1(db: sqlite_utils.Database) -> None:
+    _create_articles(db)
+    _create_revisions(db)
+    _create_crawl_runs(db)
+    _create_failures(db)
+    _create_pages(db)
+    _create_columns(db)
+    _create_aliases(db)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Run the migrations this file has not seen yet, each in its own transaction."""
+    done = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, step in enumerate(MIGRATIONS[done:], start=done + 1):
+        with db.atomic():
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return len(MIGRATIONS)
+
+
+def open_archive(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the archive at `path`, in WAL mode, migrated to the latest schema.
+
+    Raises ArchiveError with one readable line when the file cannot be opened or written.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ArchiveError(f"cannot open archive {path}: it is a directory")
+    try:
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA busy_timeout = 10000")
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"cannot open archive {path}: {exc}") from None
+    return db

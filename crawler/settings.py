@@ -1,0 +1,66 @@
+# The project's one settings module (scrapy.cfg points here). Defaults are for a live
+# government site: polite, robots-obeying, throttled. `unionnews crawl --delay 0` (or
+# `-s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=0`) makes a crawl of the replica on 127.0.0.1 fast.
+
+BOT_NAME = "unionnews"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify ourselves; an archivist's crawler has nothing to hide.
+USER_AGENT = "unionnews/0.1 (+https://github.com/unionnews/unionnews; archival crawler)"
+ROBOTSTXT_OBEY = True
+
+# Politeness for live sites: one request at a time per host, about a second apart, slower
+# when the server slows down (AutoThrottle never goes below DOWNLOAD_DELAY).
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Settings used instead of the four above when the delay is 0 (the replica, a benchmark).
+FAST_CONCURRENT_REQUESTS = 32
+FAST_CONCURRENT_REQUESTS_PER_DOMAIN = 32
+
+# Transient errors are retried; nothing waits forever or reads an endless body.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+# Offsite filtering by host *and port*: a start URL's origin is the crawl's whole world.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.OriginOffsiteMiddleware": 50,
+}
+
+# clean -> validate -> dedup -> store (the store batches writes into transactions).
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanPipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.store.StorePipeline": 400,
+}
+
+# No telnet console on an unattended job.
+TELNETCONSOLE_ENABLED = False
+
+# The archive. `unionnews crawl --db` sets this; `scrapy crawl columns -s UNIONNEWS_DB=...` too.
+# None means $UNIONNEWS_DB, else archive.db in the current directory.
+UNIONNEWS_DB = None
+UNIONNEWS_PROFILE = "scszjggh"
+# Articles per write transaction, and the longest a fetched article waits to be written (s).
+UNIONNEWS_BATCH_SIZE = 200
+UNIONNEWS_BATCH_SECONDS = 2.0
+# Set by `unionnews crawl`, which takes the crawl lock itself before starting Scrapy.
+UNIONNEWS_LOCK_HELD = False
+
+# Dropped duplicates are expected (the same article under two URLs), not worth a warning.
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

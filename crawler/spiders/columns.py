@@ -1,0 +1,110 @@
+"""The `columns` spider: walk each column's list pages, fetch the articles they link to.
+
+    scrapy crawl columns -a start_url=http://127.0.0.1:8000/xwzx/ghxw/ -s UNIONNEWS_DB=a.db
+
+`start_url` takes one URL or several separated by commas or spaces; `full=1` re-walks and
+re-fetches everything; `max_articles=N` stops after N article requests. Callbacks stay small:
+links and pagination come from crawler.spiders.listing, fields from crawler.parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from archive.records import FailureRecord, NotModified, utc_now
+from crawler.items import Article
+from crawler.profiles import Profile, load_profile
+from crawler.spiders import listing
+from crawler.spiders.state import ArchiveState, load_state
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class ColumnsSpider(scrapy.Spider):
+    name = "columns"
+
+    def __init__(self, start_url: str = "", full: str | bool = False,
+                 max_articles: str | int | None = None, profile: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = listing.split_start_urls(start_url)
+        self.full = str(full).lower() in _TRUE
+        self.max_articles = int(max_articles) if max_articles not in (None, "") else None
+        self.profile_name = profile
+        self.allowed_netlocs = listing.netlocs(self.start_urls)
+        self.allowed_domains = sorted({n.rsplit(":", 1)[0] for n in self.allowed_netlocs})
+        self.report = listing.WalkReport()
+        self.state = ArchiveState()
+        self.profile: Profile | None = None
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.profile = load_profile(self.profile_name or self.settings.get("UNIONNEWS_PROFILE"))
+        self.state = load_state(self.settings, want_validators=self.full)
+        for url in self.start_urls:
+            yield scrapy.Request(url, self.parse_list, errback=self.list_failed,
+                                 cb_kwargs={"column": url, "page": 0})
+
+    # -- list pages --------------------------------------------------------------------------
+
+    def parse_list(self, response: Response, column: str, page: int) -> Iterator[Any]:
+        links = [u for u in listing.article_links(response, self.profile) if self._on_origin(u)]
+        self.report.saw_list(column, page, len(links))
+        known = [u for u in links if u in self.state.known]
+        for url in links if self.full else [u for u in links if u not in self.state.known]:
+            if request := self._article_request(url):
+                yield request
+        next_url = listing.next_page(response, self.profile)
+        if next_url is None:
+            self.report.walked.add(column)
+        elif self._keep_walking(column, known):
+            yield response.follow(next_url, self.parse_list, errback=self.list_failed,
+                                  cb_kwargs={"column": column, "page": page + 1})
+
+    def _keep_walking(self, column: str, known: list[str]) -> bool:
+        """Incremental runs stop at the first archived article once a column was fully walked."""
+        if self.report.truncated:
+            return False
+        return self.full or not known or column not in self.state.walked
+
+    def _article_request(self, url: str) -> scrapy.Request | None:
+        if self.max_articles is not None and self.report.article_requests >= self.max_articles:
+            self.report.truncated = True
+            return None
+        self.report.article_requests += 1
+        headers = listing.conditional_headers(self.state.validators.get(url)) if self.full else {}
+        return scrapy.Request(url, self.parse_article, errback=self.article_failed, headers=headers,
+                              meta={"handle_httpstatus_list": [304]} if headers else {})
+
+    def _on_origin(self, url: str) -> bool:
+        return listing.netloc(url) in self.allowed_netlocs
+
+    def list_failed(self, failure: Failure) -> Iterator[FailureRecord]:
+        request = failure.request
+        record = listing.failure_record(failure, request.url)
+        if request.cb_kwargs.get("page") == 0:
+            self.report.start_failures[request.url] = listing.describe_failure(failure)
+        if record is not None:
+            yield record
+
+    # -- article pages -----------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[Article | NotModified | FailureRecord]:
+        if response.status == 304:
+            yield NotModified(listing.requested_url(response))
+            return
+        try:
+            yield listing.article_item(response, self.profile, self.allowed_netlocs)
+            self.report.parsed += 1
+        except Exception as exc:  # the parser's NotAnArticle, or any bug on a strange page
+            self.report.parse_failures += 1
+            yield FailureRecord(listing.requested_url(response), "parse", listing.describe(exc),
+                                response.status, response.body, utc_now())
+
+    def article_failed(self, failure: Failure) -> Iterator[FailureRecord]:
+        if (record := listing.failure_record(failure, failure.request.url)) is not None:
+            yield record

@@ -1,0 +1,34 @@
+"""What the spider needs to know about the archive before it starts walking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scrapy.settings import BaseSettings
+
+from archive.db import default_db_path, open_archive
+from archive.records import known_urls, validators, walked_columns
+
+
+@dataclass
+class ArchiveState:
+    """URLs already archived, columns walked to the end before, stored ETag/Last-Modified."""
+
+    known: set[str] = field(default_factory=set)
+    walked: set[str] = field(default_factory=set)
+    validators: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def db_path(settings: BaseSettings) -> str:
+    """The archive this crawl writes to: the UNIONNEWS_DB setting, else the default."""
+    return str(settings.get("UNIONNEWS_DB") or default_db_path())
+
+
+def load_state(settings: BaseSettings, want_validators: bool = False) -> ArchiveState:
+    """Read the archive once at start; the walk then decides without touching SQLite."""
+    db = open_archive(db_path(settings))
+    try:
+        return ArchiveState(known_urls(db), walked_columns(db),
+                            validators(db) if want_validators else {})
+    finally:
+        db.close()

@@ -1,0 +1,127 @@
+"""End-to-end: crawl the replica served on 127.0.0.1 into a real SQLite archive."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archive.crawl import run_crawl
+from replica import ReplicaServer, build_site
+
+RECORD_FIELDS = ("title", "published_at", "source", "author", "editor", "body", "column")
+
+
+def rows(db_path: Path, sql: str, params: tuple = ()) -> list[dict]:
+    with sqlite3.connect(db_path) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql, params)]
+
+
+def articles(db_path: Path) -> dict[str, dict]:
+    return {r["url"]: r for r in rows(db_path, "select * from articles")}
+
+
+@pytest.fixture
+def small_site(tmp_path: Path):
+    """A replica with two list pages per column, served on a free port."""
+    site = build_site(tmp_path / "site", articles_per_column=(30, 25, 25))
+    with ReplicaServer(site.root) as server:
+        yield site, server
+
+
+def test_full_crawl_stores_every_article_once_with_the_replicas_truth(tmp_path: Path) -> None:
+    site = build_site(tmp_path / "site")
+    db = tmp_path / "archive.db"
+    with ReplicaServer(site.root) as server:
+        truth = site.truth(server.origin)
+        summary = run_crawl(site.start_urls(server.origin), db, delay=0)
+        requests = server.requests
+
+    stored = articles(db)
+    expected = {a["url"]: a["record"] for a in truth["articles"].values()}
+    assert sorted(stored) == sorted(expected)  # one row per canonical URL, no alias, no extra
+    for url, record in expected.items():
+        row = stored[url]
+        assert {f: row[f] for f in RECORD_FIELDS} == {f: record[f] for f in RECORD_FIELDS}, url
+        assert json.loads(row["images"]) == record["images"]
+        assert json.loads(row["attachments"]) == record["attachments"]
+        assert row["first_seen_at"] == row["last_seen_at"] and row["first_seen_at"].endswith("Z")
+    assert (summary.new, summary.updated, summary.exit_code) == (len(expected), 0, 0)
+
+    failures = {r["url"]: r for r in rows(db, "select * from failures")}
+    for url in truth["not_found"]:
+        assert failures[url]["http_status"] == 404 and failures[url]["stage"] == "fetch"
+    for url in truth["server_error"]:
+        assert failures[url]["http_status"] == 500 and failures[url]["raw"]
+
+    assert all(r.host == server.origin.split("//")[1] for r in requests), "an off-host link was followed"
+    fetched = {r.path for r in requests}
+    for url in truth["robots_disallowed"]:
+        assert url.removeprefix(server.origin) not in fetched
+    pages = rows(db, "select count(distinct article_id) as n from pages")[0]["n"]
+    assert pages == len(expected)  # raw bytes kept for every archived article
+
+
+def test_crawl_run_is_recorded_with_its_figures(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    summary = run_crawl(site.start_urls(server.origin), db, delay=0)
+    run = rows(db, "select * from crawl_runs")[-1]
+    assert run["status"] == "finished" and run["ended_at"] >= run["started_at"]
+    assert (run["new"], run["failed"], run["fetched"]) == (summary.new, summary.failed, summary.fetched)
+    assert run["requests"] == len(server.requests) >= run["fetched"]  # retries of the 500 count
+    coverage = json.loads(run["coverage"])
+    assert set(coverage) == {"date", "time", "source", "body"} and coverage["body"] == 1.0
+
+
+def test_second_run_with_nothing_new_costs_a_request_per_column(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    run_crawl(site.start_urls(server.origin), db, delay=0)
+    server.clear_requests()
+    summary = run_crawl(site.start_urls(server.origin), db, delay=0)
+    paths = sorted(r.path for r in server.requests)
+    # robots.txt, the first list page of each column, and the one page that answered 500
+    # last time (transient errors are retried, 3 attempts); the 404 is not asked again.
+    server_error = [u.removeprefix(server.origin) for u in site.truth(server.origin)["server_error"]]
+    assert paths == sorted(["/robots.txt", "/xwzx/ghxw/", "/xwzx/jcdt/", "/xwzx/tzgg/"] + server_error * 3)
+    assert (summary.new, summary.updated, summary.exit_code) == (0, 0, 0)
+
+
+def test_incremental_run_picks_up_a_new_article(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    run_crawl(site.start_urls(server.origin), db, delay=0)
+    path = site.add_article("/xwzx/ghxw/", "省直机关工会举办新春职工运动会",
+                            ["为丰富职工文化生活，省直机关工会举办新春职工运动会。",
+                             "来自各单位的职工踊跃参加。"], "2024-02-01T09:30:00")
+    summary = run_crawl(site.start_urls(server.origin), db, delay=0)
+    assert summary.new == 1
+    row = articles(db)[server.url(path)]
+    assert row["title"] == "省直机关工会举办新春职工运动会"
+    assert row["body"].splitlines() == ["为丰富职工文化生活，省直机关工会举办新春职工运动会。",
+                                        "来自各单位的职工踊跃参加。"]
+    assert row["published_at"] == "2024-02-01T09:30:00+08:00"
+
+
+def test_full_run_updates_an_edited_article_and_keeps_the_old_version(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    run_crawl(site.start_urls(server.origin), db, delay=0)
+    url, before = next((u, r) for u, r in articles(db).items() if "/xwzx/tzgg/" in u)
+    path = url.removeprefix(server.origin)
+    site.edit_article(path, title="关于调整职工疗休养安排的通知（更正）")
+    server.clear_requests()
+    summary = run_crawl(site.start_urls(server.origin), db, delay=0, full=True)
+
+    after = articles(db)[url]
+    assert summary.updated == 1 and after["title"] == "关于调整职工疗休养安排的通知（更正）"
+    assert after["first_seen_at"] == before["first_seen_at"] and after["content_hash"] != before["content_hash"]
+    revisions = rows(db, "select * from revisions")
+    assert [(r["title"], r["body"], r["content_hash"]) for r in revisions] == [
+        (before["title"], before["body"], before["content_hash"])]
+    # unchanged pages answered 304 to the stored ETag: a full run does not re-download them
+    assert sum(r.status == 304 for r in server.requests) >= len(articles(db)) - 5
