@@ -1,0 +1,221 @@
+"""A real HTTP server for a built replica, on 127.0.0.1 (port 0 by default), in a thread.
+
+It serves `site_dir/www` with the behaviour `site_dir/routes.json` asks for (301, 500,
+Content-Type variants), substitutes {{ORIGIN}}/{{OFFSITE}} in text responses, sends ETag and
+Last-Modified and answers conditional requests with 304, and logs every request so tests can
+prove what a crawler fetched (and what it did not).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .assets import CONTENT_TYPES
+from .model import OFFSITE, ORIGIN
+
+TEXT_SUFFIXES = (".html", ".js", ".css", ".txt")
+NOT_FOUND = "<html><head><title>404 Not Found</title></head><body><h1>404</h1><p>您访问的页面不存在或已被删除。</p></body></html>"
+SERVER_ERROR = "<html><head><title>500 Internal Server Error</title></head><body><h1>500</h1><p>服务器内部错误。</p></body></html>"
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the server saw it, with the status it answered."""
+
+    method: str
+    path: str  # with the query string
+    host: str
+    status: int
+    user_agent: str
+    if_none_match: str | None
+    if_modified_since: str | None
+
+
+class _Routes:
+    """routes.json, re-read whenever the builder rewrites it (mutations during a test)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lock = threading.Lock()
+        self.stamp: tuple[float, int] | None = None
+        self.data: dict[str, dict] = {}
+
+    def get(self, path: str) -> dict:
+        with self.lock:
+            try:
+                stat = self.path.stat()
+                stamp = (stat.st_mtime, stat.st_size)
+            except FileNotFoundError:
+                stamp = None
+            if stamp != self.stamp:
+                self.data = json.loads(self.path.read_text(encoding="utf-8")) if stamp else {}
+                self.stamp = stamp
+            return self.data.get(path, {})
+
+
+class ReplicaServer:
+    """Serve a built replica: `with ReplicaServer(site_dir) as server: server.url("/xwzx/ghxw/")`.
+
+    `delay` seconds are slept before every response (to model a slow site in benchmarks)."""
+
+    def __init__(self, site_dir: Path | str, host: str = "127.0.0.1", port: int = 0, delay: float = 0.0):
+        self.site_dir = Path(site_dir)
+        self.www = self.site_dir / "www"
+        if not self.www.is_dir():
+            raise FileNotFoundError(f"{self.site_dir} is not a built replica (no www/ folder)")
+        self.delay = delay
+        self.routes = _Routes(self.site_dir / "routes.json")
+        self._log: list[LoggedRequest] = []
+        self._log_lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+        bound_host, bound_port = self._httpd.server_address[:2]
+        self.host, self.port = bound_host, bound_port
+        self.origin = f"http://{bound_host}:{bound_port}"
+        self.offsite = f"http://localhost:{bound_port}"
+
+    def url(self, path: str) -> str:
+        """The absolute URL of a site path on this server."""
+        return self.origin + path
+
+    def start(self) -> "ReplicaServer":
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="replica-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> "ReplicaServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        """A snapshot of every request answered so far, in order."""
+        with self._log_lock:
+            return list(self._log)
+
+    def clear_requests(self) -> None:
+        with self._log_lock:
+            self._log.clear()
+
+    def record(self, entry: LoggedRequest) -> None:
+        with self._log_lock:
+            self._log.append(entry)
+
+    def substitute(self, data: bytes) -> bytes:
+        """Replace the ASCII origin tokens (safe in GBK bytes) with this server's origins."""
+        return data.replace(ORIGIN.encode(), self.origin.encode()).replace(OFFSITE.encode(), self.offsite.encode())
+
+
+def _handler_for(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(_Handler):
+        replica = server
+
+    return Handler
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Answers GET and HEAD from the site files and routes; keeps connections alive."""
+
+    replica: ReplicaServer
+    protocol_version = "HTTP/1.1"
+    server_version = "TRS-Replica/1.0"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._answer(with_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(with_body=False)
+
+    def log_message(self, format: str, *args: object) -> None:  # the request log replaces stderr noise
+        pass
+
+    def _answer(self, with_body: bool) -> None:
+        if self.replica.delay:
+            time.sleep(self.replica.delay)
+        path = unquote(urlsplit(self.path).path)
+        route = self.replica.routes.get(path)
+        if "status" in route and route["status"] in (301, 302):
+            location = self.replica.substitute(route["location"].encode()).decode()
+            self._send(route["status"], b"", "text/html", with_body, {"Location": location})
+        elif route.get("status") == 500:
+            self._send(500, SERVER_ERROR.encode(), "text/html; charset=utf-8", with_body)
+        else:
+            self._serve_file(path, route, with_body)
+
+    def _serve_file(self, path: str, route: dict, with_body: bool) -> None:
+        if not path.endswith("/") and (self.replica.www / path.lstrip("/")).is_dir():
+            self._send(301, b"", "text/html", with_body, {"Location": self.replica.origin + path + "/"})
+            return
+        target = self._resolve(path)
+        if target is None:
+            self._send(404, NOT_FOUND.encode(), "text/html; charset=utf-8", with_body)
+            return
+        data = target.read_bytes()
+        if target.suffix in TEXT_SUFFIXES:
+            data = self.replica.substitute(data)
+        etag = '"' + hashlib.md5(data).hexdigest() + '"'
+        mtime = int(target.stat().st_mtime)
+        headers = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)}
+        ctype = route.get("content_type") or CONTENT_TYPES.get(target.suffix, "application/octet-stream")
+        if self._not_modified(etag, mtime):
+            self._send(304, b"", None, with_body, headers)
+        else:
+            self._send(200, data, ctype, with_body, headers)
+
+    def _resolve(self, path: str) -> Path | None:
+        """The file for a URL path (directories serve index.html), never outside www/."""
+        www = self.replica.www.resolve()
+        target = (www / path.lstrip("/")).resolve()
+        if path.endswith("/"):
+            target = target / "index.html"
+        if not target.is_relative_to(www) or not target.is_file():
+            return None
+        return target
+
+    def _not_modified(self, etag: str, mtime: int) -> bool:
+        """RFC 9110: If-None-Match wins; If-Modified-Since only when it is absent."""
+        match = self.headers.get("If-None-Match")
+        if match is not None:
+            return match.strip() == "*" or etag in [tag.strip() for tag in match.split(",")]
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                return mtime <= parsedate_to_datetime(since).timestamp()
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def _send(self, status: int, body: bytes, ctype: str | None, with_body: bool, headers: dict | None = None) -> None:
+        # Logged before answering, so a client that has its response sees it in the log.
+        self.replica.record(LoggedRequest(
+            method=self.command, path=self.path, host=self.headers.get("Host", ""), status=status,
+            user_agent=self.headers.get("User-Agent", ""), if_none_match=self.headers.get("If-None-Match"),
+            if_modified_since=self.headers.get("If-Modified-Since"),
+        ))
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if ctype:
+            self.send_header("Content-Type", ctype)
+        if status != 304:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if with_body and body:
+            self.wfile.write(body)
