@@ -1,0 +1,191 @@
+"""`unionnews crawl` as cron runs it: a real process, its exit codes, the lock, SIGKILL and SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.crawl import run_crawl
+from replica import ReplicaServer, build_site
+
+CLI = [sys.executable, "-c", "from archive.cli import main; main()"]
+REPO = Path(__file__).resolve().parents[1]
+
+
+def unionnews(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd,
+                          stdin=subprocess.DEVNULL)
+
+
+def start(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+
+
+def count(db: Path, sql: str) -> int:
+    try:
+        with sqlite3.connect(db, timeout=10) as conn:
+            return conn.execute(sql).fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def wait_for(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def integrity(db: Path) -> str:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("pragma integrity_check").fetchone()[0]
+
+
+def start_args(site, server) -> list[str]:
+    return [a for url in site.start_urls(server.origin) for a in ("--start-url", url)]
+
+
+@pytest.fixture
+def small_site(tmp_path: Path):
+    site = build_site(tmp_path / "site", articles_per_column=(30, 25, 25))
+    with ReplicaServer(site.root) as server:
+        yield site, server
+
+
+def test_crawl_prints_one_summary_line_and_exits_0(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    result = unionnews("crawl", *start_args(site, server), "--db", str(db), "--delay", "0")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("crawl finished: fetched ")
+    assert "new 80, updated 0, unchanged 0, failed 2" in lines[0]
+    assert result.stderr == ""  # quiet under cron: no log noise, no progress bar without a terminal
+
+
+def test_scrapy_crawl_columns_works_from_the_repo_root(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "columns", "-a",
+         "start_url=" + ",".join(site.start_urls(server.origin)), "-s", f"UNIONNEWS_DB={db}",
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEVEL=WARNING"],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert count(db, "select count(*) from articles") == 80
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--start-url", "ftp://example.org/x/"], "is not an http(s) URL"),
+    ([], "no start URL"),
+    (["--start-url", "http://127.0.0.1:9/x/", "--delay", "-1"], "Invalid value for '--delay'"),
+])
+def test_bad_arguments_fail_with_one_clear_line(args: list[str], message: str, tmp_path: Path) -> None:
+    result = unionnews("crawl", *args, "--db", str(tmp_path / "a.db"))
+    assert result.returncode != 0 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_start_url_exits_1_with_one_line(tmp_path: Path) -> None:
+    with ReplicaServer(build_site(tmp_path / "site", articles_per_column=6).root) as server:
+        dead = server.url("/")  # take its free port, then close it: nothing listens there
+    result = unionnews("crawl", "--start-url", dead + "xwzx/ghxw/", "--db", str(tmp_path / "a.db"),
+                       "--delay", "0")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line]
+    assert len(errors) == 1 and errors[0].startswith("Error: could not fetch start URL ")
+
+
+def test_unwritable_database_exits_1_with_one_line(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    result = unionnews("crawl", *start_args(site, server), "--db", str(tmp_path / "no" / "a.db"))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: cannot open archive") and "Traceback" not in result.stderr
+    readonly = tmp_path / "ro.db"
+    readonly.write_bytes(b"this is not a database, and it is read-only")
+    readonly.chmod(0o444)
+    result = unionnews("crawl", *start_args(site, server), "--db", str(readonly))
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_config_file_names_the_columns(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    config = tmp_path / "columns.toml"
+    urls = site.start_urls(server.origin)
+    config.write_text(f'start_urls = ["{urls[0]}"]\ndelay = 0\n\n[[columns]]\nname = "通知公告"\n'
+                      f'url = "{urls[1]}"\n', encoding="utf-8")
+    result = unionnews("crawl", "--config", str(config), "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 0, result.stderr
+    list_pages = {r.path for r in server.requests if r.path.endswith("/") or "/index" in r.path}
+    assert list_pages == {"/xwzx/ghxw/", "/xwzx/ghxw/index_1.html",  # the two columns named
+                          "/xwzx/tzgg/", "/xwzx/tzgg/index_1.html"}
+    config.write_text("start_urls = 'not a list'", encoding="utf-8")
+    result = unionnews("crawl", "--config", str(config), "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 1 and "start_urls must be a list" in result.stderr
+
+
+def test_a_second_crawl_on_the_same_database_refuses_and_the_first_is_unharmed(tmp_path: Path) -> None:
+    site = build_site(tmp_path / "site", articles_per_column=(30, 25, 25))
+    db = tmp_path / "a.db"
+    with ReplicaServer(site.root, delay=0.01) as server:
+        first = start("crawl", *start_args(site, server), "--db", str(db), "--delay", "0.02")
+        wait_for(lambda: count(db, "select count(*) from crawl_runs where status = 'running'") == 1)
+        began = time.monotonic()
+        second = unionnews("crawl", *start_args(site, server), "--db", str(db), "--delay", "0")
+        assert time.monotonic() - began < 15  # refused at once, not after waiting for the first
+        assert second.returncode == 1
+        assert second.stderr.strip().splitlines() == [
+            f"Error: another crawl (pid {first.pid}) is running on {db}; not starting a second one"]
+        out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert "new 80," in out
+    assert count(db, "select count(*) from crawl_runs") == 1
+
+
+def test_a_crawl_killed_mid_way_leaves_a_valid_archive_that_the_next_run_completes(tmp_path: Path) -> None:
+    site = build_site(tmp_path / "site")
+    db = tmp_path / "a.db"
+    with ReplicaServer(site.root, delay=0.005) as server:
+        truth = site.truth(server.origin)
+        crawl = start("crawl", *start_args(site, server), "--db", str(db), "--delay", "0.01")
+        wait_for(lambda: count(db, "select count(*) from articles") >= 20)
+        crawl.send_signal(signal.SIGKILL)
+        crawl.wait(timeout=30)
+        stored = count(db, "select count(*) from articles")
+        assert 20 <= stored < len(truth["articles"])
+        assert integrity(db) == "ok"
+
+        summary = run_crawl(site.start_urls(server.origin), db, delay=0)
+    assert summary.new == len(truth["articles"]) - stored and summary.exit_code == 0
+    with sqlite3.connect(db) as conn:
+        urls = {u for (u,) in conn.execute("select url from articles")}
+        statuses = [s for (s,) in conn.execute("select status from crawl_runs order by id")]
+    assert urls == {a["url"] for a in truth["articles"].values()}
+    assert statuses == ["interrupted", "finished"]
+
+
+def test_sigterm_stops_gracefully_and_records_an_interrupted_run(tmp_path: Path) -> None:
+    site = build_site(tmp_path / "site")
+    db = tmp_path / "a.db"
+    with ReplicaServer(site.root, delay=0.005) as server:
+        crawl = start("crawl", *start_args(site, server), "--db", str(db), "--delay", "0.01")
+        wait_for(lambda: count(db, "select count(*) from crawl_runs") == 1 and os.path.exists(f"{db}.lock"))
+        time.sleep(1.0)
+        crawl.send_signal(signal.SIGTERM)
+        out, err = crawl.communicate(timeout=60)
+    assert crawl.returncode == 1
+    assert out.startswith("crawl interrupted: fetched ")
+    assert err.strip().splitlines() == ["Error: crawl interrupted; the next run completes what is missing"]
+    assert integrity(db) == "ok"
+    with sqlite3.connect(db) as conn:
+        status, ended, new = conn.execute("select status, ended_at, new from crawl_runs").fetchone()
+        stored = conn.execute("select count(*) from articles").fetchone()[0]
+    assert status == "interrupted" and ended and new == stored > 0  # the last batch was written
