@@ -14,8 +14,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.layout import Line, class_words, clean_text, element_text, is_noise, lay_out
-from crawler.patterns import (BREADCRUMB_SKIP, BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE,
-                              OTHER_ARTICLES_WORDS, PARAGRAPH_TAGS, PROSE_PUNCTUATION, TITLE_CANDIDATES,
+from crawler.patterns import (BLOCK_TAGS, SEPARATORS, SPACES, BREADCRUMB_SKIP, BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE,
+                              OTHER_ARTICLES_WORDS, PARAGRAPH_TAGS, PROSE_PUNCTUATION, TITLE_CANDIDATES, TITLE_WORDS,
                               TITLE_SUFFIX_SPLIT)
 
 _TITLE_CANDIDATES = etree.XPath(TITLE_CANDIDATES)
@@ -26,6 +26,9 @@ META_CHARS = 400
 #: A line shorter than this, or mostly link text, says nothing about where the body is.
 MIN_PROSE_CHARS = 10
 MAX_TITLE_CHARS = 120
+#: How far up a chrome-named ancestor (nav, sidebar...) still marks an element as chrome; page-wide
+#: wrappers carry such words too ("blq-int-nav" around a whole page).
+NEAR_ANCESTORS = 5
 
 
 # ---------------------------------------------------------------- title
@@ -55,34 +58,75 @@ def _overlap(candidate: str, references: list[str]) -> float:
     return best
 
 
-def find_title(root: HtmlElement, references: list[str]) -> tuple[HtmlElement | None, str | None]:
-    """The headline element and its text: the h1/h2/.title best matching the reference titles.
+def _coverage(candidate: str, references: list[str]) -> float:
+    """How much of the best reference title (suffix removed) the candidate covers."""
+    best = 0.0
+    for ref in filter(None, references):
+        head = title_from_head(ref)
+        match = SequenceMatcher(None, candidate, head, autojunk=False).find_longest_match()
+        best = max(best, match.size / max(len(head), 1))
+    return best
 
-    `references` are the title meta tags and the <title>. When no candidate matches them (a
-    generic <title>), the first h1 is taken; when there is no heading at all, the caller falls
-    back to the references themselves.
+
+def headline_candidates(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Headings and title-named elements that could be the headline, in document order."""
+    found = []
+    for el in _TITLE_CANDIDATES(root):
+        if _is_headline_element(el):
+            text = element_text(el)
+            if 2 <= len(text) <= MAX_TITLE_CHARS and not _inside_chrome(el):
+                found.append((el, text))
+    return found
+
+
+def find_title(root: HtmlElement, references: list[str]) -> tuple[HtmlElement | None, str | None, bool]:
+    """The headline element, its text, and whether it matched the reference titles.
+
+    `references` are the title meta tags and the <title>. The candidate most of whose text
+    appears in a reference, and that covers most of it, wins. When none matches (a generic
+    <title>), the first h1 is returned as unconfirmed: the caller may prefer the heading
+    right before the body.
     """
-    best: tuple[float, int, HtmlElement, str] | None = None
+    best: tuple[float, HtmlElement, str] | None = None
     first_h1: tuple[HtmlElement, str] | None = None
-    for rank, el in enumerate(_TITLE_CANDIDATES(root)):
-        text = element_text(el)
-        if not 2 <= len(text) <= MAX_TITLE_CHARS or _inside_chrome(el):
-            continue
+    for el, text in headline_candidates(root):
         if el.tag == "h1" and first_h1 is None:
             first_h1 = (el, text)
-        score = _overlap(text, references) + (0.05 if el.tag == "h1" else 0.0)
+        score = 0.7 * _overlap(text, references) + 0.3 * _coverage(text, references)
+        score += 0.05 if el.tag == "h1" else 0.0
         if best is None or score > best[0]:
-            best = (score, rank, el, text)
+            best = (score, el, text)
     if best and best[0] >= 0.6:
-        return best[2], best[3]
+        return best[1], best[2], True
     if first_h1:
-        return first_h1
-    return None, None
+        return first_h1[0], first_h1[1], False
+    return None, None, False
+
+
+def headline_before(root: HtmlElement, body_el: HtmlElement) -> tuple[HtmlElement | None, str | None]:
+    """The last headline candidate before the body block (or first inside it), if any."""
+    order = {el: i for i, el in enumerate(root.iter())}
+    start = order.get(body_el, 0)
+    end = start + sum(1 for _ in body_el.iter())
+    before = [(el, t) for el, t in headline_candidates(root) if order.get(el, 0) < start]
+    inside = [(el, t) for el, t in headline_candidates(root) if start <= order.get(el, 0) < end]
+    if before:
+        return before[-1]
+    return inside[0] if inside else (None, None)
+
+
+def _is_headline_element(el: HtmlElement) -> bool:
+    """A heading, or an element named as a title, that is not a link to somewhere else."""
+    if el.tag not in ("h1", "h2", "h3") and not class_words(el) & TITLE_WORDS:
+        return False
+    if el.tag in ("a", "title", "meta") or any(a.tag == "a" for a in el.iterancestors()):
+        return False
+    return len(_LINKS(el)) == 0 or el.tag == "h1"
 
 
 def _inside_chrome(el: HtmlElement) -> bool:
     """True for headings in the logo, nav bar or footer (the site's name, not the article's)."""
-    for node in el.iterancestors():
+    for node in list(el.iterancestors())[:NEAR_ANCESTORS]:
         if node.tag in ("nav", "footer") or class_words(node) & {"logo", "nav", "footer", "menu", "sidebar"}:
             return True
     return bool(class_words(el) & {"logo"})
@@ -128,17 +172,40 @@ def find_body(root: HtmlElement, title_el: HtmlElement | None) -> HtmlElement | 
             scores[parent] = scores.get(parent, 0.0) + weight / 2
     if not scores:
         return None
-    order = {el: i for i, el in enumerate(root.iter())} if title_el is not None else {}
+    where = _Layout.of(root, title_el)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:8]
-    return max(ranked, key=lambda kv: _adjusted(kv[0], kv[1], title_el, order))[0]
+    return max(ranked, key=lambda kv: _adjusted(kv[0], kv[1], where))[0]
 
 
-def _adjusted(el: HtmlElement, score: float, title_el: HtmlElement | None, order: dict) -> float:
+@dataclass
+class _Layout:
+    """Where the headline is, and where other articles' headlines are, in document order."""
+
+    order: dict[HtmlElement, int]
+    title_at: int | None = None
+    title_ancestors: frozenset = frozenset()
+    other_headlines: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, root: HtmlElement, title_el: HtmlElement | None) -> "_Layout":
+        if title_el is None:
+            return cls({})
+        order = {el: i for i, el in enumerate(root.iter())}
+        others = tuple(order[h] for h in root.iter("h1") if h is not title_el and h in order)
+        return cls(order, order.get(title_el), frozenset(title_el.iterancestors()), others)
+
+
+def _adjusted(el: HtmlElement, score: float, where: _Layout) -> float:
+    """A container's prose score after penalties for links, chrome names and position."""
     score *= 1.0 - _link_density(el)
-    if is_noise(el) or any(class_words(a) & OTHER_ARTICLES_WORDS for a in el.iterancestors()):
-        score *= 0.3
-    if title_el is not None and order.get(el, 0) < order.get(title_el, 0) and title_el not in el.iter():
-        score *= 0.5
+    if is_noise(el) or any(class_words(a) & OTHER_ARTICLES_WORDS for a in list(el.iterancestors())[:NEAR_ANCESTORS]):
+        score *= 0.2
+    if where.title_at is not None and el not in where.title_ancestors:
+        start = where.order.get(el, 0)
+        if start < where.title_at:
+            score *= 0.5
+        elif any(where.title_at < h < start for h in where.other_headlines):
+            score *= 0.1  # another article's headline stands between ours and this block
     return score
 
 
@@ -149,42 +216,71 @@ def noise_inside(container: HtmlElement) -> set[HtmlElement]:
 
 # ---------------------------------------------------------------- meta line
 
+#: A piece of meta-line text and the element it sits in; (BREAK, None) marks a block boundary.
+Piece = tuple[str, "HtmlElement | None"]
+BREAK: Piece = ("\n", None)
+
+
 @dataclass
 class MetaArea:
     """Text around the headline, in pieces, split by where it sits relative to headline and body."""
 
-    after_title: list[tuple[str, HtmlElement]] = field(default_factory=list)
-    before_title: list[tuple[str, HtmlElement]] = field(default_factory=list)
-    after_body: list[tuple[str, HtmlElement]] = field(default_factory=list)
+    after_title: list[Piece] = field(default_factory=list)
+    before_title: list[Piece] = field(default_factory=list)
+    after_body: list[Piece] = field(default_factory=list)
+
+
+def _is_prose(text: str) -> bool:
+    """A long punctuated run: a body paragraph or summary, where the meta line has ended."""
+    return len(text.strip()) >= 60 and sum(ch in PROSE_PUNCTUATION for ch in text) >= 3
 
 
 def meta_area(root: HtmlElement, title_el: HtmlElement | None, body_el: HtmlElement | None) -> MetaArea:
-    """Collect, in one pass over the document, the text pieces after the headline up to the
-    body, the pieces just before the headline, and those just after the body."""
+    """Collect, in one pass over the document, the text after the headline up to the body (or
+    the first paragraph of prose), the text just before the headline, and just after the body."""
     area = MetaArea()
-    target = area.before_title if title_el is not None else area.after_title
+    target: list[Piece] | None = area.before_title if title_el is not None else area.after_title
+    skip_until: HtmlElement | None = None
     for event, el in etree.iterwalk(_body_of(root), events=("start", "end")):
-        if event == "start" and el is body_el:
+        if skip_until is not None:
+            if event == "end" and el is skip_until:
+                skip_until, target = None, area.after_title
+            continue
+        if event == "start" and el is title_el:
+            skip_until = el
+            continue
+        if el is body_el:
+            target = None if event == "start" else area.after_body
+            continue
+        if target is None:
+            continue
+        if el.tag in BLOCK_TAGS:
+            target.append(BREAK)
+        text = el.text if event == "start" else el.tail
+        if not text or text.isspace():
+            continue
+        if target is area.after_title and _is_prose(text):
             target = None
             continue
-        if event == "end" and el is title_el:
-            target = area.after_title
-        elif event == "end" and el is body_el:
-            target = area.after_body
-        text = el.text if event == "start" else el.tail
-        if target is None or not text or text.isspace():
-            continue
-        context = el if event == "start" else el.getparent()
-        if context is not None and not (title_el is not None and target is area.before_title and _within(context, title_el)):
-            target.append((text, context))
-        if target is area.after_body and len(target) > 40:
-            break
-        if body_el is None and target is area.after_title and len(target) > 60:
+        target.append((text, el if event == "start" else el.getparent()))
+        if target is area.after_body and len(target) > 60:
             break
     area.before_title = _tail_chars(area.before_title, META_CHARS)
-    area.after_title = _head_chars(area.after_title, META_CHARS * 3)
+    area.after_title = _head_chars(area.after_title, META_CHARS)
     area.after_body = _head_chars(area.after_body, META_CHARS)
     return area
+
+
+def pieces_of(el: HtmlElement) -> list[Piece]:
+    """The text pieces of one element (a profile's info line), with block boundaries."""
+    pieces: list[Piece] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if node.tag in BLOCK_TAGS:
+            pieces.append(BREAK)
+        text = node.text if event == "start" else (node.tail if node is not el else None)
+        if text and not text.isspace():
+            pieces.append((text, node if event == "start" else node.getparent()))
+    return pieces
 
 
 def _body_of(root: HtmlElement) -> HtmlElement:
@@ -198,7 +294,7 @@ def _within(el: HtmlElement | None, ancestor: HtmlElement | None) -> bool:
     return el is ancestor or any(a is ancestor for a in el.iterancestors())
 
 
-def _tail_chars(pieces: list, limit: int) -> list:
+def _tail_chars(pieces: list[Piece], limit: int) -> list[Piece]:
     kept, total = [], 0
     for piece in reversed(pieces):
         total += len(piece[0].strip())
@@ -208,7 +304,7 @@ def _tail_chars(pieces: list, limit: int) -> list:
     return kept[::-1]
 
 
-def _head_chars(pieces: list, limit: int) -> list:
+def _head_chars(pieces: list[Piece], limit: int) -> list[Piece]:
     kept, total = [], 0
     for piece in pieces:
         total += len(piece[0].strip())
@@ -218,20 +314,44 @@ def _head_chars(pieces: list, limit: int) -> list:
     return kept
 
 
-def joined(pieces: list[tuple[str, HtmlElement]], *, dates_only: bool = False) -> str:
-    """Pieces joined by newlines; with `dates_only`, pieces in links and in lists of other
-    articles (related headlines, sidebars, comments) are left out: their dates are not ours."""
-    if dates_only:
-        pieces = [p for p in pieces if not _about_other_articles(p[1])]
-    return "\n".join(t.strip() for t, _ in pieces)
+def joined(pieces: list[Piece], *, dates_only: bool = False, by_name: bool = True) -> str:
+    """Pieces as one text: inline neighbours run together, blocks on their own lines. With
+    `dates_only`, text in links and in lists of other articles (related headlines, and with
+    `by_name` blocks named sidebar, comments...) is blanked out: their dates are not ours."""
+    parts = []
+    for text, el in pieces:
+        if el is None or (dates_only and _about_other_articles(el, by_name)):
+            parts.append("\n")
+        else:
+            parts.append(text)
+    return "\n".join(line.strip() for line in "".join(parts).split("\n") if line.strip())
 
 
-def _about_other_articles(el: HtmlElement) -> bool:
-    for node in (el, *el.iterancestors()):
+def _about_other_articles(el: HtmlElement, by_name: bool = True) -> bool:
+    for node in (el, *list(el.iterancestors())[:NEAR_ANCESTORS]):
         tag = node.tag
-        if tag == "a" or (tag == "li" and _LINKS(node)) or class_words(node) & OTHER_ARTICLES_WORDS:
+        if tag == "a" or (tag == "li" and _is_headline_item(node)):
+            return True
+        if by_name and class_words(node) & OTHER_ARTICLES_WORDS:
             return True
     return False
+
+
+def _is_headline_item(li: HtmlElement) -> bool:
+    """A list item that is a link to another article (a short item holding a link)."""
+    return bool(_LINKS(li)) and len(li.text_content()) < 150
+
+
+def text_pieces_near(pieces: list[Piece], index: int, step: int) -> Piece | None:
+    """The nearest text piece before (step -1) or after (step 1) `index`, skipping breaks and
+    separators such as · | /."""
+    i = index + step
+    while 0 <= i < len(pieces):
+        text, el = pieces[i]
+        if el is not None and text.strip(SEPARATORS + SPACES):
+            return pieces[i]
+        i += step
+    return None
 
 
 # ---------------------------------------------------------------- column

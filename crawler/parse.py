@@ -23,9 +23,10 @@ from lxml.html import HtmlElement
 from crawler import dates, generic, labels
 from crawler.encoding import decode_html, looks_binary
 from crawler.layout import Line, class_words, clean_text, element_text, lay_out, parse_tree
-from crawler.patterns import (ATTACHMENT_EXTENSIONS, BODY_NOISE_LINE, CAPTION_LINE, COLUMN_META_NAMES,
-                              DATE_META_NAMES, EDITOR_LINE, ERROR_PAGE_TITLE, SOURCE_LABEL, SOURCE_LINE,
-                              SOURCE_SLOT_WORDS, TITLE_META_NAMES)
+from crawler.patterns import (ANY_LABEL, ATTACHMENT_EXTENSIONS, AUTHOR_LABEL, BODY_NOISE_LINE, CAPTION_LINE,
+                              COLUMN_META_NAMES, DATE, DATE_LABELS, DATE_META_NAMES, EDITOR_LINE, ERROR_PAGE_TITLE,
+                              SEPARATORS, SOURCE_BADGES, SOURCE_LABEL, SOURCE_LINE, SPACES, TITLE_META_NAMES,
+                              VALUE_CHARS)
 from crawler.profiles import Profile, load_profile
 
 #: Fewer visible body characters than this and the page is not an article.
@@ -93,20 +94,26 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
     canonical_url. Raises NotAnArticle for pages that are not articles.
     """
     page = _load(html, url, encoding, profile or _default_profile())
-    title_el, title = _title(page)
+    title_el, title, confident = _title(page)
     body_el = _select(page.root, page.profile, "body")
+    if body_el is None and not confident:
+        # No heading matches <title>: the headline is the heading right above the body text.
+        first_guess = generic.find_body(page.root, None)
+        if first_guess is not None:
+            el, text = generic.headline_before(page.root, first_guess)
+            title_el, title = (el, text) if el is not None else (title_el, title)
     if body_el is None:
         body_el = generic.find_body(page.root, title_el)
     _refuse_non_articles(page, title, body_el)
     body = _body(body_el, title)
     if len(body.text) < MIN_BODY_CHARS:
         raise NotAnArticle("no article text on the page")
-    info = _info_text(page, title_el, body_el, body.lead_meta)
+    info = _info(page, title_el, body_el, body.lead_meta)
     return {
         "title": title,
-        "published_at": _published_at(page, info),
-        "source": labels.source_value(info.first) or _source_slot(info) or body.source,
-        "author": labels.author_value(info.first),
+        "published_at": _published_at(page, info, title_el, body_el),
+        "source": _source(info, body),
+        "author": labels.author_value(info.text),
         "editor": _editor(page, info) or body.editor,
         "body": body.text,
         "column": _column(page, title),
@@ -165,17 +172,18 @@ def _refuse_non_articles(page: _Page, title: str | None, body_el: HtmlElement | 
 
 # ---------------------------------------------------------------- title
 
-def _title(page: _Page) -> tuple[HtmlElement | None, str | None]:
+def _title(page: _Page) -> tuple[HtmlElement | None, str | None, bool]:
+    """The headline element and text, and whether it is confirmed (profile or <title> match)."""
     el = _select(page.root, page.profile, "title")
     if el is not None and element_text(el):
-        return el, element_text(el)
+        return el, element_text(el), True
     head = generic.head_title(page.root)
     references = [page.meta[n] for n in TITLE_META_NAMES if n in page.meta] + [head]
-    el, text = generic.find_title(page.root, references)
+    el, text, confident = generic.find_title(page.root, references)
     if text:
-        return el, text
+        return el, text, confident
     fallback = next((page.meta[n] for n in TITLE_META_NAMES if n in page.meta), None)
-    return None, fallback or (generic.title_from_head(head) if head else None)
+    return None, fallback or (generic.title_from_head(head) if head else None), False
 
 
 # ---------------------------------------------------------------- body
@@ -237,68 +245,98 @@ def _is_meta_line(text: str) -> bool:
 
 @dataclass
 class _Info:
-    """Meta-line text: `first` is where the date and 来源 are looked for first (the profile's
-    info element, else the text between headline and body); the rest are fallbacks."""
+    """Meta-line text. `pieces` is where the date and 来源 are looked for first: the profile's
+    info element, else the text between headline and body (plus a meta line the CMS repeated
+    at the top of the body). The regions around headline and body are fallbacks for the date."""
 
-    first: str
-    first_dates: str
-    before_title: str = ""
-    after_body: str = ""
+    pieces: list[generic.Piece]
+    lead_meta: str = ""
     area: generic.MetaArea | None = None
 
+    @property
+    def text(self) -> str:
+        return "\n".join(filter(None, (generic.joined(self.pieces), self.lead_meta)))
 
-def _info_text(page: _Page, title_el: HtmlElement | None, body_el: HtmlElement, lead_meta: str) -> _Info:
+    @property
+    def date_text(self) -> str:
+        return "\n".join(filter(None, (generic.joined(self.pieces, dates_only=True), self.lead_meta)))
+
+
+def _info(page: _Page, title_el: HtmlElement | None, body_el: HtmlElement, lead_meta: str) -> _Info:
     info_el = _select(page.root, page.profile, "info")
     if info_el is not None:
-        text = "\n".join(t.strip() for t in info_el.itertext() if t.strip())
-        return _Info(text, text)
+        return _Info(generic.pieces_of(info_el), lead_meta)
     area = generic.meta_area(page.root, title_el, body_el)
-    first = "\n".join(filter(None, (generic.joined(area.after_title), lead_meta)))
-    first_dates = "\n".join(filter(None, (generic.joined(area.after_title, dates_only=True), lead_meta)))
-    return _Info(first, first_dates,
-                 generic.joined(area.before_title, dates_only=True),
-                 generic.joined(area.after_body, dates_only=True), area)
+    return _Info(area.after_title, lead_meta, area)
 
 
-def _published_at(page: _Page, info: _Info) -> str | None:
-    found = dates.pick_published(info.first_dates)
+def _published_at(page: _Page, info: _Info, title_el: HtmlElement | None, body_el: HtmlElement) -> str | None:
+    """The printed date near the headline; else one printed just before the headline or
+    (labelled) just after the body; else the page's date meta tag; else the TRS URL's day."""
+    found = dates.pick_published(info.date_text)
     if found:
         return found.iso
-    if info.area is None:
-        info.area = generic.meta_area(page.root, *_anchors(page))
-        info.before_title = generic.joined(info.area.before_title, dates_only=True)
-        info.after_body = generic.joined(info.area.after_body, dates_only=True)
-    for text in (info.before_title, info.after_body):
-        found = dates.pick_published(text)
-        if found and (found.labelled or text is info.before_title):
-            return found.iso
+    area = info.area or generic.meta_area(page.root, title_el, body_el)
+    found = dates.pick_published(generic.joined(area.before_title, dates_only=True))
+    if found:
+        return found.iso
+    # Only a labelled date counts below the body; it may sit in an aside ("时间：…").
+    found = dates.pick_published(generic.joined(area.after_body, dates_only=True, by_name=False))
+    if found and found.labelled:
+        return found.iso
     for name in DATE_META_NAMES:
         if name in page.meta and (iso := dates.parse_date_value(page.meta[name])):
             return iso
     return dates.url_date(page.url)
 
 
-def _anchors(page: _Page) -> tuple[HtmlElement | None, HtmlElement | None]:
-    return _select(page.root, page.profile, "title"), _select(page.root, page.profile, "body")
+def _source(info: _Info, body: _Body) -> str | None:
+    """The labelled 来源 on the meta line; else a 来源 line closing the body; else an unlabelled
+    source slot beside the date (portal templates print the medium's name there)."""
+    return labels.source_value(info.text) or body.source or _slot_source(info.pieces)
 
 
-def _source_slot(info: _Info) -> str | None:
-    """An unlabelled source slot beside the date (class 'source', id 'media_name'...)."""
-    if info.area is None:
-        return None
-    for text, el in info.area.after_title:
-        if class_words(el) & SOURCE_SLOT_WORDS:
-            value = clean_text(text)
-            if 2 <= len(value) <= 20 and not dates.find_dates(value):
+def _slot_source(pieces: list[generic.Piece]) -> str | None:
+    for index, (text, el) in enumerate(pieces):
+        if el is None or not DATE.search(text):
+            continue
+        for step in (1, -1):
+            near = generic.text_pieces_near(pieces, index, step)
+            value = _slot_value(near) if near and _close_kin(el, near[1]) else None
+            if value:
                 return value
+        return None
     return None
+
+
+def _close_kin(a: HtmlElement, b: HtmlElement) -> bool:
+    """True when two elements share a parent or grandparent: parts of one meta line, not of
+    the share bar or toolbar that follows it."""
+    family = {a, *list(a.iterancestors())[:2]}
+    return any(node in family for node in (b, *list(b.iterancestors())[:2]))
+
+
+def _slot_value(piece: generic.Piece | None) -> str | None:
+    """A piece beside the date that reads as a medium's name (not a label, badge, number or author)."""
+    if piece is None:
+        return None
+    text, el = piece
+    value = clean_text(text).strip(SEPARATORS + SPACES).rsplit("/", 1)[-1].strip()
+    if not 2 <= len(value) <= 20 or not VALUE_CHARS.fullmatch(value) or value in SOURCE_BADGES:
+        return None
+    if ANY_LABEL.match(value) or AUTHOR_LABEL.match(value) or DATE_LABELS.search(value) or DATE.search(value) \
+            or value.isdigit():
+        return None
+    near = [el, *list(el.iterancestors())[:2]]
+    return None if any("author" in class_words(node) for node in near) else value
 
 
 def _editor(page: _Page, info: _Info) -> str | None:
     el = _select(page.root, page.profile, "editor")
     if el is not None:
         return labels.editor_value(element_text(el))
-    return labels.editor_value(info.after_body) if info.after_body else None
+    area = info.area
+    return labels.editor_value(generic.joined(area.after_body)) if area and area.after_body else None
 
 
 # ---------------------------------------------------------------- column, links

@@ -16,6 +16,8 @@ CJK = "\u4e00-\u9fff"
 PROSE_PUNCTUATION = frozenset("，。！？；：、“”,.;!?")
 #: Whitespace as written in Chinese pages: ASCII, no-break space, ideographic space.
 SPACES = " \t\r\n\f\v\xa0\u3000\u2002\u2003\u200b"
+#: Marks that separate items on a meta line: "2024-05-09 22:30·新华社", "石佳/中国青年报".
+SEPARATORS = "·•|｜丨/／-—"
 SPACE_RUN = re.compile(r"[ \t\r\n\f\v\xa0\u2002\u2003\u200b]+")
 
 # ---------------------------------------------------------------- decoding
@@ -53,22 +55,23 @@ BLOCK_TAGS = frozenset("""p div section article main aside header footer nav h1 
 PARAGRAPH_TAGS = frozenset("p h2 h3 h4 h5 h6 li dd blockquote pre figcaption".split())
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: Words in class/id names of page chrome: removed before the body is looked for.
-NOISE_WORDS = frozenset("""nav navbar menu header footer foot sidebar side aside breadcrumb crumb
-    crumbs location position share sharebar bdshare social comment comments cmt reply related
-    relate recommend recommended rec hot hotnews rank ranking ad ads advert advertisement banner
-    copyright prevnext prev next pager pagination page paging tags tag keywords toolbar tool tools
-    login search qrcode ewm erweima weixin wechat wx download app popup modal topbar bottom
-    friendlink links link gotop backtop""".split())
+NOISE_WORDS = frozenset("""nav navbar menu footer sidebar aside breadcrumb crumb crumbs location
+    share sharebar bdshare social comment comments cmt reply related relate recommend recommended
+    hotnews rank ranking ad ads advert advertisement banner copyright prevnext pager pagination
+    paging tags keywords toolbar qrcode ewm erweima popup modal topbar friendlink gotop backtop""".split())
 NAME_WORD_SPLIT = re.compile(r"[\s_\-:]+|(?<=[a-z])(?=[A-Z])")
 #: Class/id words of lists whose dates belong to other articles (never the publication date).
 OTHER_ARTICLES_WORDS = frozenset("""sidebar side aside related relate recommend rec hot hotnews rank ranking
     comment comments cmt reply footer foot nav menu list news_list newslist xglj xgwz""".split())
-#: Class/id words of an unlabelled source slot beside the date (portal templates).
-SOURCE_SLOT_WORDS = frozenset("source media medianame media_name ly".split())
+#: Badges printed beside the date that are not a medium's name.
+SOURCE_BADGES = frozenset({"原创", "转载", "独家", "推荐", "置顶", "热门", "专题", "头条", "精选", "视频", "图文"})
 
 # ---------------------------------------------------------------- title
 
-TITLE_CANDIDATES = "//h1 | //h2 | //*[contains(concat(' ', normalize-space(@class), ' '), ' title ')]"
+TITLE_CANDIDATES = ("//h1 | //h2 | //h3 | //*[contains(@class, 'title') or contains(@class, 'Title') "
+                    "or contains(@id, 'title') or contains(@class, 'headline')]")
+#: Class/id words of a headline element (class="rumor-title", id="articleTitle").
+TITLE_WORDS = frozenset({"title", "headline", "tit"})
 TITLE_META_NAMES = ("ArticleTitle", "og:title", "twitter:title", "title")
 #: Separators between an article title and its column/site suffix inside <title>.
 TITLE_SUFFIX_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—{1,2}|\s-\s|-(?=[^-]*$))\s*")
@@ -115,8 +118,9 @@ SOURCE_LABEL = re.compile(
 AUTHOR_LABEL = re.compile(_NOT_AFTER_CJK + r"(?:作者|记者|通讯员|撰稿|撰文|文字|采写|文)\s*(?:[:：/|]\s*|\s+)")
 EDITOR_LABEL = re.compile(_NOT_AFTER_CJK + r"(?:责任编辑|值班编辑|编辑|责编|选稿)\s*[:：]\s*")
 #: Any label that ends the value of a preceding label on the same meta line.
-ANY_LABEL = re.compile(r"(?:信息来源|文章来源|稿件来源|来源|稿源|作者|记者|通讯员|编辑|责编|责任编辑|发布时间|发布日期|"
-                       r"发布者|发布于|时间|日期|浏览|点击|阅读|访问|字号|字体|打印|分享|关闭|收藏|评论|【|\[)")
+ANY_LABEL = re.compile(r"(?:信息来源|文章来源|稿件来源|来源|稿源|作者|记者|通讯员|编辑|责编|责任编辑|选稿|发布时间|发布日期|"
+                       r"发布者|发布于|时间|日期|浏览|点击|阅读|访问|字号|字体|打印|分享|关闭|收藏|评论|跟帖|参与|"
+                       r"举报|纠错|我要|手机|扫一扫|【|\[)")
 #: The characters a 来源/author value may hold (names of media, units, accounts).
 VALUE_CHARS = re.compile(rf"[{CJK}A-Za-z0-9·.\-—()（）《》〈〉、&]+")
 #: A person's name (authors, editors): 2-4 Han characters, or a Latin name.
