@@ -110,6 +110,8 @@ class ArchiveFilesPipeline(FilesPipeline):
         super().open_spider(spider)
         self.db = sqlite_utils.Database(self.db_path)
         self.db.execute("PRAGMA busy_timeout = 10000")
+        # WAL (set by the archive) + NORMAL: a commit per article without an fsync each time.
+        self.db.execute("PRAGMA synchronous = NORMAL")
         ensure_files_table(self.db)
 
     def close_spider(self, spider: Any = None) -> None:

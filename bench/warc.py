@@ -1,0 +1,120 @@
+"""WARC capture on the replica: bytes per 1,000 articles, and what capture costs in crawl time.
+
+    python bench/warc.py [--articles 1000] [--repeat 1]
+
+Builds a replica with about `--articles` articles, serves it on 127.0.0.1, and crawls it
+`--full` into fresh archives three times per repeat: with WARC capture and the attachment
+pipeline off (the baseline, measured in the same run), with WARC capture only, and with both. Prints the WARC
+size (total, per 1,000 articles, per record), the attachment store size, and the time ratio.
+Each crawl runs in its own process (Twisted's reactor runs once per process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WARC_MW = "pipelines.warc.WarcCaptureMiddleware"
+FILES_PIPE = "pipelines.files.ArchiveFilesPipeline"
+
+
+def child(mode: str, db: str, start_urls: list[str]) -> None:
+    """One crawl in this process, with capture on or off; prints its wall time as JSON."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from crawler.spiders.columns import ColumnsSpider
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+    middlewares.pop(WARC_MW, None)
+    pipelines.pop(FILES_PIPE, None)
+    if mode in ("warc", "on"):
+        middlewares[WARC_MW] = 950
+    if mode == "on":
+        pipelines[FILES_PIPE] = 350
+    settings.setdict({
+        "UNIONNEWS_DB": db, "UNIONNEWS_WARC_ENABLED": mode != "off", "LOG_LEVEL": "ERROR",
+        "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "DOWNLOADER_MIDDLEWARES": middlewares,
+        "ITEM_PIPELINES": pipelines,
+    }, priority="cmdline")
+    process = CrawlerProcess(settings)
+    started = time.perf_counter()
+    process.crawl(ColumnsSpider, start_url=start_urls, full=True)
+    process.start()
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def crawl(mode: str, db: Path, start_urls: list[str]) -> float:
+    out = subprocess.run([sys.executable, __file__, "--child", mode, str(db), *start_urls],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def folder_bytes(path: Path, pattern: str = "*") -> int:
+    return sum(p.stat().st_size for p in path.rglob(pattern) if p.is_file())
+
+
+def warc_records(warc_dir: Path) -> dict[str, int]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    counts: dict[str, int] = {}
+    for path in warc_dir.glob("*.warc.gz"):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                counts[record.rec_type] = counts.get(record.rec_type, 0) + 1
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    from replica import ReplicaServer, build_site
+
+    per_column = max(6, args.articles // 3)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        site = build_site(root / "site", articles_per_column=per_column)
+        times: dict[str, list[float]] = {"off": [], "warc": [], "on": []}
+        with ReplicaServer(site.root) as server:
+            urls = site.start_urls(server.origin)
+            for i in range(args.repeat):
+                for mode in times:
+                    (root / f"{mode}{i}").mkdir()
+                    times[mode].append(crawl(mode, root / f"{mode}{i}" / "archive.db", urls))
+        on = root / "on0"
+        articles = sqlite3.connect(on / "archive.db").execute(
+            "select count(*) from articles").fetchone()[0]
+        warc_bytes = folder_bytes(on / "warc", "*.warc.gz")
+        records = warc_records(on / "warc")
+        payload = folder_bytes(on / "files")
+        best = {mode: min(t) for mode, t in times.items()}
+        print(f"articles archived:        {articles}")
+        print(f"WARC records:             {records}")
+        print(f"WARC total:               {warc_bytes / 1e6:.2f} MB "
+              f"({warc_bytes / max(1, sum(records.values())) / 1e3:.1f} kB per record)")
+        print(f"WARC per 1,000 articles:  {warc_bytes / articles * 1000 / 1e6:.2f} MB")
+        print(f"attachments/images store: {payload / 1e6:.2f} MB "
+              f"({payload / articles * 1000 / 1e6:.2f} MB per 1,000 articles)")
+        print(f"crawl time (best of {args.repeat}): off {best['off']:.2f} s, "
+              f"WARC only {best['warc']:.2f} s, WARC + attachments {best['on']:.2f} s")
+        print(f"ratio to off:             WARC only {best['warc'] / best['off']:.2f}x, "
+              f"WARC + attachments {best['on'] / best['off']:.2f}x")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], sys.argv[4:])
+    else:
+        main()
