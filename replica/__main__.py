@@ -38,12 +38,13 @@ def serve(directory: Path | None, host: str, port: int, articles_per_column: int
         except OSError as exc:
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
         with server:
-            click.echo(f"replica of {len(site.specs)} articles in {site.root}, serving {server.origin}")
+            count = len(site.raw_truth()["articles"])
+            click.echo(f"replica of {count} articles in {site.root}, serving {server.origin}")
             for url in site.start_urls(server.origin):
                 click.echo(f"  {url}")
             click.echo("Ctrl-C to stop")
             try:
-                server._thread.join() if server._thread else None
+                server.wait()
             except KeyboardInterrupt:
                 click.echo("stopped")
 

@@ -92,6 +92,11 @@ class ReplicaServer:
         self._thread.start()
         return self
 
+    def wait(self) -> None:
+        """Block until the server stops (Ctrl-C reaches the caller as KeyboardInterrupt)."""
+        while self._thread and self._thread.is_alive():
+            self._thread.join(0.5)
+
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()

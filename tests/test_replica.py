@@ -448,3 +448,22 @@ def test_cli_build_and_bad_dir(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["serve", "--dir", str(tmp_path / "junk")])
     assert result.exit_code != 0 and "is not a replica site" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_serve_prints_start_urls_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "replica", "serve", "--dir", str(tmp_path / "site"), "--articles-per-column", "6"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stdout.readline() for _ in range(4)]
+        urls = [line.strip() for line in lines[1:]]
+        assert [urlsplit(u).path for u in urls] == ["/xwzx/ghxw/", "/xwzx/tzgg/", "/xwzx/jcdt/"]
+        assert fetch(urls[0])[0] == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    assert process.returncode == 0 and "stopped" in out and "Traceback" not in err
+    assert (tmp_path / "site" / "truth.json").exists()
