@@ -134,7 +134,7 @@ def _inside_chrome(el: HtmlElement) -> bool:
 
 # ---------------------------------------------------------------- body
 
-def _line_weight(line: Line) -> float:
+def prose_weight(line: Line) -> float:
     """Prose weight of one line: long, punctuated, not a link, not a photo caption."""
     n = len(line.text)
     if n < MIN_PROSE_CHARS or line.link_ratio > 0.5 or CAPTION_LINE.search(line.text):
@@ -160,7 +160,7 @@ def find_body(root: HtmlElement, title_el: HtmlElement | None) -> HtmlElement | 
     """
     scores: dict[HtmlElement, float] = {}
     for line in lay_out(_body_of(root)):
-        weight = _line_weight(line)
+        weight = prose_weight(line)
         if not weight:
             continue
         container = line.block.getparent() if line.block.tag in PARAGRAPH_TAGS else line.block
@@ -257,13 +257,16 @@ def meta_area(root: HtmlElement, title_el: HtmlElement | None, body_el: HtmlElem
         if el.tag in BLOCK_TAGS:
             target.append(BREAK)
         text = el.text if event == "start" else el.tail
-        if not text or text.isspace():
+        if not text:
+            continue
+        if text.isspace():
+            target.append((" ", el))
             continue
         if target is area.after_title and _is_prose(text):
             target = None
             continue
         target.append((text, el if event == "start" else el.getparent()))
-        if target is area.after_body and len(target) > 60:
+        if target is area.after_body and len(target) > 150:
             break
     area.before_title = _tail_chars(area.before_title, META_CHARS)
     area.after_title = _head_chars(area.after_title, META_CHARS)
@@ -278,8 +281,8 @@ def pieces_of(el: HtmlElement) -> list[Piece]:
         if node.tag in BLOCK_TAGS:
             pieces.append(BREAK)
         text = node.text if event == "start" else (node.tail if node is not el else None)
-        if text and not text.isspace():
-            pieces.append((text, node if event == "start" else node.getparent()))
+        if text:
+            pieces.append((" " if text.isspace() else text, node if event == "start" else node.getparent()))
     return pieces
 
 

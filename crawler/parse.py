@@ -106,8 +106,9 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
         body_el = generic.find_body(page.root, title_el)
     _refuse_non_articles(page, title, body_el)
     body = _body(body_el, title)
-    if len(body.text) < MIN_BODY_CHARS:
-        raise NotAnArticle("no article text on the page")
+    from_profile = body_el is _select(page.root, page.profile, "body")
+    if len(body.text) < MIN_BODY_CHARS or not (from_profile or any(map(generic.prose_weight, body.lines))):
+        raise NotAnArticle(_no_text_reason(page))
     info = _info(page, title_el, body_el, body.lead_meta)
     return {
         "title": title,
@@ -163,11 +164,18 @@ def _refuse_non_articles(page: _Page, title: str | None, body_el: HtmlElement | 
     if list_css and _select(page.root, page.profile, "body") is None:
         links = _selector(list_css)(page.root)
         if len(links) >= MIN_LIST_LINKS:
-            raise NotAnArticle(f"list page ({len(links)} article links, no article body)")
+            raise NotAnArticle(f"list page ({len(links)} article links, no article text)")
     if not title:
         raise NotAnArticle("no headline on the page")
     if body_el is None:
-        raise NotAnArticle("no article text on the page")
+        raise NotAnArticle(_no_text_reason(page))
+
+
+def _no_text_reason(page: _Page) -> str:
+    """Why a page without article text is refused: a list page if it links like one."""
+    list_css = page.profile.list.get("article_links")
+    links = len(_selector(list_css)(page.root)) if list_css else 0
+    return f"list page ({links} article links, no article text)" if links else "no article text on the page"
 
 
 # ---------------------------------------------------------------- title

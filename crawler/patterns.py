@@ -109,7 +109,9 @@ DATE_META_NAMES = ("PubDate", "pubdate", "publishdate", "publish_date", "article
 
 # ---------------------------------------------------------------- 来源, author, editor
 
-_NOT_AFTER_CJK = rf"(?<![{CJK}])"
+#: A label starts a field: not glued to a preceding word (资料来源, 图片来源 are not 来源),
+#: though it may follow a date's 日 directly ("2019年1月30日来源：").
+_NOT_AFTER_CJK = rf"(?:(?<![{CJK}])|(?<=日))"
 #: 来源 label variants, longest first so 信息来源 is not read as 来源 after a stray prefix.
 SOURCE_LABEL = re.compile(
     _NOT_AFTER_CJK + r"(?:信息来源|文章来源|稿件来源|新闻来源|内容来源|本文来源于|本文来源|稿源|来源于|来源|原创(?=\s*[:：]))"
