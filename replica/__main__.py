@@ -64,6 +64,21 @@ def build(directory: Path, articles_per_column: int | None, seed: int) -> None:
     click.echo(f"built {len(site.specs)} articles into {site.root}")
 
 
+@cli.command()
+@click.option("--articles-per-column", type=click.IntRange(6), default=1700, show_default=True)
+@click.option("--workers", type=click.IntRange(1), default=8, show_default=True, help="Concurrent client connections.")
+def bench(articles_per_column: int, workers: int) -> None:
+    """Time a build, and serving every article against the stdlib static server (same run).
+
+    \b
+    Example:
+      python -m replica bench --articles-per-column 1700
+    """
+    from . import bench as measure
+
+    measure.run(articles_per_column, workers, echo=click.echo)
+
+
 def _site(directory: Path, articles_per_column: int | None) -> Site:
     if (directory / "site.json").exists():
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -75,8 +76,8 @@ class ReplicaServer:
         self.routes = _Routes(self.site_dir / "routes.json")
         self._log: list[LoggedRequest] = []
         self._log_lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._httpd.daemon_threads = True
+        self._connections: set[socket.socket] = set()
+        self._httpd = _HTTPServer((host, port), _handler_for(self))
         self._thread: threading.Thread | None = None
         bound_host, bound_port = self._httpd.server_address[:2]
         self.host, self.port = bound_host, bound_port
@@ -98,8 +99,16 @@ class ReplicaServer:
             self._thread.join(0.5)
 
     def stop(self) -> None:
+        """Stop accepting, and close kept-alive client connections so no handler outlives us."""
         self._httpd.shutdown()
         self._httpd.server_close()
+        with self._log_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         if self._thread:
             self._thread.join(timeout=5)
 
@@ -119,6 +128,10 @@ class ReplicaServer:
         with self._log_lock:
             self._log.clear()
 
+    def track(self, connection: socket.socket, open_: bool) -> None:
+        with self._log_lock:
+            (self._connections.add if open_ else self._connections.discard)(connection)
+
     def record(self, entry: LoggedRequest) -> None:
         with self._log_lock:
             self._log.append(entry)
@@ -126,6 +139,14 @@ class ReplicaServer:
     def substitute(self, data: bytes) -> bytes:
         """Replace the ASCII origin tokens (safe in GBK bytes) with this server's origins."""
         return data.replace(ORIGIN.encode(), self.origin.encode()).replace(OFFSITE.encode(), self.offsite.encode())
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """A threading server with a listen backlog for a crawler's burst of connections
+    (the default of 5 makes a 16-connection crawler wait for SYN retries)."""
+
+    daemon_threads = True
+    request_queue_size = 128
 
 
 def _handler_for(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
@@ -141,6 +162,20 @@ class _Handler(BaseHTTPRequestHandler):
     replica: ReplicaServer
     protocol_version = "HTTP/1.1"
     server_version = "TRS-Replica/1.0"
+    timeout = 30  # idle kept-alive connections are closed
+    # Headers and body go out in two writes; with Nagle on, a kept-alive client waits for the
+    # delayed ACK (~40 ms) on every response.
+    disable_nagle_algorithm = True
+
+    def setup(self) -> None:
+        super().setup()
+        self.replica.track(self.connection, True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.replica.track(self.connection, False)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._answer(with_body=True)
