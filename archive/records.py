@@ -103,6 +103,24 @@ def article_fields(article: Article) -> dict[str, Any]:
     }
 
 
+CAPTURE_COLUMNS = ("fetched_at", "http_status", "final_url", "etag", "last_modified",
+                   "content_type", "warc_file", "warc_offset", "warc_length", "warc_digest")
+
+
+def capture_fields(article: Article) -> dict[str, Any]:
+    """Provenance of the fetch an article came from, and where its WARC record is."""
+    headers = {name.lower(): value for name, value in article.headers.items()}
+    warc = article.warc or {}
+    return {
+        "fetched_at": article.fetched_at or None, "http_status": article.status,
+        "final_url": article.final_url or article.fetched_url or article.url,
+        "etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
+        "content_type": headers.get("content-type"),
+        "warc_file": warc.get("file"), "warc_offset": warc.get("offset"),
+        "warc_length": warc.get("length"), "warc_digest": warc.get("digest"),
+    }
+
+
 def coverage_of(article: Article) -> dict[str, int]:
     """Which coverage fields an article has: a date, a time of day, a source, a body."""
     published = article.published_at or ""
@@ -200,6 +218,10 @@ class ArchiveWriter:
         if old and not self.sighting:
             for name in ("site", "last_seen_at", "run_id", "withdrawn_at"):
                 row[name] = old[name]
+        if old and not self.sighting:  # a reparse fetched nothing: the capture stays
+            row.update({name: old.get(name) for name in CAPTURE_COLUMNS})
+        else:
+            row.update(capture_fields(article))
         return row
 
     def _keep_revision(self, old: dict[str, Any], now: str) -> None:
@@ -211,6 +233,7 @@ class ArchiveWriter:
             "article_id": old["id"], "title": old["title"], "body": old["body"],
             "content_hash": old["content_hash"], "first_seen_at": since or old["first_seen_at"],
             "last_seen_at": old["last_seen_at"], "replaced_at": now,
+            **{name: old.get(name) for name in CAPTURE_COLUMNS},
         })
 
     def _write_pages(self, articles: list[Article]) -> None:
@@ -227,6 +250,9 @@ class ArchiveWriter:
                 "fetched_at": article.fetched_at or utc_now(), "status": article.status,
                 "headers": json.dumps(article.headers, ensure_ascii=False),
                 "body": gzip.compress(article.raw, compresslevel=6), "sha256": digest,
+                "final_url": article.final_url or None,
+                **{f"warc_{key}": article.warc.get(key)
+                   for key in ("file", "offset", "length", "digest")},
             })
         self.db["pages"].insert_all(rows, ignore=True)
 
@@ -310,6 +336,11 @@ def known_urls(db: sqlite_utils.Database) -> set[str]:
         "union select url from failures where http_status in (404, 410)"
     )
     return {row[0] for row in rows}
+
+
+def archived_urls(db: sqlite_utils.Database) -> set[str]:
+    """Canonical URLs of the articles the archive holds as still published."""
+    return {row[0] for row in db.execute("select url from articles where withdrawn_at is null")}
 
 
 def validators(db: sqlite_utils.Database) -> dict[str, dict[str, str]]:

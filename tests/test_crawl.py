@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from archive.crawl import run_crawl
+from archive.records import content_hash
 from replica import ReplicaServer, build_site
 
 RECORD_FIELDS = ("title", "published_at", "source", "author", "editor", "body", "column")
@@ -125,3 +126,49 @@ def test_full_run_updates_an_edited_article_and_keeps_the_old_version(small_site
         (before["title"], before["body"], before["content_hash"])]
     # unchanged pages answered 304 to the stored ETag: a full run does not re-download them
     assert sum(r.status == 304 for r in server.requests) >= len(articles(db)) - 5
+
+
+def test_max_articles_stops_early_and_the_next_run_completes_the_columns(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    first = run_crawl(site.start_urls(server.origin), db, delay=0, max_articles=10)
+    assert first.new + first.failed <= 10 and first.new >= 8
+    second = run_crawl(site.start_urls(server.origin), db, delay=0)
+    assert len(articles(db)) == first.new + second.new == 80
+
+
+def test_a_removed_article_is_marked_withdrawn_by_a_full_run(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    run_crawl(site.start_urls(server.origin), db, delay=0)
+    url = next(u for u in articles(db) if "/xwzx/ghxw/" in u)
+    site.remove_article(url.removeprefix(server.origin))
+    run_crawl(site.start_urls(server.origin), db, delay=0, full=True)
+    row = articles(db)[url]
+    assert row["withdrawn_at"] and row["body"]  # kept in the archive, marked as gone
+    assert rows(db, "select http_status from failures where url = ? and run_id = 2", (url,)) == [
+        {"http_status": 404}]
+
+
+def test_reparse_re_extracts_from_stored_pages_without_the_network(tmp_path: Path) -> None:
+    from archive.reparse import reparse_archive
+
+    site = build_site(tmp_path / "site", articles_per_column=(30, 25, 25))
+    db = tmp_path / "a.db"
+    with ReplicaServer(site.root) as server:
+        run_crawl(site.start_urls(server.origin), db, delay=0)
+    good = articles(db)
+    gbk = next(u for u in good if "/xwzx/jcdt/" in u)
+    with sqlite3.connect(db) as conn:  # what an older, worse parser had stored
+        conn.create_function("content_hash", 2, content_hash)
+        conn.execute("update articles set title = '乱码', source = null where url = ?", (gbk,))
+        conn.execute("update articles set body = '' where id = 1")
+        conn.execute("update articles set content_hash = content_hash(title, body)")
+    summary = reparse_archive(db)  # the server is gone: only the stored bytes are left
+    assert (summary.pages, summary.updated, summary.failed) == (80, 2, 0)
+    fixed = articles(db)
+    assert {u: {f: r[f] for f in RECORD_FIELDS} for u, r in fixed.items()} == {
+        u: {f: r[f] for f in RECORD_FIELDS} for u, r in good.items()}
+    assert sorted(r["title"] for r in rows(db, "select title from revisions")) == sorted(
+        ["乱码", next(r["title"] for r in good.values() if r["id"] == 1)])
+    assert fixed[gbk]["last_seen_at"] == good[gbk]["last_seen_at"]  # re-reading is not re-seeing

@@ -189,3 +189,36 @@ def test_sigterm_stops_gracefully_and_records_an_interrupted_run(tmp_path: Path)
         status, ended, new = conn.execute("select status, ended_at, new from crawl_runs").fetchone()
         stored = conn.execute("select count(*) from articles").fetchone()[0]
     assert status == "interrupted" and ended and new == stored > 0  # the last batch was written
+
+
+def test_a_site_whose_list_pages_lost_their_links_exits_3(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    assert unionnews("crawl", *start_args(site, server), "--db", str(db), "--delay", "0").returncode == 0
+    for index in (site.root / "www" / "xwzx").glob("*/index*.html"):  # the CMS renamed its list class
+        index.write_bytes(index.read_bytes().replace(b'class="list"', b'class="news-items"'))
+    result = unionnews("crawl", *start_args(site, server), "--db", str(db), "--delay", "0")
+    assert result.returncode == 3
+    assert result.stderr.splitlines() == [
+        "WARNING: the site may have changed its template: fetched 6 list pages but found no "
+        "article links on any of them"]
+    assert count(db, "select count(*) from crawl_runs where warnings is not null") == 1
+
+
+def test_new_articles_missing_their_info_line_exit_3(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    assert unionnews("crawl", *start_args(site, server), "--db", str(db), "--delay", "0").returncode == 0
+    paths = [site.add_article("/xwzx/ghxw/", f"省直机关工会第{day}次会议召开", [
+        f"第{day}次会议在成都召开，会议传达学习了有关文件精神。", "会议要求各单位认真抓好落实。"],
+        f"2024-03-0{day}T10:00:00") for day in range(1, 7)]
+    for path in paths:
+        page = site.root / "www" / path.lstrip("/")  # the redesigned template has no info line
+        html = page.read_text(encoding="utf-8")
+        start_at = html.index('<div class="info">')
+        page.write_text(html[:start_at] + html[html.index("</div>", start_at) + 6:], encoding="utf-8")
+    result = unionnews("crawl", *start_args(site, server), "--db", str(db), "--delay", "0")
+    assert result.returncode == 3, result.stderr
+    assert "new 6," in result.stdout
+    warned = {line.split(" new articles have a ")[1].split(" ")[0] for line in result.stderr.splitlines()}
+    assert warned == {"time", "source"}  # the date still comes from the URL, the body is there

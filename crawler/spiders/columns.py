@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -41,6 +43,14 @@ class ColumnsSpider(scrapy.Spider):
         self.report = listing.WalkReport()
         self.state = ArchiveState()
         self.profile: Profile | None = None
+        self.linked: set[str] = set()
+        self.rechecked = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ColumnsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.recheck_unlisted, signal=signals.spider_idle)
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.profile = load_profile(self.profile_name or self.settings.get("UNIONNEWS_PROFILE"))
@@ -54,6 +64,7 @@ class ColumnsSpider(scrapy.Spider):
     def parse_list(self, response: Response, column: str, page: int) -> Iterator[Any]:
         links = [u for u in listing.article_links(response, self.profile) if self._on_origin(u)]
         self.report.saw_list(column, page, len(links))
+        self.linked.update(links)
         known = [u for u in links if u in self.state.known]
         for url in links if self.full else [u for u in links if u not in self.state.known]:
             if request := self._article_request(url):
@@ -79,6 +90,22 @@ class ColumnsSpider(scrapy.Spider):
         headers = listing.conditional_headers(self.state.validators.get(url)) if self.full else {}
         return scrapy.Request(url, self.parse_article, errback=self.article_failed, headers=headers,
                               meta={"handle_httpstatus_list": [304]} if headers else {})
+
+    def recheck_unlisted(self) -> None:
+        """After a complete --full walk, ask again for archived articles no list links any more.
+
+        A page taken down answers 404 and its article is marked withdrawn (never deleted).
+        """
+        if not self.full or self.rechecked or not self.report.walked >= set(self.start_urls):
+            return
+        self.rechecked = True
+        columns = tuple(url.rsplit("/", 1)[0] + "/" for url in self.start_urls)
+        unlisted = sorted(u for u in self.state.archived - self.linked if u.startswith(columns))
+        for url in unlisted:
+            if request := self._article_request(url):
+                self.crawler.engine.crawl(request)
+        if unlisted:
+            raise DontCloseSpider
 
     def _on_origin(self, url: str) -> bool:
         return listing.netloc(url) in self.allowed_netlocs

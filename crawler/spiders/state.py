@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from scrapy.settings import BaseSettings
 
 from archive.db import default_db_path, open_archive
-from archive.records import known_urls, validators, walked_columns
+from archive.records import archived_urls, known_urls, validators, walked_columns
 
 
 @dataclass
@@ -15,6 +15,7 @@ class ArchiveState:
     """URLs already archived, columns walked to the end before, stored ETag/Last-Modified."""
 
     known: set[str] = field(default_factory=set)
+    archived: set[str] = field(default_factory=set)
     walked: set[str] = field(default_factory=set)
     validators: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -28,7 +29,7 @@ def load_state(settings: BaseSettings, want_validators: bool = False) -> Archive
     """Read the archive once at start; the walk then decides without touching SQLite."""
     db = open_archive(db_path(settings))
     try:
-        return ArchiveState(known_urls(db), walked_columns(db),
+        return ArchiveState(known_urls(db), archived_urls(db), walked_columns(db),
                             validators(db) if want_validators else {})
     finally:
         db.close()
