@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.layout import Line, class_words, clean_text, element_text, is_noise, lay_out
-from crawler.patterns import (BLOCK_TAGS, SEPARATORS, SPACES, BREADCRUMB_SKIP, BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE,
+from crawler.patterns import (BLOCK_TAGS, BREADCRUMB_SEPARATORS, SEPARATORS, SPACES, BREADCRUMB_SKIP, BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE,
                               OTHER_ARTICLES_WORDS, PARAGRAPH_TAGS, PROSE_PUNCTUATION, TITLE_CANDIDATES, TITLE_WORDS,
                               TITLE_SUFFIX_SPLIT)
 
@@ -369,11 +369,17 @@ def breadcrumb_column(crumb: HtmlElement, title: str | None) -> str | None:
 
 
 def find_breadcrumb(root: HtmlElement) -> HtmlElement | None:
-    """The breadcrumb block, by its class/id (location, crumb...) or its 当前位置 label."""
+    """The breadcrumb block: named as one (location, crumb...) or labelled 当前位置, and shaped
+    like one (a short run of short links with > between them)."""
     for el in root.iter("div", "p", "span", "nav", "ul", "ol", "td"):
-        if class_words(el) & BREADCRUMB_WORDS and _LINKS(el):
-            return el
-    for el in root.iter("div", "p", "span", "td"):
-        if el.text and BREADCRUMB_TEXT.match(el.text) and _LINKS(el):
+        named = class_words(el) & BREADCRUMB_WORDS or (el.text and BREADCRUMB_TEXT.match(el.text))
+        if named and _shaped_like_breadcrumb(el):
             return el
     return None
+
+
+def _shaped_like_breadcrumb(el: HtmlElement) -> bool:
+    links = [element_text(a) for a in _LINKS(el)]
+    text = element_text(el)
+    return (len(links) >= 2 and len(text) <= 200 and all(len(name) <= 20 for name in links)
+            and (any(mark in text for mark in BREADCRUMB_SEPARATORS) or bool(BREADCRUMB_TEXT.match(text))))

@@ -30,6 +30,8 @@ class Line:
     block: HtmlElement
     link_chars: int = 0
     has_image: bool = False
+    #: The line comes right after a block holding only a picture (where captions go).
+    after_image: bool = False
 
     @property
     def link_ratio(self) -> float:
@@ -85,6 +87,7 @@ class _LineBuilder:
         self.parts: list[str] = []
         self.link_chars = 0
         self.has_image = False
+        self.image_pending = False
 
     def add(self, text: str | None, in_link: bool) -> None:
         if text:
@@ -95,9 +98,11 @@ class _LineBuilder:
     def flush(self, block: HtmlElement) -> None:
         text = clean_text("".join(self.parts))
         if text:
-            self.lines.append(Line(text, block, min(self.link_chars, len(text)), self.has_image))
-        elif self.has_image and self.lines and self.lines[-1].block is block:
-            self.lines[-1].has_image = True
+            self.lines.append(Line(text, block, min(self.link_chars, len(text)), self.has_image,
+                                   self.image_pending))
+            self.image_pending = False
+        elif self.has_image:
+            self.image_pending = True
         self.parts, self.link_chars, self.has_image = [], 0, False
 
 

@@ -23,7 +23,8 @@ from lxml.html import HtmlElement
 from crawler import dates, generic, labels
 from crawler.encoding import decode_html, looks_binary
 from crawler.layout import Line, class_words, clean_text, element_text, lay_out, parse_tree
-from crawler.patterns import (ANY_LABEL, ATTACHMENT_EXTENSIONS, AUTHOR_LABEL, BODY_NOISE_LINE, CAPTION_LINE,
+from crawler.patterns import (ANY_LABEL, ATTACHMENT_EXTENSIONS, AUTHOR_LABEL, BODY_NOISE_LINE, BYLINE, CAPTION_LINE,
+                              CAPTION_WORDS, CENTRED, MAX_BYLINE_CHARS, MAX_CAPTION_CHARS,
                               COLUMN_META_NAMES, DATE, DATE_LABELS, DATE_META_NAMES, EDITOR_LINE, ERROR_PAGE_TITLE,
                               SEPARATORS, SOURCE_BADGES, SOURCE_LABEL, SOURCE_LINE, SPACES, TITLE_META_NAMES,
                               VALUE_CHARS)
@@ -114,7 +115,7 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
         "title": title,
         "published_at": _published_at(page, info, title_el, body_el),
         "source": _source(info, body),
-        "author": labels.author_value(info.text),
+        "author": labels.author_value(info.text) or body.author,
         "editor": _editor(page, info) or body.editor,
         "body": body.text,
         "column": _column(page, title),
@@ -203,6 +204,7 @@ class _Body:
     lines: list[Line]
     editor: str | None = None
     source: str | None = None
+    author: str | None = None
     #: A headline/date/来源 line the CMS repeated at the top of the body, removed from it.
     lead_meta: str = ""
 
@@ -219,24 +221,34 @@ def _body(body_el: HtmlElement, title: str | None) -> _Body:
         lead.append(lines.pop(0).text)
     body.lead_meta = "\n".join(lead)
     for index, line in enumerate(lines):
-        at_end = index >= len(lines) - EDGE_LINES
+        at_start, at_end = index < EDGE_LINES - 1, index >= len(lines) - EDGE_LINES
         if match := EDITOR_LINE.match(line.text):
             body.editor = body.editor or labels.editor_value(line.text) or match["name"] or None
         elif at_end and (match := SOURCE_LINE.match(line.text)):
             body.source = body.source or match["value"].strip()
+        elif (at_start or at_end) and len(line.text) <= MAX_BYLINE_CHARS and (match := BYLINE.match(line.text)):
+            body.author = body.author or match["name"]
         else:
             body.lines.append(line)
     return body
 
 
 def _is_body_line(line: Line) -> bool:
-    if BODY_NOISE_LINE.match(line.text):
+    """False for lines that are page furniture or picture captions, not article text."""
+    text = line.text
+    if BODY_NOISE_LINE.match(text):
         return False
     if line.link_ratio > 0.6 and not _is_attachment_line(line):
         return False
-    if CAPTION_LINE.search(line.text) and len(line.text) <= 60:
+    if len(text) <= MAX_CAPTION_CHARS and (CAPTION_LINE.search(text) or class_words(line.block) & CAPTION_WORDS):
         return False
-    return not (line.has_image and len(line.text) <= 30 and not any(p in line.text for p in "，。；！？"))
+    if line.after_image and len(text) <= 40 and _centred(line.block):
+        return False
+    return not (line.has_image and len(text) <= 30 and not any(p in text for p in "，。；！？"))
+
+
+def _centred(el: HtmlElement) -> bool:
+    return any(CENTRED.search(value) for value in (el.get("style", ""), el.get("class", ""), el.get("align", ""), el.tag))
 
 
 def _is_attachment_line(line: Line) -> bool:

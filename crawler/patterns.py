@@ -131,13 +131,27 @@ PERSON_NAME = re.compile(rf"[{CJK}·]{{2,5}}|[A-Za-z][A-Za-z .]{{1,30}}")
 EDITOR_LINE = re.compile(r"^[（(\[【]?\s*(?:责任编辑|值班编辑|编辑|责编)\s*[:：]\s*(?P<name>[^）)\]】]*?)\s*[）)\]】]?$")
 #: A line inside the body that states the 来源 (some sites print it as the last line).
 SOURCE_LINE = re.compile(r"^[（(\[【]?\s*(?:来源|信息来源|文章来源|稿件来源|本文来源)\s*[:：|丨｜]\s*(?P<value>[^）)\]】]{1,40}?)\s*[）)\]】]?$")
-#: Body lines that are not article text: original-title notes, share/print bars, pagers.
+#: Body lines that are not article text: original-title notes, share/print bars, pagers,
+#: disclaimers, reprint notices, print-edition lines.
 BODY_NOISE_LINE = re.compile(
-    r"^(?:[（(]?原标题[:：]|上一篇|下一篇|分享到|扫一扫|【?打印|【?关闭|【?字体|【?字号|返回顶部|"
-    r"相关(?:阅读|新闻|链接|稿件)[:：]?$|浏览次数|点击数|阅读数|当前位置|当前所在位置|您的位置|您现在的位置)"
+    r"^(?:[（(]?原标题[:：]|[（(]原题为|上一篇|下一篇|分享到|扫一扫|【?打印|【?关闭|【?字体|【?字号|返回顶部|"
+    r"相关(?:阅读|新闻|链接|稿件)[:：]?$|浏览次数|点击数|阅读数|当前位置|当前所在位置|您的位置|您现在的位置|"
+    r"免责声明|[（(]?本文来自|本作品为.{0,30}原创|.{0,30}转载时?(?:务|请)?(?:请|须|必)?注明出处|"
+    r"《[^》]{2,12}》[（(]\d{4}年\d{1,2}月\d{1,2}日\s*\d+版[）)]$)"
 )
-#: Photo credits and captions: "…李尕 摄", "（新华社记者 才扬 摄）", "图片来源：…".
-CAPTION_LINE = re.compile(r"(?:\s摄|摄影|供图|图片来源|图源)[:：]?\s*[）)]?$|^[（(]?(?:图片来源|图源|摄影)[:：]")
+#: Photo credits and captions: "…李尕 摄", "（新华社记者 才扬 摄）", "…供图 华龙网", "视觉中国 资料".
+CAPTION_LINE = re.compile(r"(?:\s摄|摄影|供图|图片来源|图源|视觉中国|资料图|东方IC)[:：]?\s*\S{0,8}?\s*[）)]?$|"
+                          r"^[（(]?(?:图片来源|图源|摄影|图[:：])")
+#: Class words of caption blocks under pictures.
+CAPTION_WORDS = frozenset({"caption", "figcaption", "pictext", "imgtext", "imgdesc", "picdesc", "pic_txt"})
+#: Class words and styles of centred blocks (captions sit centred under their picture).
+CENTRED = re.compile(r"text-align\s*:\s*center|^center$|(?:^|[\s_-])(?:f_center|center|tc|text-center)(?:$|[\s_-])", re.I)
+#: Longest caption line: captions are short.
+MAX_CAPTION_CHARS = 60
+#: A byline at either end of the body: "半月谈记者 史卫燕", "作者：上官云 宋宇晟", "采写：南都见习记者 林子沛".
+BYLINE = re.compile(rf"^[（(]?\s*(?:[{CJK}]{{0,10}}?(?:记者|作者|采写|撰文|文|通讯员)\s*[:：/]?\s*)+"
+                    rf"(?P<name>[{CJK}·]{{2,4}}(?:[ 、，,]+[{CJK}·]{{2,4}}){{0,4}})\s*[）)]?$")
+MAX_BYLINE_CHARS = 30
 #: Links to files the archive keeps as attachments.
 ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd zip rar 7z txt csv rtf".split())
@@ -145,6 +159,7 @@ ATTACHMENT_EXTENSIONS = frozenset(
 # ---------------------------------------------------------------- column (breadcrumb)
 
 BREADCRUMB_WORDS = frozenset("location position breadcrumb crumb crumbs path dqwz weizhi nav-path curpos".split())
+BREADCRUMB_SEPARATORS = (">", "»", "＞", "›", "→", "/", "|")
 BREADCRUMB_TEXT = re.compile(r"^\s*(?:当前所在位置|当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]")
 BREADCRUMB_SKIP = frozenset({"首页", "正文", "网站首页", "主页", "home", "Home"})
 COLUMN_META_NAMES = ("ColumnName", "column", "category", "article:section")

@@ -218,3 +218,47 @@ def test_pages_that_are_not_articles_are_refused_with_a_reason(page, reason: str
         parse_article(page, URL)
     assert reason in refused.value.reason
     assert isinstance(refused.value, ValueError)
+
+
+@pytest.mark.parametrize("extra_lines, author", [
+    (['<p class="f_center"><img src="a.jpg"></p>', '<p class="f_center">各地高温津贴一览。</p>'], None),
+    (['<p><img src="a.jpg"></p>', '<p class="caption">职工们在比赛中。</p>'], None),
+    (["<p>“救命啊SOS”纸团。沙坪坝区公安分局供图 华龙网</p>"], None),
+    (["<p>活动现场。李尕 摄</p>"], None),
+    (["<p>半月谈记者 史卫燕</p>"], "史卫燕"),
+    (["<p>作者：上官云 宋宇晟</p>"], "上官云 宋宇晟"),
+    (["<p>（原题为《是“收割韭菜”还是“回归理性”》）</p>"], None),
+    (["<p>免责声明：本文来自客户端自媒体，不代表本网的观点和立场。</p>"], None),
+    (["<p>本作品为“科普中国”原创，转载时务请注明出处。</p>"], None),
+    (["<p>《光明日报》（2024年05月11日 09版）</p>"], None),
+])
+def test_captions_bylines_and_notices_are_not_body_text(extra_lines: list[str], author: str | None) -> None:
+    """At either end of the body; a byline becomes the author when the meta line names none."""
+    for where in ("start", "end"):
+        lines = "".join(extra_lines)
+        prose = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        content = lines + prose if where == "start" else prose + lines
+        page = other_template("2023-02-03").replace('<div class="con">', f'<div class="con">{content}')
+        page = page.replace("".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>", "</div>", 1)
+        record = parse_article(page, "http://example.org/news/1001.html")
+        assert record["body"] == "\n".join(PARAGRAPHS), where
+        assert record["author"] == author, where
+
+
+def test_prose_mentioning_reporters_or_photos_stays_in_the_body() -> None:
+    paragraphs = ["记者从省总工会了解到，今年全省将新建职工书屋200个，进一步丰富职工精神文化生活。",
+                  "这是一个摄像头拍下的画面，记录了职工们在技能比武中的精彩瞬间，令人印象深刻。"] + PARAGRAPHS
+    record = parse_article(other_template("2023-02-03", paragraphs=paragraphs), "http://example.org/news/1.html")
+    assert record["body"] == "\n".join(paragraphs)
+
+
+@pytest.mark.parametrize("crumb, column", [
+    ('<div class="crumbs"><a href="/">首页</a> &gt; <a href="/news/">工作动态</a></div>', "工作动态"),
+    ('<div class="position">您的位置：<a href="/">首页</a> » <a href="/a/">基层</a> » <a href="/a/b/">劳动竞赛</a> » 正文</div>',
+     "劳动竞赛"),
+    ('<div class="position--fixed"><a href="/ad">点击领取大奖，全屏爆光柱！！！</a></div>', None),
+])
+def test_column_comes_from_a_breadcrumb_shaped_block(crumb: str, column: str | None) -> None:
+    page = other_template("2023-02-03").replace(
+        '<div class="crumbs"><a href="/">首页</a> &gt; <a href="/news/">工作动态</a></div>', crumb)
+    assert parse_article(page, "http://example.org/news/1001.html")["column"] == column
