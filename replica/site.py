@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
@@ -279,7 +280,7 @@ class Site:
         col = _column(column_path)
         when = _local(published_at)
         spec = ArticleSpec(
-            id=max(self.specs) + 1 if self.specs else 1001, column=col.key, published=when.isoformat(timespec="seconds"),
+            id=self._next_id(), column=col.key, published=when.isoformat(timespec="seconds"),
             title=title, blocks=[Block("p", p) for p in body_paragraphs], views=False,
             source_label="来源：" if source else None, source=source,
             author_label="作者：" if author else None, author=author,
@@ -321,14 +322,27 @@ class Site:
         i = order.index(spec.id)
         return {x for x in order[max(i - 1, 0):i + 2] if x != spec.id and x in self.specs}
 
+    def _prev_next(self, spec: ArticleSpec) -> tuple[ArticleSpec | None, ArticleSpec | None]:
+        """The newer (上一篇) and older (下一篇) article of the column; none for a private page."""
+        order = self.column_specs(spec.col)
+        if spec not in order:
+            return None, None
+        i = order.index(spec)
+        return (order[i - 1] if i > 0 else None), (order[i + 1] if i + 1 < len(order) else None)
+
+    def _next_id(self) -> int:
+        """An id no article, alias page or removed page has used."""
+        used = [*self.specs, 1000]
+        for path in [s.alias_path for s in self.specs.values() if s.alias_path] + self.gone:
+            match = re.search(r"_(\d+)\.html$", path)
+            used += [int(match.group(1))] if match else []
+        return max(used) + 1
+
     def _after_change(self, spec: ArticleSpec | None, affected: set[int]) -> None:
         newest = self.newest(SIDEBAR_SIZE + 1)
         targets = [self.specs[i] for i in affected if i in self.specs] + ([spec] if spec else [])
         for target in targets:
-            order = self.column_specs(target.col)
-            i = order.index(target)
-            prev = order[i - 1] if i > 0 else None
-            nxt = order[i + 1] if i + 1 < len(order) else None
+            prev, nxt = self._prev_next(target)
             self._write_article(target, prev, nxt, newest, bump=True)
         for col in COLUMNS:  # lists name titles, and tracking/alias links cross columns
             self.write_lists(col)

@@ -432,6 +432,14 @@ def test_remove_article_answers_404_and_leaves_the_list(small: tuple[Site, Repli
     assert server.url(path) not in list_links(truth, server)
     with pytest.raises(SiteError, match="no article"):
         site.remove_article(path)
+    private = truth["robots_disallowed"][0].removeprefix(server.origin)
+    site.edit_article(private, title="内部通知")
+    assert "内部通知".encode("gbk") in fetch(server.url(private))[2]
+    new = site.add_article("tzgg", "关于开展职工读书月活动的通知", ["各省直单位工会："], "2024-04-23T10:00:00")
+    after = site.truth(server.origin)
+    used = list(after["articles"]) + [u for a in after["articles"].values() for u in a["aliases"]] + after["not_found"]
+    ids = [int(m) for u in used for m in re.findall(r"_(\d+)\.html$", u)]
+    assert ids.count(int(re.findall(r"_(\d+)\.html$", new)[0])) == 1  # a fresh id, not an alias's or a gone page's
     with pytest.raises(SiteError, match="no column"):
         site.add_article("/xwzx/nope/", "t", ["b"], "2024-01-01T00:00:00")
 
