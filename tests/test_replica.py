@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,6 +14,8 @@ from urllib.robotparser import RobotFileParser
 import lxml.html
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from replica import SEED_PATH, ReplicaServer, Site, SiteError, build_site
 from replica.__main__ import cli
@@ -379,6 +382,23 @@ def test_bodies_are_varied(truth: dict) -> None:
     assert len({r["title"] for r in records}) >= 0.9 * len(records)
     years = {r["published_at"][:4] for r in records}
     assert years == {"2019", "2020", "2021", "2022", "2023"}
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 10_000), counts=st.tuples(*[st.integers(6, 30)] * 3))
+def test_any_seed_and_size_gives_a_consistent_site(seed: int, counts: tuple[int, int, int]) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        site = build_site(Path(scratch), articles_per_column=counts, seed=seed)
+        with ReplicaServer(site.root) as server:
+            truth = site.truth(server.origin)
+            assert [c["articles"] for c in truth["columns"]] == list(counts)
+            assert truth["articles"][SEED_PATH]["record"]["published_at"] == "2023-01-18T17:40:03+08:00"
+            for article in truth["articles"].values():
+                seen = zoom_record(fetch(article["url"])[2], article["url"])
+                assert (seen["title"], seen["body"]) == (article["record"]["title"], article["record"]["body"])
+            links = set(list_links(truth, server))
+            for kind in ("redirects", "not_found", "server_error", "robots_disallowed"):
+                assert set(truth[kind]) & links, kind
 
 
 # ---- mutations --------------------------------------------------------------------------
