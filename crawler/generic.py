@@ -291,12 +291,6 @@ def _body_of(root: HtmlElement) -> HtmlElement:
     return found if found is not None else root
 
 
-def _within(el: HtmlElement | None, ancestor: HtmlElement | None) -> bool:
-    if el is None or ancestor is None:
-        return False
-    return el is ancestor or any(a is ancestor for a in el.iterancestors())
-
-
 def _tail_chars(pieces: list[Piece], limit: int) -> list[Piece]:
     kept, total = [], 0
     for piece in reversed(pieces):

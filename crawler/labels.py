@@ -7,8 +7,6 @@ whitespace, at the next label, or at a date, so a 来源 never swallows the auth
 
 from __future__ import annotations
 
-import re
-
 from crawler.patterns import (ANY_LABEL, AUTHOR_LABEL, DATE, EDITOR_LABEL, PERSON_NAME, SOURCE_LABEL,
                               SPACES, VALUE_CHARS)
 
@@ -76,9 +74,3 @@ def editor_value(text: str) -> str | None:
         if name:
             return name
     return None
-
-
-def strip_label(text: str, label: re.Pattern) -> str:
-    """Text with a leading label removed: '来源：新华网' -> '新华网'."""
-    match = label.match(text)
-    return text[match.end():] if match else text

@@ -9,7 +9,6 @@ mix of <p>, <div> and <br> a CMS writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
 
 import lxml.html
 from lxml import etree
@@ -44,16 +43,9 @@ def parse_tree(text: str) -> HtmlElement:
     root = lxml.html.document_fromstring(text, parser=_PARSER)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     for el in _HIDDEN(root):
-        if el.get("hidden") is not None or HIDDEN_STYLE.search(el.get("style", "")):
-            _drop(el)
+        if el.getparent() is not None and (el.get("hidden") is not None or HIDDEN_STYLE.search(el.get("style", ""))):
+            el.drop_tree()  # keeps the element's tail text in place
     return root
-
-
-def _drop(el: HtmlElement) -> None:
-    """Remove an element but keep its tail text in place."""
-    parent = el.getparent()
-    if parent is not None:
-        el.drop_tree()
 
 
 def clean_text(text: str | None) -> str:
@@ -135,16 +127,3 @@ def _walk(el: HtmlElement, block: HtmlElement, out: _LineBuilder, in_link: bool,
             out.add(child.tail, in_link)
         if is_block:
             out.flush(block)
-
-
-def text_pieces(root: HtmlElement) -> Iterator[tuple[str, HtmlElement, bool]]:
-    """Every non-blank text node in document order as (text, element, is_start).
-
-    `is_start` is True for an element's own text (it starts right after the element's opening
-    tag) and False for a tail (it follows the element's closing tag). The element is the one
-    the text is attached to, so callers can test where a piece sits.
-    """
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        text = el.text if event == "start" else el.tail
-        if text and not text.isspace():
-            yield text, el, event == "start"

@@ -163,8 +163,6 @@ BREADCRUMB_SEPARATORS = (">", "»", "＞", "›", "→", "/", "|")
 BREADCRUMB_TEXT = re.compile(r"^\s*(?:当前所在位置|当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]")
 BREADCRUMB_SKIP = frozenset({"首页", "正文", "网站首页", "主页", "home", "Home"})
 COLUMN_META_NAMES = ("ColumnName", "column", "category", "article:section")
-SOURCE_META_NAMES = ("ContentSource", "source")
-AUTHOR_META_NAMES = ("Author", "author")
 
 # ---------------------------------------------------------------- refusals
 

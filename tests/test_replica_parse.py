@@ -4,7 +4,6 @@ truth record exactly, field by field (UTF-8 and GBK pages, with and without a he
 from __future__ import annotations
 
 import urllib.request
-from pathlib import Path
 
 import pytest
 
