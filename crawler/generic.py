@@ -21,6 +21,10 @@ from crawler.patterns import (BLOCK_TAGS, BREADCRUMB_SEPARATORS, SEPARATORS, SPA
 _TITLE_CANDIDATES = etree.XPath(TITLE_CANDIDATES)
 _HEAD_TITLE = etree.XPath("//title")
 _LINKS = etree.XPath(".//a")
+#: Blocks that hold links and carry a name or text a breadcrumb could have (checked exactly later).
+_BREADCRUMB_CANDIDATES = etree.XPath(
+    "//*[self::div or self::p or self::span or self::nav or self::ul or self::ol or self::td][.//a]"
+    "[@class or @id or contains(text(), '位置')]")
 #: Characters of meta line read after the headline (and before it, for gov metadata tables).
 META_CHARS = 400
 #: A line shorter than this, or mostly link text, says nothing about where the body is.
@@ -365,7 +369,7 @@ def breadcrumb_column(crumb: HtmlElement, title: str | None) -> str | None:
 def find_breadcrumb(root: HtmlElement) -> HtmlElement | None:
     """The breadcrumb block: named as one (location, crumb...) or labelled 当前位置, and shaped
     like one (a short run of short links with > between them)."""
-    for el in root.iter("div", "p", "span", "nav", "ul", "ol", "td"):
+    for el in _BREADCRUMB_CANDIDATES(root):
         named = class_words(el) & BREADCRUMB_WORDS or (el.text and BREADCRUMB_TEXT.match(el.text))
         if named and _shaped_like_breadcrumb(el):
             return el

@@ -9,6 +9,7 @@ mix of <p>, <div> and <br> a CMS writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -60,10 +61,16 @@ def element_text(el: HtmlElement | None) -> str:
     return clean_text(el.text_content()) if el is not None else ""
 
 
-def class_words(el: HtmlElement) -> set[str]:
+def class_words(el: HtmlElement) -> frozenset[str]:
     """Lower-case words of an element's class and id: 'bdshare_box' -> {'bdshare', 'box'}."""
-    names = f"{el.get('class', '')} {el.get('id', '')}"
-    return {w.lower() for w in NAME_WORD_SPLIT.split(names) if w}
+    return _name_words(el.get("class"), el.get("id"))
+
+
+@lru_cache(maxsize=4096)
+def _name_words(class_: str | None, id_: str | None) -> frozenset[str]:
+    if not class_ and not id_:
+        return frozenset()
+    return frozenset(w.lower() for w in NAME_WORD_SPLIT.split(f"{class_ or ''} {id_ or ''}") if w)
 
 
 def is_noise(el: HtmlElement) -> bool:
