@@ -86,7 +86,8 @@ def _unique(title: str, used: set[str], col: Column, when: datetime, rng: random
     for _ in range(8):
         if title not in used:
             break
-        title = text.title_for(col.kind, rng, when.year)
+        unit = next((u for u in text.UNITS if title.startswith(u)), "")  # keep the body's unit
+        title = text.title_for(col.kind, rng, when.year, unit=unit)
     number = 2
     while title in used:
         title, number = f"{title.rstrip('（0123456789）')}（{number}）", number + 1

@@ -106,9 +106,11 @@ def person(rng: random.Random, *, gbk_only: bool = False) -> str:
     return rng.choice(SURNAMES) + given
 
 
-def title_for(kind: str, rng: random.Random, year: int) -> str:
-    """A title for a column of the given kind, about work in `year`."""
-    unit = rng.choice(UNITS)
+def title_for(kind: str, rng: random.Random, year: int, unit: str = "", activity: str = "") -> str:
+    """A title for a column of the given kind, about work in `year` (by `unit`, about
+    `activity`, when the body is to match; drawn at random otherwise)."""
+    unit = unit or rng.choice(UNITS)
+    activity = activity or rng.choice(ACTIVITIES)
     n = rng.randint(1, 9)
     templates = {
         "news": (
@@ -131,12 +133,12 @@ def title_for(kind: str, rng: random.Random, year: int) -> str:
             f"关于报送{year}年度{rng.choice(TOPICS)}工作总结的通知",
         ),
         "grassroots": (
-            f"{unit}工会开展“{rng.choice(ACTIVITIES)}”主题活动",
+            f"{unit}工会开展“{activity}”主题活动",
             f"{unit}工会举办{year}年职工{rng.choice(SPORTS)}比赛",
             f"{unit}工会组织开展{rng.choice(TOPICS)}专题培训",
             f"{unit}扎实推进{rng.choice(TOPICS)}见实效",
             f"{unit}工会走访慰问{rng.choice(TARGETS)}",
-            f"{unit}工会：以“{rng.choice(ACTIVITIES)}”凝聚职工力量",
+            f"{unit}工会：以“{activity}”凝聚职工力量",
         ),
     }[kind]
     return rng.choice(templates)
@@ -192,10 +194,11 @@ def _measures(rng: random.Random, unit: str, used: set[str]) -> str:
 def news_text(kind: str, rng: random.Random, when: date) -> Text:
     """A news or grassroots report of 400-2,000 characters: a dated opening, middle paragraphs
     of distinct sentences (sometimes under subheads), and a closing paragraph."""
-    unit = rng.choice(UNITS) + rng.choice(("机关工会", "工会"))
-    title = title_for(kind, rng, when.year)
+    base, activity = rng.choice(UNITS), rng.choice(ACTIVITIES)
+    title = title_for(kind, rng, when.year, unit=base, activity=activity)
+    unit = base + ("工会" if kind == "grassroots" else rng.choice(("机关工会", "工会")))
     opening = (
-        f"{when.month}月{when.day}日，{unit}在{rng.choice(PLACES)}组织开展{rng.choice(ACTIVITIES)}活动。"
+        f"{when.month}月{when.day}日，{unit}在{rng.choice(PLACES)}组织开展{activity}活动。"
         f"为深入学习贯彻党的二十大精神，进一步{rng.choice(GOALS)}，此次活动精心策划、周密安排。"
     )
     closing = f"下一步，{unit}将继续{rng.choice(NEXTS)}，为全面建设社会主义现代化四川贡献工会力量。"
