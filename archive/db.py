@@ -164,7 +164,31 @@ def _schema_v1(db: sqlite_utils.Database) -> None:
     _create_aliases(db)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1]
+# Where each capture lives in the WARC files (pipelines.warc) and how the server answered.
+WARC_COLUMNS: dict[str, type] = {
+    "warc_file": str, "warc_offset": int, "warc_length": int, "warc_digest": str,
+}
+PROVENANCE_COLUMNS: dict[str, type] = {
+    "fetched_at": str, "http_status": int, "final_url": str, "etag": str,
+    "last_modified": str, "content_type": str,
+}
+
+
+def _capture_v2(db: sqlite_utils.Database) -> None:
+    """Provenance and WARC record pointers on articles, revisions and pages (issue 5)."""
+    wanted = {
+        "articles": {**PROVENANCE_COLUMNS, **WARC_COLUMNS},
+        "revisions": {**PROVENANCE_COLUMNS, **WARC_COLUMNS},
+        "pages": {"final_url": str, **WARC_COLUMNS},
+    }
+    for table, columns in wanted.items():
+        have = db[table].columns_dict
+        for name, kind in columns.items():
+            if name not in have:
+                db[table].add_column(name, kind)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

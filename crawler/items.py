@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -12,6 +13,8 @@ class Article:
     `url` is the canonical URL (rel=canonical, redirects and tracking queries resolved);
     `fetched_url` is the URL that was requested. `raw` holds the response bytes exactly as
     the server sent them, so the archive can be re-extracted without the network.
+    `final_url` is where redirects ended; `warc` locates the response's WARC record
+    (`file`, `offset`, `length`, `digest`: see pipelines.warc), empty when capture is off.
     """
 
     url: str
@@ -29,3 +32,5 @@ class Article:
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes = b""
     fetched_at: str = ""
+    final_url: str = ""
+    warc: dict[str, Any] = field(default_factory=dict)

@@ -146,6 +146,7 @@ def article_item(response: Response, profile: Profile, allowed_netlocs: set[str]
         images=list(record.get("images") or []), attachments=list(record.get("attachments") or []),
         fetched_url=requested_url(response), status=response.status,
         headers=response_headers(response), raw=response.body, fetched_at=utc_now(),
+        final_url=response.url, warc=dict(response.meta.get("warc") or {}),
     )
 
 
