@@ -8,6 +8,7 @@ import urllib.request
 import pytest
 
 from crawler.parse import NotAnArticle, parse_article
+from crawler.profiles import Profile
 from replica.build import build_site
 from replica.server import ReplicaServer
 
@@ -42,6 +43,16 @@ def test_every_article_parses_to_its_truth_record(replica) -> None:
             if record[name] != article["record"][name]:
                 wrong[name].append(path)
     assert {name: paths[:5] for name, paths in wrong.items() if paths} == {}
+
+
+def test_generic_extraction_alone_reproduces_every_truth_record(replica) -> None:
+    """With a profile that has no selectors at all (as after a site redesign), the generic
+    extractor still finds every field of every replica article."""
+    _, pages, _ = replica
+    blank = Profile("blank", "a profile without selectors")
+    wrong = [path for path, (article, body, charset) in pages.items()
+             if parse_article(body, article["url"], encoding=charset, profile=blank) != article["record"]]
+    assert wrong == []
 
 
 def test_seed_article_record(replica) -> None:
