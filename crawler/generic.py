@@ -33,6 +33,8 @@ MAX_TITLE_CHARS = 120
 #: How far up a chrome-named ancestor (nav, sidebar...) still marks an element as chrome; page-wide
 #: wrappers carry such words too ("blq-int-nav" around a whole page).
 NEAR_ANCESTORS = 5
+#: This many headline links in list items, and no prose, make a list page.
+MIN_HEADLINE_ITEMS = 8
 
 
 # ---------------------------------------------------------------- title
@@ -336,6 +338,12 @@ def _about_other_articles(el: HtmlElement, by_name: bool = True) -> bool:
         if by_name and class_words(node) & OTHER_ARTICLES_WORDS:
             return True
     return False
+
+
+def headline_items(root: HtmlElement) -> int:
+    """How many list items link to other articles, when they are many (a list page), else 0."""
+    count = sum(1 for li in root.iter("li") if _is_headline_item(li) and len(li.text_content().strip()) >= 6)
+    return count if count >= MIN_HEADLINE_ITEMS else 0
 
 
 def _is_headline_item(li: HtmlElement) -> bool:

@@ -171,6 +171,7 @@ def _no_text_reason(page: _Page) -> str:
     """Why a page without article text is refused: a list page if it links like one."""
     list_css = page.profile.list.get("article_links")
     links = len(_selector(list_css)(page.root)) if list_css else 0
+    links = links or generic.headline_items(page.root)
     return f"list page ({links} article links, no article text)" if links else "no article text on the page"
 
 
