@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.layout import Line, class_words, clean_text, element_text, is_noise, lay_out
-from crawler.patterns import (BLOCK_TAGS, BREADCRUMB_SEPARATORS, SEPARATORS, SPACES, BREADCRUMB_SKIP, BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE,
+from crawler.patterns import (BLOCK_TAGS, BODY_NOISE_LINE, BREADCRUMB_SEPARATORS, SEPARATORS, SPACES, BREADCRUMB_SKIP, BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE,
                               OTHER_ARTICLES_WORDS, PARAGRAPH_TAGS, PROSE_PUNCTUATION, TITLE_CANDIDATES, TITLE_WORDS,
                               TITLE_SUFFIX_SPLIT)
 
@@ -143,7 +143,7 @@ def _inside_chrome(el: HtmlElement) -> bool:
 def prose_weight(line: Line) -> float:
     """Prose weight of one line: long, punctuated, not a link, not a photo caption."""
     n = len(line.text)
-    if n < MIN_PROSE_CHARS or line.link_ratio > 0.5 or CAPTION_LINE.search(line.text):
+    if n < MIN_PROSE_CHARS or line.link_ratio > 0.5 or CAPTION_LINE.search(line.text) or BODY_NOISE_LINE.match(line.text):
         return 0.0
     punctuation = sum(ch in PROSE_PUNCTUATION for ch in line.text)
     if punctuation == 0 and n < 40:

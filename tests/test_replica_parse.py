@@ -3,6 +3,7 @@ truth record exactly, field by field (UTF-8 and GBK pages, with and without a he
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 
 import pytest
@@ -76,6 +77,20 @@ def test_awkward_variants_are_all_present(replica) -> None:
     assert any(r["source"] is None for r in records) and any(r["author"] for r in records)
     assert any(r["editor"] for r in records) and any(r["attachments"] for r in records)
     assert any(r["images"] for r in records) and any(r["canonical_url"] for r in records)
+
+
+def test_home_error_and_robots_pages_are_refused(replica) -> None:
+    truth, _, _ = replica
+    origin = truth["origin"]
+    urls = {origin + "/": "list page", origin + "/robots.txt": "no headline",
+            truth["not_found"][0]: "error page", truth["server_error"][0]: "error page"}
+    for url, reason in urls.items():
+        try:
+            body, charset = _fetch(url)
+        except urllib.error.HTTPError as error:
+            body, charset = error.read(), error.headers.get_content_charset()
+        with pytest.raises(NotAnArticle, match=reason):
+            parse_article(body, url, encoding=charset)
 
 
 def test_list_pages_are_refused(replica) -> None:
