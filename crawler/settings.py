@@ -37,6 +37,9 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.OriginOffsiteMiddleware": 50,
+    # Every response, as the server sent it (before decompression, redirects and retries act
+    # on it), into WARC files: see pipelines/warc.py.
+    "pipelines.warc.WarcCaptureMiddleware": 950,
 }
 
 # clean -> validate -> dedup -> store (the store batches writes into transactions).
@@ -44,6 +47,9 @@ ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.dedup.DedupPipeline": 300,
+    # Images and attachments, downloaded and stored by content hash (before store, so its
+    # close runs after the store's last batch and can link files to article ids).
+    "pipelines.files.ArchiveFilesPipeline": 350,
     "pipelines.store.StorePipeline": 400,
 }
 
@@ -57,6 +63,13 @@ UNIONNEWS_PROFILE = "scszjggh"
 # Articles per write transaction, and the longest a fetched article waits to be written (s).
 UNIONNEWS_BATCH_SIZE = 200
 UNIONNEWS_BATCH_SECONDS = 2.0
+# WARC capture: None means warc/ beside the archive; files rotate at this size.
+UNIONNEWS_WARC_DIR = None
+UNIONNEWS_WARC_ENABLED = True
+UNIONNEWS_WARC_MAX_BYTES = 256 * 1024 * 1024
+# Images and attachments: FILES_STORE None means files/ beside the archive; larger are refused.
+FILES_STORE = None
+UNIONNEWS_FILES_MAXSIZE = 32 * 1024 * 1024
 # Set by `unionnews crawl`, which takes the crawl lock itself before starting Scrapy.
 UNIONNEWS_LOCK_HELD = False
 
