@@ -1,0 +1,267 @@
+"""Crawl throughput on a 5,000+ article replica: network ceiling, framework baseline, unionnews.
+
+    python bench/crawl.py [--articles-per-column 1700] [--concurrency 32]
+
+Builds the replica, serves it from memory with a small aiohttp server in its own process
+(routes honoured: redirect, 500, GBK content types), and measures in one run, each in a fresh
+child process (Twisted's reactor runs once per process):
+
+  (a) a bare aiohttp fetch of every article URL: the network ceiling;
+  (b) a minimal Scrapy spider over the same URLs with a plain sqlite3 pipeline: the baseline;
+  (c) the full `unionnews crawl --full --delay 0`: list walk, parse, pipelines, store;
+
+then prints articles/s and CPU ms per article (CPU of the crawling process between start
+and end, imports excluded), the ratios, the split of (c)'s CPU into parse and store
+(measured alone over the same pages) and fetch (the rest: Scrapy, pipelines), the request
+count of an incremental run with nothing new, and `unionnews reparse` pages/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+
+
+# -- the fast static server (child process) -----------------------------------------------------
+
+def serve(site_dir: str) -> None:
+    """Serve the built replica from memory on a free port; print the port, run until killed."""
+    from aiohttp import web
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    root = Path(site_dir)
+    routes = json.loads((root / "routes.json").read_text(encoding="utf-8"))
+    files = {}
+    for path in (root / "www").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix in (".html", ".txt", ".js", ".css"):
+                data = data.replace(b"{{ORIGIN}}", origin.encode()).replace(
+                    b"{{OFFSITE}}", origin.replace("127.0.0.1", "localhost").encode())
+            files["/" + path.relative_to(root / "www").as_posix()] = data
+
+    async def handle(request: web.Request) -> web.Response:
+        route = routes.get(request.path, {})
+        if route.get("status") in (301, 302):
+            return web.Response(status=route["status"], headers={
+                "Location": route["location"].replace("{{ORIGIN}}", origin)})
+        if route.get("status") == 500:
+            return web.Response(status=500, text="error")
+        body = files.get(request.path + "index.html" if request.path.endswith("/") else request.path)
+        if body is None:
+            return web.Response(status=404, text="not found")
+        ctype = route.get("content_type") or ("text/html; charset=utf-8"
+                                              if request.path.endswith(("/", ".html")) else
+                                              "application/octet-stream")
+        return web.Response(body=body, headers={"Content-Type": ctype})
+
+    app = web.Application()
+    app.router.add_route("GET", "/{tail:.*}", handle)
+    print(origin, flush=True)
+    web.run_app(app, sock=sock, access_log=None, print=None, handle_signals=True)
+
+
+# -- the three crawlers (child processes) -------------------------------------------------------
+
+def fetch_bare(urls: list[str], concurrency: int) -> dict:
+    import aiohttp
+
+    async def main() -> int:
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        for url in urls:
+            queue.put_nowait(url)
+        got = 0
+        connector = aiohttp.TCPConnector(limit=concurrency)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            async def worker() -> None:
+                nonlocal got
+                while not queue.empty():
+                    async with session.get(queue.get_nowait()) as response:
+                        await response.read()
+                        got += 1
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return got
+
+    started, cpu = time.perf_counter(), time.process_time()
+    got = asyncio.run(main())
+    return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "articles": got}
+
+
+def scrapy_minimal(urls: list[str], db: str, concurrency: int) -> dict:
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    class SqlitePipeline:
+        def open_spider(self) -> None:
+            self.conn = sqlite3.connect(db)
+            self.conn.execute("create table pages (url text primary key, title text, body blob)")
+
+        def process_item(self, item: dict) -> dict:
+            self.conn.execute("insert or replace into pages values (?, ?, ?)",
+                              (item["url"], item["title"], item["body"]))
+            return item
+
+        def close_spider(self) -> None:
+            self.conn.commit()
+            self.conn.close()
+
+    class MinimalSpider(scrapy.Spider):
+        name = "minimal"
+
+        async def start(self):
+            for url in urls:
+                yield scrapy.Request(url)
+
+        def parse(self, response):
+            yield {"url": response.url, "title": response.css("h1::text").get(), "body": response.body}
+
+    process = CrawlerProcess({
+        "CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "LOG_LEVEL": "ERROR", "TELNETCONSOLE_ENABLED": False, "ITEM_PIPELINES": {SqlitePipeline: 100},
+    })
+    process.crawl(MinimalSpider)
+    started, cpu = time.perf_counter(), time.process_time()
+    process.start()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("select count(*) from pages").fetchone()[0]
+    return {"seconds": seconds, "cpu": cpu, "articles": stored}
+
+
+def unionnews_full(start_urls: list[str], db: str, full: bool) -> dict:
+    from archive.crawl import crawl_in_process
+
+    started, cpu = time.perf_counter(), time.process_time()
+    summary = crawl_in_process(start_urls, db, full=full, delay=0)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "articles": summary.new + summary.updated + summary.unchanged,
+            "requests": summary.requests, "fetched": summary.fetched}
+
+
+def child(mode: str, args: list[str]) -> None:
+    if mode == "serve":
+        serve(args[0])
+        return
+    spec = json.loads(args[0])
+    if mode == "bare":
+        result = fetch_bare(spec["urls"], spec["concurrency"])
+    elif mode == "minimal":
+        result = scrapy_minimal(spec["urls"], spec["db"], spec["concurrency"])
+    else:
+        result = unionnews_full(spec["start_urls"], spec["db"], spec["full"])
+    print(json.dumps(result))
+
+
+def run_child(mode: str, spec: dict) -> dict:
+    out = subprocess.run([sys.executable, str(HERE), "--child", mode, json.dumps(spec)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- parse and store alone, over the pages the full crawl kept -------------------------------
+
+def split_cpu(db_path: Path, scratch: Path) -> dict:
+    """CPU ms per article for parsing alone and for storing alone (same pages, same process)."""
+    import gzip
+
+    from archive.db import open_archive
+    from archive.records import ArchiveWriter, start_run
+    from crawler.items import Article
+    from crawler.parse import parse_article
+    from crawler.profiles import load_profile
+
+    profile = load_profile()
+    with sqlite3.connect(db_path) as conn:
+        pages = [(url, gzip.decompress(body), json.loads(headers)) for url, body, headers in
+                 conn.execute("select url, body, headers from pages")]
+    cpu = time.process_time()
+    records = [(url, raw, parse_article(raw, url, profile=profile)) for url, raw, _ in pages]
+    parse_ms = (time.process_time() - cpu) * 1000 / len(pages)
+    items = [Article(url=r.get("canonical_url") or url, title=r["title"], published_at=r["published_at"],
+                     body=r["body"], source=r["source"], author=r["author"], editor=r["editor"],
+                     column=r["column"], images=r["images"], attachments=r["attachments"],
+                     fetched_url=url, raw=raw, headers=headers)
+             for (url, raw, r), (_, _, headers) in zip(records, pages)]
+    db = open_archive(scratch / "store.db")
+    writer = ArchiveWriter(db, start_run(db, [], True), "scszjggh")
+    cpu = time.process_time()
+    for start in range(0, len(items), 200):
+        writer.write(items[start:start + 200])
+    store_ms = (time.process_time() - cpu) * 1000 / len(items)
+    db.close()
+    return {"parse_ms": parse_ms, "store_ms": store_ms, "pages": len(pages)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles-per-column", type=int, default=1700)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], args.child[1:])
+        return
+    from archive.reparse import reparse_archive
+    from replica import build_site
+
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+        scratch = Path(tmp)
+        began = time.perf_counter()
+        site = build_site(scratch / "site", articles_per_column=args.articles_per_column)
+        print(f"replica: {len(site.raw_truth()['articles'])} articles built in "
+              f"{time.perf_counter() - began:.1f} s")
+        server = subprocess.Popen([sys.executable, str(HERE), "--child", "serve", str(site.root)],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            origin = server.stdout.readline().strip()
+            truth = site.truth(origin)
+            urls = [a["url"] for a in truth["articles"].values()]
+            start_urls = site.start_urls(origin)
+            n = args.concurrency
+            bare = run_child("bare", {"urls": urls, "concurrency": n})
+            minimal = run_child("minimal", {"urls": urls, "db": str(scratch / "min.db"), "concurrency": n})
+            full = run_child("full", {"start_urls": start_urls, "db": str(scratch / "full.db"), "full": True})
+            again = run_child("full", {"start_urls": start_urls, "db": str(scratch / "full.db"), "full": False})
+        finally:
+            server.terminate()
+            server.wait()
+        report(bare, minimal, full, again, len(start_urls), split_cpu(scratch / "full.db", scratch))
+        summary = reparse_archive(scratch / "full.db")
+        print(f"reparse (one core, no network): {summary.pages / summary.seconds:,.0f} pages/s "
+              f"({summary.pages} pages in {summary.seconds:.1f} s; goal 300+)")
+
+
+def report(bare: dict, minimal: dict, full: dict, again: dict, columns: int, split: dict) -> None:
+    rows = [("(a) bare aiohttp fetch", bare), ("(b) minimal Scrapy + sqlite3", minimal),
+            ("(c) unionnews crawl --full", full)]
+    print(f"{'':32} {'articles':>8} {'seconds':>8} {'articles/s':>10} {'CPU ms/article':>15}")
+    for name, r in rows:
+        print(f"{name:32} {r['articles']:>8} {r['seconds']:>8.2f} {r['articles'] / r['seconds']:>10,.0f} "
+              f"{r['cpu'] * 1000 / r['articles']:>15.2f}")
+    rate = {name: r["articles"] / r["seconds"] for name, r in rows}
+    a, b, c = rate.values()
+    print(f"throughput ratios: (c)/(b) = {c / b:.2f}x (goal >= 1.0x), (b)/(a) = {b / a:.2f}x, (c)/(a) = {c / a:.2f}x")
+    total = full["cpu"] * 1000 / full["articles"]
+    fetch = total - split["parse_ms"] - split["store_ms"]
+    print(f"(c) CPU ms/article split: parse {split['parse_ms']:.2f} (goal < 3), store "
+          f"{split['store_ms']:.2f}, fetch+framework {fetch:.2f} (the rest of {total:.2f})")
+    print(f"(c) requests: {full['requests']} for {full['articles']} articles (robots.txt, list pages, "
+          f"articles, retries)")
+    print(f"incremental run with nothing new: {again['requests']} requests for {columns} columns "
+          f"({again['seconds']:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
