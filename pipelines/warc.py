@@ -25,15 +25,19 @@ readable. Responses served from Scrapy's HTTP cache are not written: the server 
 Fixity: files are written as `NAME.warc.gz.open` and renamed when closed (rotation at
 `UNIONNEWS_WARC_MAX_BYTES`, or the end of the crawl); on close the whole-file sha256 is
 appended to `manifest-sha256.txt` in the same folder, in `sha256sum` format, so
-`sha256sum -c manifest-sha256.txt` and `unionnews verify` can both check it.
+`sha256sum -c manifest-sha256.txt` and `unionnews verify` can both check it. A file left
+`.open` by a killed crawl is closed by the next one: cut after its last whole record, renamed,
+hashed and listed, so the rows the killed crawl committed still point at verifiable records.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import socket
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -49,6 +53,7 @@ from scrapy.http import Response
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+logger = logging.getLogger(__name__)
 MANIFEST_NAME = "manifest-sha256.txt"
 OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
@@ -113,7 +118,10 @@ def read_manifest(warc_dir: Path) -> dict[str, str]:
 
 
 def default_warc_dir(settings: Any) -> Path:
-    """`warc/` beside the archive: UNIONNEWS_DB, else $UNIONNEWS_DB, else ./archive.db."""
+    """$UNIONNEWS_WARC_DIR, else `warc/` beside the archive (UNIONNEWS_DB, $UNIONNEWS_DB,
+    else ./archive.db)."""
+    if os.environ.get("UNIONNEWS_WARC_DIR"):
+        return Path(os.environ["UNIONNEWS_WARC_DIR"])
     db = settings.get("UNIONNEWS_DB") or os.environ.get("UNIONNEWS_DB") or "archive.db"
     return Path(db).resolve().parent / "warc"
 
@@ -124,6 +132,54 @@ def _append_manifest(warc_dir: Path, closed: ClosedWarc) -> None:
         fh.write(line)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def complete_prefix(path: Path, chunk: int = 1 << 16) -> int:
+    """Length of the run of whole records at the start of a gzip WARC file.
+
+    Each record is one gzip member; a member is whole when zlib reaches its end (CRC and
+    length checked) and it holds a record ending in the two CRLFs WARC requires. warcio
+    itself reads a truncated member without complaint, so this is checked here.
+    """
+    end = 0
+    with open(path, "rb") as fh:
+        pending = b""
+        while True:
+            inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            tail = b""
+            data = pending or fh.read(chunk)
+            while data:
+                try:
+                    tail = (tail + inflater.decompress(data))[-4:]
+                except zlib.error:
+                    return end
+                if inflater.eof:
+                    break
+                data = fh.read(chunk)
+            if not inflater.eof or tail != b"\r\n\r\n":
+                return end
+            pending = inflater.unused_data
+            end = fh.tell() - len(pending)
+            if not pending and not (pending := fh.read(chunk)):
+                return end
+
+
+def recover_open_files(warc_dir: str | Path) -> list[ClosedWarc]:
+    """Close the files a killed crawl left `.open`: cut a half-written last record, rename,
+    and add them to the manifest, so the records its committed rows point at stay verifiable.
+    """
+    warc_dir = Path(warc_dir)
+    recovered = []
+    for leftover in sorted(warc_dir.glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}")):
+        keep = complete_prefix(leftover)
+        with open(leftover, "r+b") as fh:
+            fh.truncate(keep)
+        final = leftover.with_name(leftover.name.removesuffix(OPEN_SUFFIX))
+        leftover.rename(final)
+        closed = ClosedWarc(final.name, sha256_file(final), final.stat().st_size)
+        _append_manifest(warc_dir, closed)
+        recovered.append(closed)
+    return recovered
 
 
 class RotatingWarcWriter:
@@ -256,10 +312,11 @@ def _request_record(writer: WARCWriter, request: Request, url: str, protocol: st
 class WarcCaptureMiddleware:
     """Downloader middleware writing every downloaded response (and its request) to WARC.
 
-    Settings: `UNIONNEWS_WARC_DIR` (default: `warc/` beside the archive database named by
-    `UNIONNEWS_DB`), `UNIONNEWS_WARC_ENABLED` (default True; False turns capture off),
+    Settings: `UNIONNEWS_WARC_DIR` (default: $UNIONNEWS_WARC_DIR, else `warc/` beside the
+    archive database named by `UNIONNEWS_DB`), `UNIONNEWS_WARC_ENABLED` (default True; False turns capture off),
     `UNIONNEWS_WARC_MAX_BYTES` (rotation size, default 256 MiB), `UNIONNEWS_WARC_PREFIX`
-    (file name prefix), `UNIONNEWS_RUN_ID` (written into each file's warcinfo record).
+    (file name prefix), `UNIONNEWS_RUN_ID` (named in each file's warcinfo record; by default
+    the run number the store step puts in the stats).
     """
 
     def __init__(self, writer: RotatingWarcWriter, crawler: Crawler) -> None:
@@ -281,6 +338,8 @@ class WarcCaptureMiddleware:
             max_bytes=settings.getint("UNIONNEWS_WARC_MAX_BYTES", DEFAULT_MAX_BYTES),
             info=info,
         )
+        for closed in recover_open_files(warc_dir) if Path(warc_dir).is_dir() else []:
+            logger.warning("closed %s, left open by an interrupted crawl", closed.name)
         middleware = cls(writer, crawler)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -289,6 +348,8 @@ class WarcCaptureMiddleware:
         """Write the exchange, then hand the response on unchanged with its WARC location."""
         if "cached" in response.flags:
             return response
+        if "isPartOf" not in self.writer.info:
+            self._name_run()
         req_record, resp_record = build_records(self.writer.writer, request, response)
         pointer = self.writer.write(req_record, resp_record)
         request.meta["warc"] = pointer.as_meta()
@@ -296,6 +357,12 @@ class WarcCaptureMiddleware:
             self.stats.inc_value("warc/records")
             self.stats.inc_value("warc/payload_bytes", len(response.body))
         return response
+
+    def _name_run(self) -> None:
+        """The store step numbers the crawl run when it opens; warcinfo records say which."""
+        run_id = self.stats.get_value("unionnews/run_id") if self.stats is not None else None
+        if run_id is not None:
+            self.writer.info["isPartOf"] = f"unionnews crawl run {run_id}"
 
     def spider_closed(self) -> None:
         self.writer.close()

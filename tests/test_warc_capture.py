@@ -221,3 +221,38 @@ def test_files_rotate_at_the_size_limit(tmp_path: Path) -> None:
     assert len(manifest) > 3
     assert {s["warc"]["file"] for s in seen} <= set(manifest)
     assert len(responses(warc_dir)) == len(site.log)
+
+
+def test_a_file_left_open_by_a_killed_crawl_is_closed_by_the_next(tmp_path: Path) -> None:
+    from pipelines.warc import OPEN_SUFFIX
+
+    site = Site()
+    try:
+        (tmp_path / "first").mkdir()
+        first_dir, _ = crawl(tmp_path / "first", site)
+        [whole] = list(first_dir.glob("*.warc.gz"))
+        data = whole.read_bytes()
+        # A killed crawl: a file never renamed, its last record cut in half.
+        warc_dir = tmp_path / "warc"
+        warc_dir.mkdir()
+        killed = warc_dir / ("unionnews-killed.warc.gz" + OPEN_SUFFIX)
+        killed.write_bytes(data + data[:40])
+        crawl(tmp_path, site)
+    finally:
+        site.close()
+    assert not list(warc_dir.glob("*" + OPEN_SUFFIX))
+    recovered = warc_dir / "unionnews-killed.warc.gz"
+    assert recovered.read_bytes() == data  # the half record is gone, the whole ones kept
+    manifest = read_manifest(warc_dir)
+    assert manifest["unionnews-killed.warc.gz"] == sha256_file(recovered)
+    assert len(manifest) == 2
+
+
+def test_warcinfo_names_the_crawl_run(captured) -> None:
+    _, warc_dir, _ = captured
+    [path] = list(warc_dir.glob("*.warc.gz"))
+    with open(path, "rb") as fh:
+        info = next(iter(ArchiveIterator(fh)))
+        text = info.content_stream().read().decode()
+    assert info.rec_type == "warcinfo"
+    assert "isPartOf: unionnews crawl run 7" in text and "software: unionnews" in text
