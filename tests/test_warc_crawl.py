@@ -54,6 +54,14 @@ def all_responses(warc_dir: Path) -> list[tuple[str, int]]:
     return found
 
 
+def stored(db: Path) -> int:
+    """Articles committed so far (0 while the crawl has not created the schema yet)."""
+    try:
+        return rows(db, "select count(*) as n from articles")[0]["n"]
+    except sqlite3.OperationalError:
+        return 0
+
+
 def served(url: str) -> bytes:
     with urllib.request.urlopen(url) as answer:  # the replica on 127.0.0.1 only
         return answer.read()
@@ -188,3 +196,34 @@ def test_a_withdrawn_article_is_marked_and_its_capture_kept(small_site, tmp_path
     assert record_at(tmp_path / "warc", row)[1] == record_at(tmp_path / "warc", gone)[1]
     assert (gone["url"], 404) in all_responses(tmp_path / "warc")  # the 404 is archived too
     assert len(list((tmp_path / "warc").glob("*.warc.gz"))) == 2  # one file per run here
+
+
+def test_after_a_killed_crawl_the_next_one_leaves_every_pointer_verifiable(tmp_path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    site = build_site(tmp_path / "site")  # about 300 articles: long enough to kill mid-way
+    db = tmp_path / "archive.db"
+    with ReplicaServer(site.root, delay=0.005) as server:
+        args = [a for url in site.start_urls(server.origin) for a in ("--start-url", url)]
+        crawl = subprocess.Popen(
+            [sys.executable, "-c", "from archive.cli import main; main()", "crawl", *args,
+             "--db", str(db), "--delay", "0.01"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and stored(db) < 10:
+            time.sleep(0.05)
+        crawl.send_signal(signal.SIGKILL)
+        crawl.wait(timeout=30)
+        assert list((tmp_path / "warc").glob("*.open")), "the kill should leave a file open"
+        killed_rows = rows(db, "select * from articles")
+        assert 10 <= len(killed_rows) < len(site.truth(server.origin)["articles"])
+        run_crawl(site.start_urls(server.origin), db, delay=0)
+
+    assert not list((tmp_path / "warc").glob("*.open"))
+    for row in killed_rows:  # what the killed crawl committed still reads back
+        assert record_at(tmp_path / "warc", row)[0]["WARC-Target-URI"] == row["final_url"]
+    result = CliRunner().invoke(cli, ["verify", "--db", str(db)])
+    assert result.exit_code == 0, result.output
