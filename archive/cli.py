@@ -189,5 +189,81 @@ def export(db_path: str, warc_dir: str | None, wacz_path: str | None,
         raise click.ClickException(str(exc)) from None
 
 
+@cli.command()
+@click.option("--db", "db_path", envvar="UNIONNEWS_DB", default="archive.db", show_default=True,
+              type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
+@click.option("--column", "columns", multiple=True, metavar="NAME",
+              help="Only articles of this column (栏目), e.g. 工会新闻; repeatable.")
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="Only articles with this source (来源); repeatable.")
+@click.option("--since", metavar="DATE", help="Published on or after DATE (2023, 2023-01, 2023-01-18).")
+@click.option("--until", metavar="DATE", help="Published on or before DATE (inclusive).")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Show at most N results.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list of {url, title, published_at, snippet, ...}; [] if none.")
+@click.argument("query", nargs=-1, required=True)
+def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], since: str | None,
+           until: str | None, limit: int, as_json: bool, query: tuple[str, ...]) -> None:
+    """Find the articles whose title or body contains QUERY, best matches first.
+
+    Any text works, Chinese or not, of any length: 工, 工会, 2022年, 安康杯. Several words
+    separated by spaces must all occur; "double quotes" keep a phrase together. Nothing else is
+    syntax (*, OR, -, brackets are searched for as they are). Titles that match rank first.
+    Put a query that starts with - after --.
+
+    \b
+    Examples:
+        unionnews search 工会
+        unionnews search 职工 书屋 --column 工会新闻 --since 2022
+        unionnews search --json --limit 5 '"安康杯 竞赛"'
+        unionnews search -- -工
+    """
+    import json
+    from pathlib import Path
+
+    from archive import search as searching
+    from archive.db import ArchiveError, open_archive
+
+    if not Path(db_path).is_file():
+        raise CannotRun(f"no archive at {db_path} (crawl first, or give --db)")
+    try:
+        hits = searching.search(
+            open_archive(db_path), " ".join(query), columns=columns, sources=sources,
+            since=since, until=until, limit=limit,
+        )
+    except (ArchiveError, searching.SearchError) as exc:
+        raise click.UsageError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo("No article matches.", err=True)
+    for number, hit in enumerate(hits, start=1):
+        _echo_hit(number, hit)
+
+
+def _echo_hit(number: int, hit) -> None:
+    """One search result for a terminal: title, date, column and source, snippet, URL."""
+
+    def bright(text: str) -> str:
+        return click.style(text, fg="red", bold=True)
+
+    details = "  ".join(part for part in (hit.published_at, hit.column, hit.source) if part)
+    click.echo(f"{number:>2}. {_styled(hit.title, hit.title_highlights, bright)}  "
+               f"{click.style(details, dim=True)}")
+    click.echo(f"    {_styled(hit.snippet, hit.highlights, bright)}")
+    click.echo(f"    {click.style(hit.url, fg='blue')}")
+
+
+def _styled(text: str, spans: list[tuple[int, int]], style) -> str:
+    """`text` with `style` applied to each span."""
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [text[last:start], style(text[start:end])]
+        last = end
+    return "".join(pieces + [text[last:]])
+
+
 def main() -> None:
     cli()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from archive import search
+
 ARTICLE_COLUMNS: dict[str, type] = {
     "id": int,
     "url": str,
@@ -198,6 +200,7 @@ def migrate(db: sqlite_utils.Database) -> int:
         with db.atomic():
             step(db)
             db.execute(f"PRAGMA user_version = {number}")
+    search.install(db)  # the Chinese search index (archive/search.py) is kept in step on open
     return len(MIGRATIONS)
 
 

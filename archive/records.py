@@ -17,6 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
+from archive import search
+
 from crawler.items import Article
 
 # Fields whose change makes a row worth rewriting (title/body changes also make a revision).
@@ -161,6 +163,7 @@ class ArchiveWriter:
             counts.unchanged += self._touch(seen, now)
             counts.failed += self._write_failures(failures, now)
             self._write_aliases(aliases, now)
+            search.sync(self.db)  # index the articles this batch changed (archive/search.py)
         self.totals.add(counts)
         return counts
 

@@ -1,0 +1,279 @@
+"""Chinese full-text search: the same articles as a LIKE scan, ranked, highlighted, never an error.
+
+The archive is a real crawl of the replica site (310 articles) made once per test session.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive import search
+from archive.cli import cli
+from archive.crawl import run_crawl
+from archive.db import open_archive
+from replica import ReplicaServer, build_site
+
+
+@pytest.fixture(scope="session")
+def replica_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The replica crawled into an archive (search index built by the crawl's own writes)."""
+    root = tmp_path_factory.mktemp("search_archive")
+    site = build_site(root / "site")
+    with ReplicaServer(site.root) as server:
+        run_crawl(site.start_urls(server.origin), root / "archive.db", delay=0)
+    return root / "archive.db"
+
+
+@pytest.fixture
+def db(replica_archive: Path):
+    return open_archive(replica_archive)
+
+
+def like_ids(db, query: str, extra: str = "", params: list | None = None) -> set[int]:
+    """Ground truth: per word, title or body LIKE '%word%' (escaped); AND across words."""
+    clauses, args = [], []
+    for word in search.words(query):
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append("(title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')")
+        args += [f"%{escaped}%"] * 2
+    if not clauses:
+        return set()
+    sql = f"SELECT id FROM articles WHERE {' AND '.join(clauses)} {extra}"
+    return {row[0] for row in db.execute(sql, args + (params or []))}
+
+
+def found_ids(db, query: str, **filters) -> list[int]:
+    return [hit.id for hit in search.search(db, query, limit=None, **filters)]
+
+
+QUERIES = [
+    # one character, common and rare
+    "工", "会", "鑫", "，",
+    # two characters: the words journalists type most, and a pair that crosses word boundaries
+    "工会", "职工", "活动", "位工", "二十",
+    # three and four characters, and longer phrases
+    "安康杯", "职工之家", "省直机关", "深入学习贯彻", "为深入学习贯彻党的二十大精神",
+    # mixed scripts, digits, ASCII case
+    "2022年", "2023", "10月1日", "万余元", "APP", "app",
+    # several words (AND) and quoted phrases
+    "工会 职工", "安康杯 竞赛 省直", '"工会 职工"', '"为丰富职工"', "职工 鑫",
+    # hostile input: syntax of FTS5, LIKE and SQL, unbalanced quotes, emoji, NUL, control chars
+    '"', '""', "*", "工*", "OR", "工会 OR 职工", "-工会", "NOT 工会", "(工会", "工会)",
+    "NEAR(工会 职工)", "title:工会", "{title}:工会", "%", "_", "%工%", "'; DROP TABLE articles; --",
+    "😀", "工会😀", "^工会", "工会\n职工", "\\", "[工会]",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_results_are_exactly_the_like_set(db, query: str) -> None:
+    assert sorted(found_ids(db, query)) == sorted(like_ids(db, query))
+
+
+def test_the_common_words_are_actually_found(db) -> None:
+    """Guards the table above against comparing empty with empty."""
+    total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert len(found_ids(db, "工会")) == total  # every replica article mentions the union
+    assert 50 < len(found_ids(db, "2022年")) < total
+    assert 0 < len(found_ids(db, "安康杯 竞赛 省直")) < len(found_ids(db, "安康杯"))
+    assert found_ids(db, "位工") and found_ids(db, '"为丰富职工"')
+
+
+@pytest.mark.parametrize("query", ["\x00", "工\x00会", "\x01\x1f\x7f"])
+def test_control_characters_match_what_the_text_holds(db, query: str) -> None:
+    """No stored text has control characters; LIKE would stop reading its pattern at a NUL."""
+    assert found_ids(db, query) == []
+
+
+def test_a_10000_character_query_is_answered(db) -> None:
+    body = db.execute("SELECT body FROM articles WHERE length(body) > 600 LIMIT 1").fetchone()[0]
+    assert found_ids(db, "工" * 10_000) == []
+    long_piece = body[:600].split("\n")[0]
+    assert sorted(found_ids(db, f'"{long_piece}"')) == sorted(like_ids(db, f'"{long_piece}"'))
+
+
+def test_random_pieces_of_articles_find_their_article(db) -> None:
+    rng = random.Random(4)
+    rows = db.execute("SELECT id, title, body FROM articles").fetchall()
+    for _ in range(150):
+        id_, title, body = rng.choice(rows)
+        text = rng.choice([title, body])
+        size = rng.randint(1, 8)
+        start = rng.randrange(0, max(1, len(text) - size))
+        piece = text[start : start + size].strip()
+        if not piece or '"' in piece:
+            continue
+        query = f'"{piece}"'
+        found = found_ids(db, query)
+        assert id_ in found, query
+        assert sorted(found) == sorted(like_ids(db, query)), query
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="工会职之家安康杯2022年ab \"*-()OR:^，。\n😀", max_size=12))
+def test_any_typed_text_gives_the_like_set_and_no_error(db, query: str) -> None:
+    assert sorted(found_ids(db, query)) == sorted(like_ids(db, query))
+
+
+def test_title_hits_rank_above_body_hits(db) -> None:
+    hits = search.search(db, "工会", limit=None)
+    in_title = ["工会" in hit.title for hit in hits]
+    assert any(in_title) and not all(in_title)
+    assert in_title == sorted(in_title, reverse=True)  # every title hit before every body hit
+
+
+def test_rarer_words_rank_by_relevance_then_newest(db) -> None:
+    hits = search.search(db, "安康杯", limit=None)
+    body_only = [hit for hit in hits if "安康杯" not in hit.title]
+    assert body_only, "need body hits to compare"
+    counts = [
+        db.execute("SELECT body FROM articles WHERE id = ?", [hit.id]).fetchone()[0].count("安康杯")
+        for hit in body_only
+    ]
+    # bm25: an article naming the word several times is not ranked under one naming it once
+    assert max(counts) > 1 and counts[0] >= counts[-1]
+
+
+def test_snippet_and_title_highlight_the_words(db) -> None:
+    for hit in search.search(db, "职工 安康杯", limit=10):
+        assert hit.highlights, hit
+        for start, end in hit.highlights:
+            assert hit.snippet[start:end] in ("职工", "安康杯")
+        for start, end in hit.title_highlights:
+            assert hit.title[start:end] in ("职工", "安康杯")
+        assert "\n" not in hit.snippet and len(hit.snippet) <= search.SNIPPET_WIDTH + 2
+
+
+def test_latin_letters_fold_case_like_like_does(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "a.db")
+    db["articles"].insert_all([
+        {"url": "u1", "title": "职工APP上线", "body": "扫码下载Wi-Fi助手"},
+        {"url": "u2", "title": "Ä与ä", "body": "ÄPP不是app"},
+    ])
+    search.sync(db)
+    for query in ["app", "APP", "App", "wi-fi", "WI-FI", "i-f", "Ä", "ä", "äpp", "ÄPP"]:
+        assert sorted(found_ids(db, query)) == sorted(like_ids(db, query)), query
+    hit = search.search(db, "App")[0]
+    assert [hit.title[s:e] for s, e in hit.title_highlights] == ["APP"]
+
+
+def test_filters_equal_the_filtered_like_set(db) -> None:
+    column, source = "通知公告", "四川省直属机关工会委员会"
+    assert sorted(found_ids(db, "工会", columns=[column])) == sorted(
+        like_ids(db, "工会", 'AND "column" = ?', [column])
+    )
+    assert sorted(found_ids(db, "职工", sources=[source])) == sorted(
+        like_ids(db, "职工", "AND source = ?", [source])
+    )
+    dated = "AND substr(published_at, 1, 10) BETWEEN ? AND ?"
+    assert sorted(found_ids(db, "职工", since="2022-03", until="2022-12")) == sorted(
+        like_ids(db, "职工", dated, ["2022-03-00", "2022-12-99"])
+    )
+    assert sorted(found_ids(db, "会", since="2023")) == sorted(
+        like_ids(db, "会", "AND published_at >= '2023'")
+    )
+    assert found_ids(db, "工会", since="2023-01-18", until="2023-01-18")
+
+
+def test_a_bad_date_is_one_clear_error(db) -> None:
+    with pytest.raises(search.SearchError, match="--since must be a date"):
+        search.search(db, "工会", since="last week")
+
+
+def test_limit_and_offset_page_through_the_ranking(db) -> None:
+    everything = found_ids(db, "职工")
+    pages = [hit.id for page in range(3) for hit in search.search(db, "职工", limit=7, offset=7 * page)]
+    assert pages == everything[:21]
+
+
+def test_index_follows_every_kind_of_write(tmp_path: Path) -> None:
+    """Triggers queue changes made by any SQLite client; the archive's next open indexes them."""
+    path = tmp_path / "a.db"
+    db = open_archive(path)
+    db["articles"].insert_all(
+        [
+            {"url": "u1", "title": "职工书屋开放", "body": "第一段\n第二段", "published_at": "2023-01-18"},
+            {"url": "u2", "title": "其他", "body": "工会之家", "published_at": "2022-05-01"},
+        ]
+    )
+    search.sync(db)
+    assert found_ids(db, "书屋") == [1] and found_ids(db, "工会") == [2]
+    with sqlite3.connect(path) as conn:  # a plain client, no unionnews functions registered
+        conn.execute("UPDATE articles SET title = '乱码', published_at = '2024-02-02' WHERE id = 1")
+        conn.execute("DELETE FROM articles WHERE id = 2")
+        conn.execute("INSERT INTO articles (url, title, body) VALUES ('u3', '新文章', '工会活动')")
+    db = open_archive(path)
+    new_id = db.execute("SELECT id FROM articles WHERE url = 'u3'").fetchone()[0]
+    assert found_ids(db, "书屋") == [] and found_ids(db, "乱码") == [1]
+    assert found_ids(db, "工会") == [new_id] and found_ids(db, "第二") == [1]
+    assert found_ids(db, "乱码", since="2024-02-02") == [1]
+    db["articles"].upsert({"url": "u3", "title": "改过的", "body": "职工"}, pk="url")
+    db["articles"].insert({"id": 1, "url": "u1", "title": "替换", "body": "x"}, replace=True)
+    search.sync(db)
+    assert found_ids(db, "工会") == [] and found_ids(db, "职工") == [new_id]
+    assert found_ids(db, "乱码") == [] and found_ids(db, "替换") == [1]
+    search.rebuild(db)
+    assert found_ids(db, "职工") == [new_id] and found_ids(db, "x") == [1]
+
+
+# ---------------------------------------------------------------------------------------------
+# unionnews search
+
+
+def run(*args: str, color: bool = False):
+    return CliRunner().invoke(cli, ["search", *args], color=color)
+
+
+def test_cli_prints_ranked_highlighted_results(replica_archive: Path) -> None:
+    result = run("--db", str(replica_archive), "--limit", "3", "安康杯", color=True)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("http://127.0.0.1:") == 3
+    assert "\x1b[31m\x1b[1m安康杯\x1b[0m" in result.output  # the word itself is highlighted
+    plain = run("--db", str(replica_archive), "--limit", "3", "安康杯")
+    assert "安康杯" in plain.output and "\x1b[" not in plain.output
+
+
+def test_cli_json_matches_the_library(replica_archive: Path, db) -> None:
+    result = run("--db", str(replica_archive), "--json", "--column", "工会新闻", "职工 活动")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    expected = search.search(db, "职工 活动", columns=["工会新闻"])
+    assert [item["url"] for item in data] == [hit.url for hit in expected]
+    assert {"url", "title", "published_at", "snippet"} <= set(data[0])
+
+
+def test_cli_json_prints_an_empty_list_when_nothing_matches(replica_archive: Path) -> None:
+    result = run("--db", str(replica_archive), "--json", "没有这样的词语")
+    assert (result.exit_code, result.output.strip()) == (0, "[]")
+
+
+def test_cli_query_starting_with_a_dash_after_double_dash(replica_archive: Path, db) -> None:
+    result = run("--db", str(replica_archive), "--json", "--limit", "500", "--", "-1")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)) == len(like_ids(db, "-1"))
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--since", "yesterday", "工会"], "--since must be a date"),
+        (["--until", "2023-13-45x", "工会"], "--until must be a date"),
+    ],
+)
+def test_cli_bad_input_is_one_line(replica_archive: Path, args: list[str], message: str) -> None:
+    result = run("--db", str(replica_archive), *args)
+    assert result.exit_code == 2 and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_missing_archive(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "none.db"), "工会")
+    assert result.exit_code == 2 and "no archive at" in result.output
+    assert not (tmp_path / "none.db").exists()
