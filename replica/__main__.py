@@ -31,22 +31,25 @@ def serve(directory: Path | None, host: str, port: int, articles_per_column: int
       python -m replica serve
       python -m replica serve --dir /tmp/site --port 8000 --articles-per-column 2000
     """
-    with tempfile.TemporaryDirectory(prefix="replica-") as scratch:
-        site = _site(directory or Path(scratch), articles_per_column)
-        try:
-            server = ReplicaServer(site.root, host=host, port=port, delay=delay)
-        except OSError as exc:
-            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-        with server:
-            count = len(site.raw_truth()["articles"])
-            click.echo(f"replica of {count} articles in {site.root}, serving {server.origin}")
-            for url in site.start_urls(server.origin):
-                click.echo(f"  {url}")
-            click.echo("Ctrl-C to stop")
-            try:
-                server.wait()
-            except KeyboardInterrupt:
-                click.echo("stopped")
+    try:
+        with tempfile.TemporaryDirectory(prefix="replica-") as scratch:
+            _serve(_site(directory or Path(scratch), articles_per_column), host, port, delay)
+    except KeyboardInterrupt:  # whenever Ctrl-C comes: while building, starting or serving
+        click.echo("stopped")
+
+
+def _serve(site: Site, host: str, port: int, delay: float) -> None:
+    try:
+        server = ReplicaServer(site.root, host=host, port=port, delay=delay)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    with server:
+        count = len(site.raw_truth()["articles"])
+        click.echo(f"replica of {count} articles in {site.root}, serving {server.origin}")
+        for url in site.start_urls(server.origin):
+            click.echo(f"  {url}")
+        click.echo("Ctrl-C to stop")
+        server.wait()
 
 
 @cli.command()
