@@ -38,6 +38,7 @@ class LoggedRequest:
     user_agent: str
     if_none_match: str | None
     if_modified_since: str | None
+    at: float = 0.0  # time.time() when the request arrived (to check a crawler's politeness delay)
 
 
 class _Routes:
@@ -187,6 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _answer(self, with_body: bool) -> None:
+        self.arrived = time.time()
         if self.replica.delay:
             time.sleep(self.replica.delay)
         path = unquote(urlsplit(self.path).path)
@@ -247,7 +249,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.replica.record(LoggedRequest(
             method=self.command, path=self.path, host=self.headers.get("Host", ""), status=status,
             user_agent=self.headers.get("User-Agent", ""), if_none_match=self.headers.get("If-None-Match"),
-            if_modified_since=self.headers.get("If-Modified-Since"),
+            if_modified_since=self.headers.get("If-Modified-Since"), at=self.arrived,
         ))
         self.send_response(status)
         for name, value in (headers or {}).items():

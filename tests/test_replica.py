@@ -223,6 +223,7 @@ def test_request_log_records_headers(site: Site) -> None:
         fetch(server.url("/xwzx/tzgg/?from=a"), {"User-Agent": "unionnews-test", "If-None-Match": '"x"'})
         fetch(server.offsite + SEED_PATH)
         first, second = server.requests
+    assert 0 < first.at <= second.at
     assert (first.method, first.path, first.status, first.user_agent, first.if_none_match) == (
         "GET", "/xwzx/tzgg/?from=a", 200, "unionnews-test", '"x"')
     assert first.host == f"127.0.0.1:{server.port}"
