@@ -172,7 +172,8 @@ class Progress:
 
 # -- in this process ----------------------------------------------------------------------------
 
-def _settings(db_path: Path, delay: float | None, log_file: str | None, progress: bool) -> Any:
+def _settings(db_path: Path, delay: float | None, log_file: str | None, progress: bool,
+              extra: dict[str, Any] | None = None) -> Any:
     from scrapy.settings import Settings
 
     settings = Settings()
@@ -191,7 +192,7 @@ def _settings(db_path: Path, delay: float | None, log_file: str | None, progress
         overrides.update(LOG_LEVEL="ERROR", RETRY_GIVE_UP_LOG_LEVEL="INFO")
     if progress:
         overrides["EXTENSIONS"] = {"archive.crawl.Progress": 900}
-    settings.setdict(overrides, priority="cmdline")
+    settings.setdict({**overrides, **(extra or {})}, priority="cmdline")
     return settings
 
 
@@ -215,9 +216,11 @@ def _prepare(start_urls: list[str], db_path: str | Path) -> tuple[list[str], Pat
 
 def crawl_in_process(start_urls: list[str], db_path: str | Path, *, full: bool = False,
                      delay: float | None = None, max_articles: int | None = None,
-                     log_file: str | Path | None = None, progress: bool = False) -> RunSummary:
+                     log_file: str | Path | None = None, progress: bool = False,
+                     settings: dict[str, Any] | None = None) -> RunSummary:
     """Crawl the columns into the archive in this process (once per process: Twisted's rule).
 
+    `settings` overrides Scrapy settings (benchmarks switch components off with it).
     Raises CrawlError when the crawl cannot start (bad URL, unwritable or locked archive).
     """
     if not start_urls:
@@ -231,7 +234,8 @@ def crawl_in_process(start_urls: list[str], db_path: str | Path, *, full: bool =
 
         from crawler.spiders.columns import ColumnsSpider
 
-        process = CrawlerProcess(_settings(path, delay, str(log_file) if log_file else None, progress))
+        process = CrawlerProcess(_settings(path, delay, str(log_file) if log_file else None, progress,
+                                           settings))
         # Loggers below the handlers' level would still build every record (measured: ~10 a page).
         logging.getLogger("scrapy").setLevel(process.settings.get("LOG_LEVEL"))
         if not log_file:  # an unreachable host is reported once, as a start URL failure

@@ -8,7 +8,8 @@ child process (Twisted's reactor runs once per process):
 
   (a) a bare aiohttp fetch of every article URL: the network ceiling;
   (b) a minimal Scrapy spider over the same URLs with a plain sqlite3 pipeline: the baseline;
-  (c) the full `unionnews crawl --full --delay 0`: list walk, parse, pipelines, store;
+  (c) the full `unionnews crawl --full --delay 0`: list walk, parse, pipelines, store, search
+      index, WARC, images and attachments; (c') without attachments; (c'') without WARC too;
 
 then prints articles/s and CPU ms per article (CPU of the crawling process between start
 and end, imports excluded), the ratios, the split of (c)'s CPU into parse and store
@@ -30,6 +31,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
+FILES_PIPELINE = "pipelines.files.ArchiveFilesPipeline"
+WARC_MIDDLEWARE = "pipelines.warc.WarcCaptureMiddleware"
 
 
 # -- the fast static server (child process) -----------------------------------------------------
@@ -140,11 +143,17 @@ def scrapy_minimal(urls: list[str], db: str, concurrency: int) -> dict:
     return {"seconds": seconds, "cpu": cpu, "articles": stored}
 
 
-def unionnews_full(start_urls: list[str], db: str, full: bool) -> dict:
+def unionnews_full(start_urls: list[str], db: str, full: bool, without: list[str]) -> dict:
+    from scrapy.settings import Settings
+
     from archive.crawl import crawl_in_process
 
+    project = Settings()
+    project.setmodule("crawler.settings")
+    overrides = {name: {k: v for k, v in project.getdict(name).items() if k not in without}
+                 for name in ("ITEM_PIPELINES", "DOWNLOADER_MIDDLEWARES")}
     started, cpu = time.perf_counter(), time.process_time()
-    summary = crawl_in_process(start_urls, db, full=full, delay=0)
+    summary = crawl_in_process(start_urls, db, full=full, delay=0, settings=overrides)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"seconds": seconds, "cpu": cpu, "articles": summary.new + summary.updated + summary.unchanged,
             "requests": summary.requests, "fetched": summary.fetched}
@@ -160,7 +169,7 @@ def child(mode: str, args: list[str]) -> None:
     elif mode == "minimal":
         result = scrapy_minimal(spec["urls"], spec["db"], spec["concurrency"])
     else:
-        result = unionnews_full(spec["start_urls"], spec["db"], spec["full"])
+        result = unionnews_full(spec["start_urls"], spec["db"], spec["full"], spec.get("without", []))
     print(json.dumps(result))
 
 
@@ -177,7 +186,6 @@ def split_cpu(db_path: Path, scratch: Path) -> dict:
     import gzip
 
     from archive.db import open_archive
-    from archive.records import ArchiveWriter, start_run
     from crawler.items import Article
     from crawler.parse import parse_article
     from crawler.profiles import load_profile
@@ -194,14 +202,36 @@ def split_cpu(db_path: Path, scratch: Path) -> dict:
                      column=r["column"], images=r["images"], attachments=r["attachments"],
                      fetched_url=url, raw=raw, headers=headers)
              for (url, raw, r), (_, _, headers) in zip(records, pages)]
-    db = open_archive(scratch / "store.db")
+    store_ms = _store_ms(sqlite_utils_db(scratch / "store.db"), items)  # the schema only
+    total_ms = _store_ms(open_archive(scratch / "store+search.db"), items)  # with the search index
+    return {"parse_ms": parse_ms, "store_ms": store_ms, "search_ms": total_ms - store_ms,
+            "pages": len(pages)}
+
+
+def sqlite_utils_db(path: Path):
+    """An archive with the crawl's schema but without the search index's triggers."""
+    import sqlite_utils
+
+    from archive.db import MIGRATIONS
+
+    db = sqlite_utils.Database(path)
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
+    for step in MIGRATIONS:  # not migrate(): it installs the search index too
+        step(db)
+    return db
+
+
+def _store_ms(db, items: list) -> float:
+    from archive.records import ArchiveWriter, start_run
+
     writer = ArchiveWriter(db, start_run(db, [], True), "scszjggh")
     cpu = time.process_time()
     for start in range(0, len(items), 200):
         writer.write(items[start:start + 200])
-    store_ms = (time.process_time() - cpu) * 1000 / len(items)
+    elapsed = time.process_time() - cpu
     db.close()
-    return {"parse_ms": parse_ms, "store_ms": store_ms, "pages": len(pages)}
+    return elapsed * 1000 / len(items)
 
 
 def main() -> None:
@@ -234,31 +264,36 @@ def main() -> None:
             minimal = run_child("minimal", {"urls": urls, "db": str(scratch / "min.db"), "concurrency": n})
             full = run_child("full", {"start_urls": start_urls, "db": str(scratch / "full.db"), "full": True})
             again = run_child("full", {"start_urls": start_urls, "db": str(scratch / "full.db"), "full": False})
+            pages_only = run_child("full", {"start_urls": start_urls, "db": str(scratch / "pages.db"),
+                                            "full": True, "without": [FILES_PIPELINE]})
+            bare_crawl = run_child("full", {"start_urls": start_urls, "db": str(scratch / "bare.db"),
+                                            "full": True, "without": [FILES_PIPELINE, WARC_MIDDLEWARE]})
         finally:
             server.terminate()
             server.wait()
-        report(bare, minimal, full, again, len(start_urls), split_cpu(scratch / "full.db", scratch))
+        report([("(a) bare aiohttp fetch", bare), ("(b) minimal Scrapy + sqlite3", minimal),
+                ("(c) unionnews crawl --full", full), ("(c') (c) without attachments", pages_only),
+                ("(c'') (c') without WARC", bare_crawl)], again, len(start_urls),
+               split_cpu(scratch / "full.db", scratch))
         summary = reparse_archive(scratch / "full.db")
         print(f"reparse (one core, no network): {summary.pages / summary.seconds:,.0f} pages/s "
               f"({summary.pages} pages in {summary.seconds:.1f} s; goal 300+)")
 
 
-def report(bare: dict, minimal: dict, full: dict, again: dict, columns: int, split: dict) -> None:
-    rows = [("(a) bare aiohttp fetch", bare), ("(b) minimal Scrapy + sqlite3", minimal),
-            ("(c) unionnews crawl --full", full)]
-    print(f"{'':32} {'articles':>8} {'seconds':>8} {'articles/s':>10} {'CPU ms/article':>15}")
+def report(rows: list[tuple[str, dict]], again: dict, columns: int, split: dict) -> None:
+    print(f"{'':32} {'articles':>8} {'responses':>9} {'seconds':>8} {'articles/s':>10} {'CPU ms/article':>15}")
     for name, r in rows:
-        print(f"{name:32} {r['articles']:>8} {r['seconds']:>8.2f} {r['articles'] / r['seconds']:>10,.0f} "
-              f"{r['cpu'] * 1000 / r['articles']:>15.2f}")
-    rate = {name: r["articles"] / r["seconds"] for name, r in rows}
-    a, b, c = rate.values()
-    print(f"throughput ratios: (c)/(b) = {c / b:.2f}x (goal >= 1.0x), (b)/(a) = {b / a:.2f}x, (c)/(a) = {c / a:.2f}x")
-    total = full["cpu"] * 1000 / full["articles"]
-    fetch = total - split["parse_ms"] - split["store_ms"]
-    print(f"(c) CPU ms/article split: parse {split['parse_ms']:.2f} (goal < 3), store "
-          f"{split['store_ms']:.2f}, fetch+framework {fetch:.2f} (the rest of {total:.2f})")
-    print(f"(c) requests: {full['requests']} for {full['articles']} articles (robots.txt, list pages, "
-          f"articles, retries)")
+        print(f"{name:32} {r['articles']:>8} {r.get('fetched', r['articles']):>9} {r['seconds']:>8.2f} "
+              f"{r['articles'] / r['seconds']:>10,.0f} {r['cpu'] * 1000 / r['articles']:>15.2f}")
+    rate = [r["articles"] / r["seconds"] for _, r in rows]
+    cpu = [r["cpu"] * 1000 / r["articles"] for _, r in rows]
+    print("throughput vs (b): " + ", ".join(f"{name.split()[0]} {x / rate[1]:.2f}x" for (name, _), x in
+                                            zip(rows[2:], rate[2:])) + " (goal: (c) >= 1.0x)")
+    print(f"network ceiling: (b)/(a) = {rate[1] / rate[0]:.2f}x, (c)/(a) = {rate[2] / rate[0]:.2f}x")
+    rest = cpu[2] - split["parse_ms"] - split["store_ms"] - split["search_ms"]
+    print(f"(c) CPU ms/article: parse {split['parse_ms']:.2f} (goal < 3) + store {split['store_ms']:.2f} "
+          f"+ search index {split['search_ms']:.2f} + fetch/framework/WARC/files {rest:.2f} = {cpu[2]:.2f}; "
+          f"WARC {cpu[3] - cpu[4]:.2f}, attachments {cpu[2] - cpu[3]:.2f}")
     print(f"incremental run with nothing new: {again['requests']} requests for {columns} columns "
           f"({again['seconds']:.2f} s)")
 
