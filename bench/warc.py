@@ -64,15 +64,25 @@ def folder_bytes(path: Path, pattern: str = "*") -> int:
     return sum(p.stat().st_size for p in path.rglob(pattern) if p.is_file())
 
 
-def warc_records(warc_dir: Path) -> dict[str, int]:
+def warc_records(warc_dir: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """Record counts by WARC type, and compressed bytes by what the response carried."""
     from warcio.archiveiterator import ArchiveIterator
 
     counts: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    kind = "warcinfo"
     for path in warc_dir.glob("*.warc.gz"):
         with open(path, "rb") as fh:
-            for record in ArchiveIterator(fh):
+            records = ArchiveIterator(fh)
+            for record in records:
                 counts[record.rec_type] = counts.get(record.rec_type, 0) + 1
-    return counts
+                if record.rec_type == "response":
+                    mime = (record.http_headers.get_header("Content-Type") or "").split(";")[0]
+                    kind = f"{record.http_headers.get_statuscode()} {mime or '-'}"
+                records.read_to_end(record)
+                # a request record is counted with the response it follows
+                sizes[kind] = sizes.get(kind, 0) + records.get_record_length()
+    return counts, sizes
 
 
 def main() -> None:
@@ -97,7 +107,7 @@ def main() -> None:
         articles = sqlite3.connect(on / "archive.db").execute(
             "select count(*) from articles").fetchone()[0]
         warc_bytes = folder_bytes(on / "warc", "*.warc.gz")
-        records = warc_records(on / "warc")
+        records, sizes = warc_records(on / "warc")
         payload = folder_bytes(on / "files")
         best = {mode: min(t) for mode, t in times.items()}
         print(f"articles archived:        {articles}")
@@ -105,6 +115,8 @@ def main() -> None:
         print(f"WARC total:               {warc_bytes / 1e6:.2f} MB "
               f"({warc_bytes / max(1, sum(records.values())) / 1e3:.1f} kB per record)")
         print(f"WARC per 1,000 articles:  {warc_bytes / articles * 1000 / 1e6:.2f} MB")
+        for kind, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
+            print(f"  {kind:<34} {size / 1e6:7.2f} MB (with its request records)")
         print(f"attachments/images store: {payload / 1e6:.2f} MB "
               f"({payload / articles * 1000 / 1e6:.2f} MB per 1,000 articles)")
         print(f"crawl time (best of {args.repeat}): off {best['off']:.2f} s, "
