@@ -265,5 +265,34 @@ def _styled(text: str, spans: list[tuple[int, int]], style) -> str:
     return "".join(pieces + [text[last:]])
 
 
+@cli.command()
+@click.option("--db", "db_path", envvar="UNIONNEWS_DB", default="archive.db", show_default=True,
+              type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0 publishes to the network).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+def serve(db_path: str, host: str, port: int) -> None:
+    """Publish the archive with Datasette, read-only: browse, facet, query, export, search.
+
+    Pages: /archive/articles_list (newest first, facets), /archive/search (Chinese full-text
+    search), canned queries per month, column and source, /archive/new_articles.atom (feed).
+    Configuration is data in archive/datasette/ (metadata.yaml, settings.json, plugins/).
+
+    \b
+    Example:
+        unionnews serve --db archive.db --port 8001
+    """
+    from archive.serve import ServeError, free_port
+    from archive.serve import serve as run_server
+
+    port = port or free_port(host)
+    click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl+C to stop)")
+    try:
+        run_server(db_path, host=host, port=port)
+    except ServeError as exc:
+        raise CannotRun(str(exc)) from None
+
+
 def main() -> None:
     cli()

@@ -51,7 +51,7 @@ CHARS_FUNCTION = "unionnews_chars"
 KEY_FUNCTION = "unionnews_key"
 SEARCH_FUNCTION = "unionnews_search_json"
 LIST_VIEW = "articles_list"
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 SNIPPET_WIDTH = 80
@@ -102,10 +102,10 @@ _TRIGGERS = [
 
 _LIST_VIEW_SQL = f"""
 CREATE VIEW {LIST_VIEW} AS
-SELECT id, title, published_at, "column", source,
+SELECT title, published_at, "column", source,
        substr(replace(body, char(10), ' '), 1, {EXCERPT_WIDTH}) AS excerpt,
        substr(published_at, 1, 4) AS year, substr(published_at, 1, 7) AS month,
-       url, first_seen_at, last_seen_at, withdrawn_at
+       url, id, first_seen_at, last_seen_at, withdrawn_at
 FROM articles
 """
 

@@ -1,0 +1,82 @@
+"""Datasette plugin for a unionnews archive: Chinese search functions, readable article cells.
+
+- `prepare_connection` registers the search SQL functions (archive.search) and makes every
+  connection to the archive query-only, so nothing served can write.
+- `render_cell` shows an article's body as a short excerpt in lists and as paragraphs on its
+  own page, links titles to the article, and turns search highlights into <mark>. All text is
+  escaped: crawled HTML and whatever an archivist's SQL returns are never trusted.
+- `asgi_wrapper` remembers which page is being rendered (render_cell is not told in 0.65).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+from typing import Any
+
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+from archive import search
+
+DATABASE = "archive"
+EXCERPT_CHARS = 60
+_ROW_PAGE = re.compile(r"^/[^/]+/articles/[^/.]+$")
+_path: contextvars.ContextVar[str] = contextvars.ContextVar("unionnews_path", default="")
+
+
+@hookimpl
+def prepare_connection(conn, database, datasette) -> None:
+    if database != DATABASE:
+        return
+    search.register_functions(conn)
+    conn.execute("PRAGMA query_only = 1")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def remember_path(scope, receive, send):
+            token = _path.set(scope.get("path", "") if scope.get("type") == "http" else "")
+            try:
+                await app(scope, receive, send)
+            finally:
+                _path.reset(token)
+
+        return remember_path
+
+    return wrap
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette) -> Markup | None:
+    if database != DATABASE or not isinstance(value, str):
+        return None
+    if table == "articles" and column == "body":
+        return paragraphs(value) if _ROW_PAGE.match(_path.get()) else excerpt(value)
+    keys = set(row.keys()) if hasattr(row, "keys") else set()
+    if column == "title" and "id" in keys and (table == "articles_list" or table is None):
+        return _article_link(datasette, row["id"], value)
+    if column == "snippet" and table is None:
+        return Markup(search.marked_html(value))
+    return None
+
+
+def paragraphs(body: str) -> Markup:
+    """The body as escaped paragraphs, one per stored line."""
+    lines = [line for line in body.split("\n") if line.strip()]
+    return Markup("".join(f"<p>{escape(line)}</p>" for line in lines))
+
+
+def excerpt(body: str) -> Markup:
+    """The first EXCERPT_CHARS characters of the body on one line."""
+    flat = " ".join(body.split())
+    more = "…" if len(flat) > EXCERPT_CHARS else ""
+    return Markup(f'<span class="unionnews-excerpt">{escape(flat[:EXCERPT_CHARS])}{more}</span>')
+
+
+def _article_link(datasette: Any, article_id: Any, title: str) -> Markup | None:
+    if not isinstance(article_id, int):
+        return None
+    href = datasette.urls.row(DATABASE, "articles", str(article_id))
+    return Markup(f'<a href="{escape(href)}">{search.marked_html(title)}</a>')

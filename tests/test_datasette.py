@@ -1,0 +1,199 @@
+"""The published archive: Datasette pages tested in-process over a real crawl of the replica."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+
+from archive import search
+from archive.cli import cli
+from archive.db import open_archive
+from archive.serve import make_datasette, serve_in_thread
+
+from test_search import replica_archive  # noqa: F401  (session fixture: the crawled replica)
+
+
+@pytest.fixture(scope="module")
+def ds(replica_archive: Path):  # noqa: F811
+    return make_datasette(replica_archive)
+
+
+def get(ds, path: str):
+    response = asyncio.run(ds.client.get(path))
+    assert response.status_code == 200, (path, response.status_code, response.text[:500])
+    return response
+
+
+def page(ds, path: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(get(ds, path).text)
+
+
+def q(text: str) -> str:
+    return quote(text, safe="")
+
+
+def rows(archive: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(archive) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_home_page_has_title_description_and_licence(ds) -> None:
+    html = get(ds, "/").text
+    assert "四川省直机关工会新闻档案" in html and "unionnews archive" in html
+    assert "仅供存档与研究" in html
+
+
+def test_articles_list_is_newest_first_with_title_date_column_source_first(ds, replica_archive) -> None:
+    doc = page(ds, "/archive/articles_list")
+    headers = [th.get("data-column") for th in doc.cssselect("table.rows-and-columns th")]
+    assert headers[:5] == ["title", "published_at", "column", "source", "excerpt"]
+    dates = [td.text_content().strip() for td in doc.cssselect("td.col-published_at")]
+    newest = rows(replica_archive, "SELECT max(published_at) FROM articles")[0][0]
+    assert dates[0] == newest and dates == sorted(dates, reverse=True)
+    link = doc.cssselect("td.col-title a")[0]
+    assert link.get("href").startswith("/archive/articles/")
+    assert all(len(td.text_content()) <= 100 for td in doc.cssselect("td.col-excerpt"))
+
+
+def test_articles_list_has_facets_on_column_source_year_and_month(ds, replica_archive) -> None:
+    data = get(ds, "/archive/articles_list.json?_facet_size=max").json()
+    facets = data["facet_results"]
+    assert set(facets) >= {"column", "source", "year", "month"}
+    columns = {item["value"]: item["count"] for item in facets["column"]["results"]}
+    assert columns == dict(rows(replica_archive, 'SELECT "column", count(*) FROM articles GROUP BY 1'))
+    years = {item["value"]: item["count"] for item in facets["year"]["results"]}
+    assert years == dict(rows(replica_archive, "SELECT substr(published_at, 1, 4), count(*) FROM articles GROUP BY 1"))
+
+
+def test_articles_table_shows_excerpts_and_the_row_page_whole_paragraphs(ds, replica_archive) -> None:
+    article_id, body = rows(
+        replica_archive, "SELECT id, body FROM articles WHERE length(body) > 300 ORDER BY id LIMIT 1"
+    )[0]
+    table = page(ds, "/archive/articles?id=" + str(article_id))
+    cell = table.cssselect("td.col-body")[0].text_content().strip()
+    assert len(cell) <= 61 + 1 and cell.endswith("…")
+    row = page(ds, f"/archive/articles/{article_id}")
+    paragraphs = [p.text_content() for p in row.cssselect("td.col-body p")]
+    assert paragraphs == [line for line in body.split("\n") if line.strip()]
+
+
+def test_articles_table_sorted_newest_first_with_column_and_source_facets(ds) -> None:
+    data = get(ds, "/archive/articles.json?_shape=objects").json()
+    assert data["human_description_en"] == "sorted by published_at descending"
+    assert {"column", "source"} <= set(data["facet_results"])
+    assert "suggested_facets" not in data or not data["suggested_facets"]
+
+
+def test_search_page_finds_highlights_and_links(ds, replica_archive) -> None:
+    doc = page(ds, "/archive/search?q=" + q("安康杯") + "&column=&since=&until=")
+    titles = doc.cssselect("td.col-title a")
+    db = open_archive(replica_archive)
+    expected = search.search(db, "安康杯", limit=50)
+    assert [a.get("href") for a in titles] == [f"/archive/articles/{h.id}" for h in expected]
+    marks = doc.cssselect("td.col-snippet mark")
+    assert marks and {m.text_content() for m in marks} == {"安康杯"}
+    assert doc.cssselect('td.col-url a[href^="http://127.0.0.1:"]')
+
+
+def test_search_page_filters_by_column_and_dates(ds, replica_archive) -> None:
+    path = "/archive/search.json?_shape=array&q=" + q("职工") + "&column=" + q("通知公告")
+    data = get(ds, path + "&since=2022-01&until=2023").json()
+    db = open_archive(replica_archive)
+    expected = search.search(db, "职工", columns=["通知公告"], since="2022-01", until="2023", limit=50)
+    assert [item["id"] for item in data] == [hit.id for hit in expected] and data
+    assert all(item["column"] == "通知公告" for item in data)
+
+
+@pytest.mark.parametrize("query", ["", '"', "<script>alert(1)</script>", "工会 OR )(", "x" * 10_000])
+def test_search_page_survives_anything_typed(ds, query: str) -> None:
+    response = get(ds, "/archive/search?q=" + q(query) + "&column=&since=not-a-date&until=")
+    assert "<script>alert(1)</script>" not in response.text
+
+
+def test_search_page_escapes_crawled_text(ds) -> None:
+    """A hostile SQL result cannot inject HTML through the highlight or title renderers."""
+    sql = "select 1 as id, '<img src=x onerror=alert(1)>' || char(57344) || 'x' || char(57345) as title, " \
+          "'<b>bold</b>' || char(57344) || 'y' || char(57345) as snippet"
+    response = get(ds, "/archive?sql=" + q(sql))
+    assert "<img src=x" not in response.text and "&lt;img src=x" in response.text
+    assert "<mark>y</mark>" in response.text and "<b>bold</b>" not in response.text
+
+
+def test_canned_queries_count_like_the_archive(ds, replica_archive) -> None:
+    per_column = get(ds, "/archive/articles_per_column.json?_shape=array").json()
+    assert {r["column"]: r["articles"] for r in per_column} == dict(
+        rows(replica_archive, 'SELECT "column", count(*) FROM articles GROUP BY 1'))
+    per_month = get(ds, "/archive/articles_per_month.json?_shape=array").json()
+    assert sum(r["articles"] for r in per_month) == rows(replica_archive, "SELECT count(*) FROM articles")[0][0]
+    per_source = get(ds, "/archive/articles_per_source.json?_shape=array").json()
+    assert per_source[0]["articles"] >= per_source[-1]["articles"]
+    latest = get(ds, "/archive/latest_articles.json?_shape=array").json()
+    assert latest[0]["published_at"] == rows(replica_archive, "SELECT max(published_at) FROM articles")[0][0]
+
+
+def test_changed_articles_lists_revisions(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    db = open_archive(path)
+    db["articles"].insert({"url": "http://x/1", "title": "新标题", "body": "正文", "first_seen_at": "2024-01-01T00:00:00Z"})
+    db["revisions"].insert({"article_id": 1, "title": "旧标题", "body": "旧", "first_seen_at": "2023-12-01T00:00:00Z",
+                            "last_seen_at": "2023-12-31T00:00:00Z", "replaced_at": "2024-01-01T00:00:00Z"})
+    db.conn.commit()
+    data = get(make_datasette(path), "/archive/changed_articles.json?_shape=array").json()
+    assert [(r["title"], r["revisions"]) for r in data] == [("新标题", 1)]
+    assert "旧标题" in data[0]["earlier_versions"]
+
+
+def test_atom_feed_of_new_articles(ds, replica_archive) -> None:
+    response = get(ds, "/archive/new_articles.atom")
+    assert response.headers["content-type"].startswith("application/xml")
+    feed = lxml.etree.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == 50
+    newest = rows(replica_archive, "SELECT url FROM articles ORDER BY first_seen_at DESC, id DESC LIMIT 1")[0][0]
+    assert newest in {e.find("a:id", ns).text for e in entries}
+
+
+def test_csv_and_json_exports(ds) -> None:
+    csv = get(ds, "/archive/articles_list.csv?_size=5").text.splitlines()
+    assert csv[0].startswith("title,published_at,column,source,excerpt")
+    assert len(csv) == 6
+    data = get(ds, "/archive/articles.json?_shape=array&_size=3").json()
+    assert len(data) == 3 and {"url", "title", "body"} <= set(data[0])
+
+
+def test_published_archive_is_read_only(ds, replica_archive) -> None:
+    response = asyncio.run(ds.client.get("/archive.json?sql=" + q("delete from articles")))
+    assert response.status_code == 400
+    # even Datasette's own write connection cannot change the archive
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        asyncio.run(ds.get_database("archive").execute_write("delete from articles"))
+    assert rows(replica_archive, "SELECT count(*) FROM articles")[0][0] == 310
+
+
+def test_search_index_tables_are_hidden(ds) -> None:
+    names = {t["name"] for t in get(ds, "/archive.json").json()["tables"] if not t["hidden"]}
+    assert "articles" in names and not {n for n in names if n.startswith("articles_fts")}
+
+
+def test_serve_command_rejects_a_missing_archive(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "missing.db"), "--port", "0"])
+    assert result.exit_code == 2 and "no archive at" in result.output
+
+
+def test_serve_in_thread_answers_over_http(replica_archive: Path) -> None:  # noqa: F811
+    import urllib.request
+
+    server, url = serve_in_thread(replica_archive)
+    try:
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url + "archive/search.json?_shape=array&q=" + q("职工之家")) as r:
+            assert r.status == 200 and r.read()
+    finally:
+        server.should_exit = True
