@@ -64,7 +64,7 @@ def build(directory: Path, articles_per_column: int | None, seed: int) -> None:
       python -m replica build /tmp/site --articles-per-column 2000
     """
     site = build_site(directory, articles_per_column=articles_per_column or DEFAULT_COUNTS, seed=seed)
-    click.echo(f"built {len(site.specs)} articles into {site.root}")
+    click.echo(f"built {len(site.raw_truth()['articles'])} articles into {site.root}")
 
 
 @cli.command()
