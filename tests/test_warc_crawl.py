@@ -181,6 +181,11 @@ def test_an_edited_article_keeps_both_versions_with_both_records(small_site, tmp
     assert "（更正）" not in old_payload.decode(charset)
     assert "（更正）" in new_payload.decode(charset)
     assert CliRunner().invoke(cli, ["verify", "--db", str(db)]).exit_code == 0
+    exported = CliRunner().invoke(cli, ["export", "--db", str(db), "--jsonl", "-"])
+    [record] = [r for r in map(json.loads, exported.output.splitlines()) if r["id"] == after["id"]]
+    assert record["title"] == after["title"]
+    assert [(r["title"], r["warc_offset"]) for r in record["revisions"]] == [
+        (before["title"], before["warc_offset"])]
 
 
 def test_a_withdrawn_article_is_marked_and_its_capture_kept(small_site, tmp_path) -> None:
