@@ -26,8 +26,8 @@ class CannotRun(click.ClickException):
 @cli.command()
 @click.option("--db", "db_path", envvar="UNIONNEWS_DB", default="archive.db", show_default=True,
               type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
-@click.option("--warc-dir", type=click.Path(file_okay=False),
-              help="WARC folder [default: warc/ beside the database].")
+@click.option("--warc-dir", envvar="UNIONNEWS_WARC_DIR", type=click.Path(file_okay=False),
+              help="WARC folder [default: $UNIONNEWS_WARC_DIR, else warc/ beside the database].")
 @click.option("--files-dir", type=click.Path(file_okay=False),
               help="Attachment folder [default: files/ beside the database].")
 def verify(db_path: str, warc_dir: str | None, files_dir: str | None) -> None:
@@ -148,8 +148,8 @@ def reparse(db_path: str) -> None:
 @cli.command()
 @click.option("--db", "db_path", envvar="UNIONNEWS_DB", default="archive.db", show_default=True,
               type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
-@click.option("--warc-dir", type=click.Path(file_okay=False),
-              help="WARC folder [default: warc/ beside the database].")
+@click.option("--warc-dir", envvar="UNIONNEWS_WARC_DIR", type=click.Path(file_okay=False),
+              help="WARC folder [default: $UNIONNEWS_WARC_DIR, else warc/ beside the database].")
 @click.option("--wacz", "wacz_path", type=click.Path(dir_okay=False),
               help="Write a WACZ package (WARCs, index, page list) for replay tools.")
 @click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, allow_dash=True),

@@ -13,6 +13,7 @@ It opens the database read-only: verifying never changes the archive.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -69,9 +70,11 @@ class Report:
 
 
 def default_dirs(db_path: str | Path) -> tuple[Path, Path]:
-    """The WARC and attachment folders the crawl uses by default: `warc/`, `files/` by the db."""
+    """The WARC and attachment folders the crawl uses by default: `warc/` ($UNIONNEWS_WARC_DIR
+    when set) and `files/` beside the database."""
     parent = Path(db_path).resolve().parent
-    return parent / "warc", parent / "files"
+    warc_env = os.environ.get("UNIONNEWS_WARC_DIR")
+    return (Path(warc_env) if warc_env else parent / "warc"), parent / "files"
 
 
 def verify_archive(db_path: str | Path, warc_dir: str | Path | None = None,

@@ -38,7 +38,7 @@ import os
 import socket
 import uuid
 import zlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
 from io import BytesIO
@@ -76,14 +76,8 @@ class WarcPointer:
     date: str
 
     def as_meta(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "offset": self.offset,
-            "length": self.length,
-            "digest": self.digest,
-            "record_id": self.record_id,
-            "date": self.date,
-        }
+        """The pointer as `response.meta['warc']` carries it (plain data, picklable)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
