@@ -294,5 +294,33 @@ def serve(db_path: str, host: str, port: int) -> None:
         raise CannotRun(str(exc)) from None
 
 
+@cli.command()
+@click.option("--dir", "workdir", type=click.Path(file_okay=False),
+              help="Folder for the replica site and archive.db [default: a new temporary folder].")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface for Datasette.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port for Datasette (0 picks a free one).")
+def demo(workdir: str | None, host: str, port: int) -> None:
+    """Serve the bundled replica site, crawl it into an archive, and publish the archive.
+
+    Prints the Datasette URL and a search link, then serves until Ctrl+C. Nothing leaves
+    127.0.0.1: the replica is a generated copy of the union site.
+
+    \b
+    Example:
+        unionnews demo --port 8001
+    """
+    import tempfile
+
+    from archive.crawl import CrawlError
+    from archive.serve import ServeError, run_demo
+
+    workdir = workdir or tempfile.mkdtemp(prefix="unionnews-demo-")
+    try:
+        run_demo(workdir, host=host, port=port, echo=lambda line: click.echo(line))
+    except (CrawlError, ServeError) as exc:
+        raise CannotRun(str(exc)) from None
+
+
 def main() -> None:
     cli()

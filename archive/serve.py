@@ -91,3 +91,28 @@ def serve_in_thread(db_path: str | Path, host: str = "127.0.0.1",
             raise ServeError(f"Datasette did not start on {host}:{port}")
         time.sleep(0.05)
     return server, f"http://{host}:{port}/"
+
+
+def run_demo(workdir: str | Path, host: str = "127.0.0.1", port: int = 8001,
+             echo=print) -> None:
+    """The whole journey on one machine: build and serve the replica site on 127.0.0.1, crawl
+    it into `workdir/archive.db`, then publish the archive until interrupted.
+
+    The replica keeps running beside Datasette so each article's original URL still opens.
+    """
+    from archive.crawl import run_crawl
+    from replica import ReplicaServer, build_site
+
+    workdir = Path(workdir)
+    site = build_site(workdir / "site")
+    db_path = workdir / "archive.db"
+    with ReplicaServer(site.root) as replica:
+        echo(f"Replica site: {replica.origin}/")
+        summary = run_crawl(site.start_urls(replica.origin), db_path, delay=0)
+        echo(summary.line())
+        port = port or free_port(host)
+        url = f"http://{host}:{port}/"
+        echo(f"Archive: {db_path}")
+        echo(f"Datasette: {url}")
+        echo(f"Search: {url}archive/search?q=%E5%B7%A5%E4%BC%9A  (Ctrl+C to stop)")
+        serve(db_path, host=host, port=port)

@@ -94,7 +94,7 @@ def test_search_page_finds_highlights_and_links(ds, replica_archive) -> None:
     doc = page(ds, "/archive/search?q=" + q("安康杯") + "&column=&since=&until=")
     titles = doc.cssselect("td.col-title a")
     db = open_archive(replica_archive)
-    expected = search.search(db, "安康杯", limit=50)
+    expected = search.search(db, "安康杯", limit=500)
     assert [a.get("href") for a in titles] == [f"/archive/articles/{h.id}" for h in expected]
     marks = doc.cssselect("td.col-snippet mark")
     assert marks and {m.text_content() for m in marks} == {"安康杯"}
@@ -105,7 +105,7 @@ def test_search_page_filters_by_column_and_dates(ds, replica_archive) -> None:
     path = "/archive/search.json?_shape=array&q=" + q("职工") + "&column=" + q("通知公告")
     data = get(ds, path + "&since=2022-01&until=2023").json()
     db = open_archive(replica_archive)
-    expected = search.search(db, "职工", columns=["通知公告"], since="2022-01", until="2023", limit=50)
+    expected = search.search(db, "职工", columns=["通知公告"], since="2022-01", until="2023", limit=500)
     assert [item["id"] for item in data] == [hit.id for hit in expected] and data
     assert all(item["column"] == "通知公告" for item in data)
 
@@ -197,3 +197,38 @@ def test_serve_in_thread_answers_over_http(replica_archive: Path) -> None:  # no
             assert r.status == 200 and r.read()
     finally:
         server.should_exit = True
+
+
+def test_demo_crawls_the_replica_and_serves_search(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+    import urllib.request
+
+    command = [sys.executable, "-c", "from archive.cli import main; main()",
+               "demo", "--dir", str(tmp_path), "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Datasette: "):
+                break
+        url = lines[-1].split()[1]
+        assert any(line.startswith("crawl finished") for line in lines), lines
+        for _ in range(100):  # the URL is printed just before the server binds
+            try:
+                with urllib.request.urlopen(url + "archive/search.json?_shape=array&q=" + q("工会")) as r:
+                    found = json.loads(r.read())
+                break
+            except OSError:
+                import time
+
+                time.sleep(0.1)
+        expected = rows(tmp_path / "archive.db",
+                        "SELECT count(*) FROM articles WHERE title LIKE '%工会%' OR body LIKE '%工会%'")
+        assert len(found) == expected[0][0] == 310  # every article, each with its highlight
+        assert all("\ue000工会\ue001" in (hit["snippet"] + hit["title"]) for hit in found)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,56 @@
+"""A journalist's search in a real headless Chromium against `unionnews serve` over HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.db import open_archive
+from archive.serve import serve_in_thread
+
+from test_search import replica_archive  # noqa: F401  (session fixture: the crawled replica)
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def server_url(replica_archive: Path):  # noqa: F811
+    server, url = serve_in_thread(replica_archive)
+    yield url
+    server.should_exit = True
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is installed by .ci/run")
+def test_typing_a_word_in_the_search_page_shows_highlighted_results(
+    server_url: str, replica_archive: Path, tmp_path: Path  # noqa: F811
+) -> None:
+    db = open_archive(replica_archive)
+    expected = db.execute(
+        "SELECT count(*) FROM articles WHERE title LIKE '%职工%' OR body LIKE '%职工%'"
+    ).fetchone()[0]
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        try:
+            tab = browser.new_page()
+            tab.goto(server_url + "archive/search")
+            tab.fill("input[name=q]", "职工")
+            tab.press("input[name=q]", "Enter")
+            tab.wait_for_selector("td.col-snippet mark")
+            tab.screenshot(path=str(tmp_path / "search.png"), full_page=False)
+            marks = tab.locator("td.col-snippet mark").all_inner_texts()
+            titles = tab.locator("td.col-title a")
+            assert set(marks) == {"职工"}
+            assert titles.count() == expected
+            titles.first.click()
+            tab.wait_for_selector("td.col-body p")
+            assert "/archive/articles/" in tab.url
+        finally:
+            browser.close()
+    assert (tmp_path / "search.png").stat().st_size > 10_000
