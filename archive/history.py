@@ -6,8 +6,9 @@ wants to see: the versions in order and, for each change, which paragraphs were 
 added or edited, with the edited words marked inside the paragraph.
 
 For Datasette it is a plugin (`prepare_connection` registers the SQL function
-`unionnews_diff(old, new)`) plus the canned query `HISTORY_SQL`, which lists an article's
-versions oldest first with the diff from each to the next.
+`unionnews_diff(old, new)`, loaded from archive/datasette/plugins) used by the canned query
+`article_history` in archive/datasette/metadata.yaml, which lists an article's versions
+oldest first with the diff from each to the next.
 """
 
 from __future__ import annotations
@@ -24,27 +25,6 @@ except ImportError:  # pragma: no cover
 
 DELETED = "[-{}-]"
 INSERTED = "{{+{}+}}"
-
-HISTORY_SQL = """
-with versions as (
-  select r.id as n, r.title, r.body, r.first_seen_at, r.last_seen_at, r.replaced_at,
-         r.warc_file, r.warc_offset, r.warc_length
-  from revisions r where r.article_id = :article_id
-  union all
-  select 9223372036854775807, a.title, a.body, a.first_seen_at, a.last_seen_at,
-         a.withdrawn_at, a.warc_file, a.warc_offset, a.warc_length
-  from articles a where a.id = :article_id
-)
-select case when n = 9223372036854775807 then 'current' else 'revision ' || n end as version,
-       title, first_seen_at, last_seen_at,
-       replaced_at as "replaced_or_withdrawn_at",
-       unionnews_diff(lag(title) over w || char(10) || lag(body) over w,
-                      title || char(10) || body) as changes_from_previous,
-       warc_file, warc_offset, warc_length
-from versions window w as (order by n)
-order by n
-"""
-
 
 def inline_diff(old: str, new: str) -> str:
     """One paragraph edited: the new text with removed words [-so-] and added ones {+so+}."""
@@ -94,11 +74,3 @@ def register(conn: sqlite3.Connection) -> None:
 def prepare_connection(conn: sqlite3.Connection) -> None:
     """Datasette plugin hook: every connection Datasette opens can run HISTORY_SQL."""
     register(conn)
-
-
-def article_history(conn: sqlite3.Connection, article_id: int) -> list[dict[str, Any]]:
-    """The versions of one article, oldest first, each with its diff from the one before."""
-    register(conn)
-    cursor = conn.execute(HISTORY_SQL, {"article_id": article_id})
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]

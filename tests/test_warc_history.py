@@ -7,12 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from datasette.app import Datasette
-from datasette.plugins import pm
 
-import archive.history
 from archive.crawl import run_crawl
-from archive.history import HISTORY_SQL, body_diff
+from archive.history import body_diff
+from archive.serve import make_datasette
 from replica import ReplicaServer, build_site
 
 
@@ -28,18 +26,15 @@ def test_body_diff_names_only_what_changed(old, new, expected) -> None:
     assert body_diff(old, new) == expected
 
 
-def query(db: Path, path: str) -> dict:
-    if not pm.is_registered(archive.history):
-        pm.register(archive.history, name="unionnews-history")
-    metadata = {"databases": {"archive": {"queries": {
-        "article_history": {"sql": HISTORY_SQL, "title": "An article's versions"}}}}}
+def query(db: Path, path: str) -> dict | str:
+    """A page of the archive as `unionnews serve` publishes it (in-process): JSON or HTML."""
 
-    async def get() -> dict:
-        ds = Datasette([str(db)], metadata=metadata)
+    async def get() -> dict | str:
+        ds = make_datasette(db)
         await ds.invoke_startup()
         response = await ds.client.get(path)
         assert response.status_code == 200, response.text
-        return response.json()
+        return response.json() if ".json" in path else response.text
 
     return asyncio.run(get())
 
@@ -65,3 +60,5 @@ def test_datasette_shows_an_edited_articles_versions_with_the_diff(tmp_path: Pat
     assert new["changes_from_previous"].splitlines() == [
         "~ " + paragraphs[0].replace("。", "{+（已更正）+}。", 1), "+ 本文有更新。"]
     assert old["warc_offset"] != new["warc_offset"] or old["warc_file"] != new["warc_file"]
+    page = query(db, f"/archive/article_history?article_id={article_id}")
+    assert "{+（已更正）+}" in page and "+ 本文有更新。" in page
