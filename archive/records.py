@@ -341,6 +341,11 @@ def known_urls(db: sqlite_utils.Database) -> set[str]:
     return {row[0] for row in rows}
 
 
+def failed_urls(db: sqlite_utils.Database) -> set[str]:
+    """URLs any earlier run failed to fetch or parse."""
+    return {row[0] for row in db.execute("select distinct url from failures")}
+
+
 def archived_urls(db: sqlite_utils.Database) -> set[str]:
     """Canonical URLs of the articles the archive holds as still published."""
     return {row[0] for row in db.execute("select url from articles where withdrawn_at is null")}

@@ -172,3 +172,20 @@ def test_reparse_re_extracts_from_stored_pages_without_the_network(tmp_path: Pat
     assert sorted(r["title"] for r in rows(db, "select title from revisions")) == sorted(
         ["乱码", next(r["title"] for r in good.values() if r["id"] == 1)])
     assert fixed[gbk]["last_seen_at"] == good[gbk]["last_seen_at"]  # re-reading is not re-seeing
+
+
+def test_incremental_run_walks_past_a_pinned_old_article_to_every_new_one(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    run_crawl(site.start_urls(server.origin), db, delay=0)
+    old = next(u for u in articles(db) if "/xwzx/ghxw/" in u)
+    added = [site.add_article("/xwzx/ghxw/", f"第{i}期职工书屋读书分享会举行", [
+        f"第{i}期读书分享会在省直机关职工书屋举行。", "参加活动的职工交流了读书体会。"],
+        f"2024-04-{i:02d}T15:00:00") for i in range(1, 26)]  # more than one list page of news
+    first_page = site.root / "www" / "xwzx" / "ghxw" / "index.html"
+    html = first_page.read_text(encoding="utf-8")  # the CMS pins an old article on top (置顶)
+    first_page.write_text(html.replace('<ul class="list">', f'<ul class="list"><li><a href="{old}">置顶</a>'
+                                       '<span>2019-01-01</span></li>', 1), encoding="utf-8")
+    summary = run_crawl(site.start_urls(server.origin), db, delay=0)
+    assert summary.new == 25
+    assert {server.url(p) for p in added} <= set(articles(db))

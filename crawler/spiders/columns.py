@@ -65,22 +65,26 @@ class ColumnsSpider(scrapy.Spider):
         links = [u for u in listing.article_links(response, self.profile) if self._on_origin(u)]
         self.report.saw_list(column, page, len(links))
         self.linked.update(links)
-        known = [u for u in links if u in self.state.known]
         for url in links if self.full else [u for u in links if u not in self.state.known]:
             if request := self._article_request(url):
                 yield request
         next_url = listing.next_page(response, self.profile)
         if next_url is None:
             self.report.walked.add(column)
-        elif self._keep_walking(column, known):
+        elif self._keep_walking(column, links):
             yield response.follow(next_url, self.parse_list, errback=self.list_failed,
                                   cb_kwargs={"column": column, "page": page + 1})
 
-    def _keep_walking(self, column: str, known: list[str]) -> bool:
-        """Incremental runs stop at the first archived article once a column was fully walked."""
+    def _keep_walking(self, column: str, links: list[str]) -> bool:
+        """Incremental runs stop at a page whose oldest (last) link was seen before, once the
+        column was walked to its end: everything below it is archived. Judging by the last
+        link, not the first known one, keeps a pinned old article at the top from hiding
+        a page of new ones."""
         if self.report.truncated:
             return False
-        return self.full or not known or column not in self.state.walked
+        if self.full or column not in self.state.walked:
+            return True
+        return not links or links[-1] not in self.state.seen
 
     def _article_request(self, url: str) -> scrapy.Request | None:
         if self.max_articles is not None and self.report.article_requests >= self.max_articles:

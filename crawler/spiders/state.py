@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from scrapy.settings import BaseSettings
 
 from archive.db import default_db_path, open_archive
-from archive.records import archived_urls, known_urls, validators, walked_columns
+from archive.records import archived_urls, failed_urls, known_urls, validators, walked_columns
 
 
 @dataclass
@@ -18,6 +18,12 @@ class ArchiveState:
     archived: set[str] = field(default_factory=set)
     walked: set[str] = field(default_factory=set)
     validators: dict[str, dict[str, str]] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+
+    @property
+    def seen(self) -> set[str]:
+        """Links an earlier run met: archived, gone, or failed (a failed one is asked again)."""
+        return self.known | self.failed
 
 
 def db_path(settings: BaseSettings) -> str:
@@ -30,6 +36,6 @@ def load_state(settings: BaseSettings, want_validators: bool = False) -> Archive
     db = open_archive(db_path(settings))
     try:
         return ArchiveState(known_urls(db), archived_urls(db), walked_columns(db),
-                            validators(db) if want_validators else {})
+                            validators(db) if want_validators else {}, failed_urls(db))
     finally:
         db.close()
