@@ -7,12 +7,15 @@
 - each record pointer saved in the database (any table with `warc_file`, `warc_offset`,
   `warc_length`, `warc_digest` columns: articles, revisions, pages, files) reads back alone
   as a record with that payload digest;
-- each downloaded attachment or image (table `files`) against the sha256 it is stored under.
+- each downloaded attachment or image (table `files`) against the sha256 it is stored under;
+- each raw article page kept in the database (table `pages`) against its sha256.
 It opens the database read-only: verifying never changes the archive.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import os
 import sqlite3
 import zlib
@@ -55,6 +58,7 @@ class Report:
     records: int = 0
     pointers: int = 0
     attachments: int = 0
+    pages: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -63,7 +67,8 @@ class Report:
 
     def summary(self) -> str:
         checked = (f"{self.warc_files} WARC files, {self.records} records, "
-                   f"{self.pointers} record pointers, {self.attachments} attachments")
+                   f"{self.pointers} record pointers, {self.attachments} attachments, "
+                   f"{self.pages} raw pages")
         if self.ok:
             return f"verified {checked}: all digests match"
         return f"checked {checked}: {len(self.problems)} problem(s)"
@@ -89,6 +94,7 @@ def verify_archive(db_path: str | Path, warc_dir: str | Path | None = None,
     try:
         verify_pointers(db, warc_dir, report)
         verify_attachments(db, files_dir, report)
+        verify_raw_pages(db, Path(db_path), report)
     finally:
         db.conn.close()
     return report
@@ -202,6 +208,23 @@ def check_pointer(path: Path, offset: int, length: int, digest: str) -> str:
     if found != digest:
         return f"record at offset {offset} has digest {found}, the row says {digest}"
     return ""
+
+
+def verify_raw_pages(db: sqlite_utils.Database, db_path: Path, report: Report) -> None:
+    """The raw page bytes kept in the database (gzip) must hash to the sha256 stored beside."""
+    if "pages" not in db.table_names() or not {"body", "sha256"} <= set(db["pages"].columns_dict):
+        return
+    for rowid, body, digest in db.execute(
+        "SELECT rowid, body, sha256 FROM pages WHERE body IS NOT NULL"
+    ).fetchall():
+        report.pages += 1
+        try:
+            ok = hashlib.sha256(gzip.decompress(body)).hexdigest() == digest
+        except (OSError, EOFError, zlib.error):
+            ok = False
+        if not ok:
+            report.problems.append(
+                Problem(str(db_path), f"pages row {rowid}: raw bytes differ from their sha256"))
 
 
 def verify_attachments(db: sqlite_utils.Database, files_dir: Path, report: Report) -> None:

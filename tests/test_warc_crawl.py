@@ -232,3 +232,19 @@ def test_after_a_killed_crawl_the_next_one_leaves_every_pointer_verifiable(tmp_p
         assert record_at(tmp_path / "warc", row)[0]["WARC-Target-URI"] == row["final_url"]
     result = CliRunner().invoke(cli, ["verify", "--db", str(db)])
     assert result.exit_code == 0, result.output
+
+
+def test_verify_names_a_raw_page_changed_inside_the_database(crawled, tmp_path: Path) -> None:
+    import shutil
+
+    root, _, _ = crawled
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site"))
+    with sqlite3.connect(copy / "archive.db") as conn:
+        body = conn.execute("select body from pages where id = 3").fetchone()[0]
+        changed = gzip.compress(gzip.decompress(body).replace(b"</html>", b"</html> "))
+        conn.execute("update pages set body = ? where id = 3", (changed,))
+    result = CliRunner().invoke(cli, ["verify", "--db", str(copy / "archive.db")])
+    assert result.exit_code == 1
+    assert f"BAD {copy / 'archive.db'}: pages row 3: raw bytes differ from their sha256" in result.output
+    assert "80 raw pages" in result.output
