@@ -222,3 +222,15 @@ def test_new_articles_missing_their_info_line_exit_3(small_site, tmp_path: Path)
     assert "new 6," in result.stdout
     warned = {line.split(" new articles have a ")[1].split(" ")[0] for line in result.stderr.splitlines()}
     assert warned == {"time", "source"}  # the date still comes from the URL, the body is there
+
+
+def test_progress_counters_and_log_file_on_request(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    log = tmp_path / "crawl.log"
+    result = unionnews("crawl", *start_args(site, server), "--db", str(tmp_path / "a.db"), "--delay", "0",
+                       "--progress", "--log-file", str(log))
+    assert result.returncode == 0, result.stderr
+    final = result.stderr.split("\r")[-1]  # the counters are redrawn in place
+    assert "fetched " in final and " new 80 " in final and " failed 2" in final
+    text = log.read_text(encoding="utf-8")
+    assert "Spider opened" in text and "Spider closed (finished)" in text
