@@ -163,7 +163,7 @@ def child(mode: str, args: list[str]) -> None:
     if mode == "serve":
         serve(args[0])
         return
-    spec = json.loads(args[0])
+    spec = json.loads(Path(args[0]).read_text(encoding="utf-8"))
     if mode == "bare":
         result = fetch_bare(spec["urls"], spec["concurrency"])
     elif mode == "minimal":
@@ -174,8 +174,11 @@ def child(mode: str, args: list[str]) -> None:
 
 
 def run_child(mode: str, spec: dict) -> dict:
-    out = subprocess.run([sys.executable, str(HERE), "--child", mode, json.dumps(spec)],
-                         capture_output=True, text=True, check=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as handle:
+        json.dump(spec, handle)  # thousands of URLs: too long for a command line
+        handle.flush()
+        out = subprocess.run([sys.executable, str(HERE), "--child", mode, handle.name],
+                             capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
