@@ -346,6 +346,22 @@ def failed_urls(db: sqlite_utils.Database) -> set[str]:
     return {row[0] for row in db.execute("select distinct url from failures")}
 
 
+# A page that failed this many times in a row (5xx, timeouts) is left to --full runs.
+MAX_RETRIES = 5
+
+
+def retry_urls(db: sqlite_utils.Database) -> set[str]:
+    """Pages that failed transiently (5xx, 429, no answer) and are not archived: an
+    incremental run asks for them again, so a bad night does not leave holes for good."""
+    sql = (
+        "select url from failures where stage = 'fetch' and (http_status is null or "
+        "http_status >= 500 or http_status = 429) and url not in (select url from articles) "
+        "and url not in (select fetched_url from articles where fetched_url is not null) "
+        "group by url having count(*) < ?"
+    )
+    return {row[0] for row in db.execute(sql, [MAX_RETRIES])}
+
+
 def archived_urls(db: sqlite_utils.Database) -> set[str]:
     """Canonical URLs of the articles the archive holds as still published."""
     return {row[0] for row in db.execute("select url from articles where withdrawn_at is null")}

@@ -189,3 +189,19 @@ def test_incremental_run_walks_past_a_pinned_old_article_to_every_new_one(small_
     summary = run_crawl(site.start_urls(server.origin), db, delay=0)
     assert summary.new == 25
     assert {server.url(p) for p in added} <= set(articles(db))
+
+
+def test_a_page_that_failed_transiently_is_fetched_by_the_next_incremental_run(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db = tmp_path / "a.db"
+    routes_file = site.root / "routes.json"
+    routes = json.loads(routes_file.read_text(encoding="utf-8"))
+    oldest = min(p for p in site.truth(server.origin)["articles"] if p.startswith("/xwzx/ghxw/"))
+    routes_file.write_text(json.dumps({**routes, oldest: {"status": 500}}), encoding="utf-8")
+    first = run_crawl(site.start_urls(server.origin), db, delay=0)
+    assert server.url(oldest) not in articles(db) and first.failed == 3  # the 404, the 500, this one
+    routes_file.write_text(json.dumps(routes), encoding="utf-8")  # the server recovered overnight
+    server.clear_requests()
+    second = run_crawl(site.start_urls(server.origin), db, delay=0)
+    assert second.new == 1 and server.url(oldest) in articles(db)
+    assert sum(r.path == oldest for r in server.requests) == 1

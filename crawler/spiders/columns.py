@@ -58,6 +58,9 @@ class ColumnsSpider(scrapy.Spider):
         for url in self.start_urls:
             yield scrapy.Request(url, self.parse_list, errback=self.list_failed,
                                  cb_kwargs={"column": url, "page": 0})
+        for url in sorted(self.state.retry) if not self.full else ():
+            if self._on_origin(url) and (request := self._article_request(url)):
+                yield request  # failed transiently before (5xx, timeout): ask again
 
     # -- list pages --------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from scrapy.settings import BaseSettings
 
 from archive.db import default_db_path, open_archive
-from archive.records import archived_urls, failed_urls, known_urls, validators, walked_columns
+from archive.records import (
+    archived_urls, failed_urls, known_urls, retry_urls, validators, walked_columns,
+)
 
 
 @dataclass
@@ -19,6 +21,7 @@ class ArchiveState:
     walked: set[str] = field(default_factory=set)
     validators: dict[str, dict[str, str]] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)
+    retry: set[str] = field(default_factory=set)
 
     @property
     def seen(self) -> set[str]:
@@ -36,6 +39,7 @@ def load_state(settings: BaseSettings, want_validators: bool = False) -> Archive
     db = open_archive(db_path(settings))
     try:
         return ArchiveState(known_urls(db), archived_urls(db), walked_columns(db),
-                            validators(db) if want_validators else {}, failed_urls(db))
+                            validators(db) if want_validators else {}, failed_urls(db),
+                            retry_urls(db))
     finally:
         db.close()
