@@ -34,18 +34,29 @@ order by a.id
 """
 
 
+# Pages that failed to parse during a crawl, kept with their bytes, and still not archived.
+_FAILED_PAGES = """
+select f.url, f.raw from failures f
+where f.id in (select max(id) from failures where stage = 'parse' and raw is not null group by url)
+  and f.url not in (select url from articles)
+  and f.url not in (select fetched_url from articles where fetched_url is not null)
+"""
+
+
 @dataclass
 class ReparseSummary:
     pages: int = 0
     updated: int = 0
     unchanged: int = 0
+    recovered: int = 0
     failed: int = 0
     seconds: float = 0.0
 
     def line(self) -> str:
         rate = self.pages / self.seconds if self.seconds else 0.0
         return (f"reparse: {self.pages} pages, updated {self.updated}, unchanged {self.unchanged}, "
-                f"failed {self.failed}, {self.seconds:.1f} s ({rate:.0f} pages/s)")
+                f"recovered {self.recovered}, failed {self.failed}, {self.seconds:.1f} s "
+                f"({rate:.0f} pages/s)")
 
 
 def _charset(headers: dict[str, str]) -> str | None:
@@ -76,6 +87,26 @@ def reparse_row(row: dict[str, Any], profile: Any, clean: CleanPipeline) -> Arti
     return article
 
 
+def recover_row(url: str, raw: bytes, profile: Any, clean: CleanPipeline) -> Article | None:
+    """A page that failed to parse during a crawl, as an Article if the parser now reads it."""
+    row = {"url": url, "fetched_url": url, "page_url": url, "headers": "{}",
+           "body": raw, "status": 200}
+    article = reparse_row(row, profile, clean)
+    if not isinstance(article, Article):
+        return None
+    article.raw = gzip.decompress(raw)  # so its page is archived like any crawled one
+    return article
+
+
+def _recover(reader: sqlite_utils.Database, writer: ArchiveWriter, profile: Any,
+             clean: CleanPipeline, summary: ReparseSummary) -> None:
+    for row in reader.query(_FAILED_PAGES):
+        summary.pages += 1
+        if (article := recover_row(row["url"], row["raw"], profile, clean)) is not None:
+            writer.write([article])
+            summary.recovered += 1
+
+
 def _batches(db: sqlite_utils.Database, size: int) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     for row in db.query(_LATEST_PAGES):
@@ -104,6 +135,7 @@ def reparse_archive(db_path: str | Path, *, profile: str = DEFAULT_PROFILE,
             writer.write([reparse_row(row, site_profile, clean) for row in batch])
         summary.updated, summary.unchanged = writer.totals.updated, writer.totals.unchanged
         summary.failed = writer.totals.failed
+        _recover(reader, writer, site_profile, clean, summary)
         reader.close()
         db.close()
     finally:

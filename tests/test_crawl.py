@@ -205,3 +205,28 @@ def test_a_page_that_failed_transiently_is_fetched_by_the_next_incremental_run(s
     second = run_crawl(site.start_urls(server.origin), db, delay=0)
     assert second.new == 1 and server.url(oldest) in articles(db)
     assert sum(r.path == oldest for r in server.requests) == 1
+
+
+def test_reparse_recovers_pages_that_failed_to_parse_during_the_crawl(small_site, tmp_path: Path) -> None:
+    from archive.reparse import reparse_archive
+
+    site, server = small_site
+    db = tmp_path / "a.db"
+    run_crawl(site.start_urls(server.origin), db, delay=0)
+    before = articles(db)
+    url = next(u for u in before if "/xwzx/tzgg/" in u)
+    with sqlite3.connect(db) as conn:  # as if an older parser had refused the page
+        article_id, raw = conn.execute("select a.id, p.body from articles a join pages p on "
+                                       "p.article_id = a.id where a.url = ?", (url,)).fetchone()
+        conn.execute("insert into failures (run_id, url, stage, reason, http_status, at, raw) values "
+                     "(1, ?, 'parse', 'NotAnArticle: no article text on the page', 200, "
+                     "'2024-01-01T00:00:00Z', ?)", (url, raw))
+        conn.execute("delete from pages where article_id = ?", (article_id,))
+        conn.execute("delete from articles where id = ?", (article_id,))
+    summary = reparse_archive(db)
+    assert summary.recovered == 1 and summary.failed == 0
+    after = articles(db)
+    assert {f: after[url][f] for f in RECORD_FIELDS} == {f: before[url][f] for f in RECORD_FIELDS}
+    assert rows(db, "select count(*) as n from pages p join articles a on a.id = p.article_id "
+                    "where a.url = ?", (url,)) == [{"n": 1}]
+    assert reparse_archive(db).recovered == 0  # once archived, it is an ordinary article
