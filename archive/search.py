@@ -3,32 +3,40 @@
 What a journalist expects from the search box is what `LIKE '%q%'` gives (every article whose
 title or body contains the text, whatever its script or length) but ranked and at once.
 SQLite cannot do that out of the box: `unicode61` treats a run of Chinese as one token, and the
-`trigram` tokenizer cannot match a one- or two-character word such as 工会 and indexes at about
-3x the text.
+`trigram` tokenizer cannot match a one- or two-character word such as 工会.
 
 Technique: overlapping character bigrams, as Lucene's CJK analyzer does, in a contentless FTS5
-table. Every character of a column (Chinese, Latin, digits, punctuation, spaces, newlines) starts
-one token, the bigram it forms with the next character; the last character of a column is a
-one-character token. A query word of n >= 2 characters becomes the FTS5 phrase of its n-1
-bigrams, which matches exactly the places where the word occurs, so results are the `LIKE` set
-with no verification pass. A one-character word becomes a prefix query on the bigrams (every
-occurrence of a character starts exactly one token). Before tokenizing, ASCII letters are lower-
-cased (as `LIKE` folds them) and every other ASCII character is moved to the private use plane,
-so that FTS5's `ascii` tokenizer (which splits only on ASCII) sees each bigram as one token and
-no user character can ever act as FTS5 query syntax. Ranking is FTS5's bm25 with the title
-weighted 10x the body, ties newest first. Snippets are cut from the stored text in Python, so
-the index need not keep a copy of it.
+table (`articles_fts`). Every character of a column (Chinese, Latin, digits, punctuation,
+spaces, newlines) starts one token, the bigram it forms with the next character; the last
+character of a column is a one-character token. A query word of n >= 2 characters becomes the
+FTS5 phrase of its n-1 bigrams, which matches exactly where the word occurs, so results are the
+`LIKE` set with no verification pass. One-character words use a second, small index
+(`articles_fts_chars`, detail=none) of which characters each article holds (title characters
+marked apart): a prefix query on the bigrams would merge hundreds of doclists. Before
+tokenizing, ASCII letters are lower-cased (as `LIKE` folds them) and every other ASCII character
+is moved to the private use plane, so FTS5's `ascii` tokenizer (which splits only on ASCII) sees
+each bigram as one token and no user character can ever act as FTS5 query syntax.
 
-Measured by `bench/search.py` on 100,000 generated articles (2 KB bodies), see its output:
-bigrams in a contentless table index at about 1.3x the text and answer the fixed query set
-exactly with a p95 well under 100 ms; `LIKE` takes hundreds of milliseconds a query. A unigram
-index is smaller (about 0.7x) but every two-character phrase then walks the position lists of
-two very common characters, several times slower; jieba segmentation misses words that cut
-across its segments and trigrams cannot find two-character words.
+Ranking: articles with every word in the title first, then the rest; within each, bm25 with the
+title weighted 10x, ties newest first. Index rows are keyed by publication day above article id,
+so FTS5 walks matches newest first and stops early: bm25 is computed over the newest
+RANK_WINDOW (2,000) matches of a tier, which keeps a word found in every article (工会 on a
+union site, where bm25's idf is ~0 anyway) as fast as a rare one. Date filters are rowid ranges.
+Snippets are cut from the stored text in Python, so the index keeps no copy of the text.
 
-The index is kept in sync with `articles` by triggers, which call the `unionnews_grams` SQL
-function that `install` registers on the connection: a connection that writes articles without
-it fails loudly instead of leaving the index stale.
+Why this and not the others, measured by `bench/search.py` (100,000 generated articles, 2 KB
+bodies; figures in the closing note of issue 4): trigram indexes at 2.3x the text and finds
+nothing for one- and two-character words; jieba pre-segmentation is small (0.6x) but misses
+words that cut across its segments (会职, 职工之家 split differently in context); a unigram
+index (0.8x) is exact but every common two-character word walks two huge position lists and
+ranks every match. Bigrams index at about 1.6x the text (+0.2x for the character index), answer
+every query exactly, and with the newest-first window stay under 100 ms at p95.
+
+Keeping in sync: triggers (plain SQL, so any SQLite client may write the archive) queue each
+changed article with the version the index holds, in `articles_fts_pending`; `sync` re-indexes
+them. The archive's migrations call `install` (which syncs) on every open and the crawl's write
+path calls `sync` after each batch. `PRAGMA recursive_triggers` is set by `install` so that
+INSERT OR REPLACE queues the replaced row too.
 """
 
 from __future__ import annotations
@@ -314,6 +322,13 @@ def _drop_previous(db: sqlite_utils.Database) -> None:
     for table in (INDEX_TABLE, CHARS_TABLE, PENDING_TABLE):
         db.execute(f"DROP TABLE IF EXISTS {table}")
     db.execute(f"DROP VIEW IF EXISTS {LIST_VIEW}")
+
+
+def uninstall(db: sqlite_utils.Database) -> None:
+    """Remove the index, its triggers and the list view (a bulk load then `install` is fastest:
+    the index is filled in one pass instead of article by article)."""
+    with db.atomic():
+        _drop_previous(db)
 
 
 def sync(db: sqlite_utils.Database) -> int:

@@ -1,0 +1,431 @@
+"""Benchmark Chinese search: index size and build time, exactness and latency against `LIKE`,
+and Datasette's list and search pages.
+
+    python bench/search.py                 # 100,000 articles (several minutes)
+    python bench/search.py --articles 20000 --candidates bigram,trigram
+
+Generates articles of realistic Chinese news text (2 KB bodies, Zipf-distributed vocabulary of
+union and government news words, rare names, numbers with 年/月/名, a few Latin acronyms), builds
+the archive's index (`archive.search`, character bigrams) and, for comparison, the other
+candidate techniques, then prints figures and ratios measured in the same run:
+
+- index build time; database size without and with each index, and index size / text size;
+- for a fixed query set (1-, 2-, 3-, 4-character words, rare and common, phrases, several
+  words, mixed scripts): whether each technique returns exactly the `LIKE '%q%'` set, and the
+  median and p95 latency of a ranked top-20 query, with the ratio to a `LIKE` scan;
+- p95 of Datasette's article list page and search page over 200 sequential requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from archive import search
+from archive.db import open_archive
+
+# Words of union and government news, most common first (Zipf weights follow the order).
+COMMON_WORDS = """
+工会 职工 工作 开展 活动 省直 单位 干部 组织 服务 建设 发展 推进 加强 全面 坚持 深入 学习 精神
+会议 落实 提升 群众 培训 劳动 机关 四川 我们 一个 进行 要求 重要 主题 党的 思想 中国 社会 经济
+积极 参加 举办 召开 完善 基层 委员会 主席 代表 同志 技能 竞赛 文化 体育 健康 安全 生产 保障
+权益 维护 困难 帮扶 慰问 送温暖 农民工 女职工 青年 志愿 服务队 先进 模范 劳模 工匠 创新 工作室
+职工之家 书屋 安康杯 五一 劳动奖章 工人先锋号 示范 引领 作用 能力 水平 质量 效率 制度 机制 政策
+法律 民主 管理 监督 廉政 风险 整改 党建 党组织 理论 武装 宣传 贯彻 新时代 特色 社会主义 现代化
+疫情 防控 复工 复产 乡村 振兴 脱贫 攻坚 助力 普惠 优惠 补助 资金 经费 返还 企业 小微 项目 重点
+领域 行业 系统 部门 地区 全省 全国 成都 市州 县区 街道 社区 家庭 子女 托管 助学 金秋 春节 端午
+中秋 国庆 节日 传统 健步走 书法 绘画 摄影 作品 展览 比赛 球赛 运动会 联谊 交友 平台 网站 微信
+公众号 杂志 新闻 信息 报道 专题 辅导 研讨 交流 报告会 座谈会 培训班 讲座 考察 调研 指导 检查
+评选 表彰 推荐 申报 命名 授予 荣誉 称号 奖励 成绩 成果 经验 做法 亮点 特点 目标 任务 措施 方案
+计划 部署 安排 通知 意见 办法 规定 标准 要点 总结 回顾 展望 明年 今年 去年 近年来 以来 期间 当前
+""".split()
+
+FUNCTION_WORDS = "的 了 和 在 是 为 与 对 以 及 等 中 上 下 将 把 被 由 向 从 到 并 也 都 还 又".split()
+PUNCTUATION = "，，，，、、；"
+LATIN = ["APP", "AI", "OA", "5G", "PPT", "QQ", "Wi-Fi", "CEO"]
+RARE_WORDS = ["沱江", "嘉陵", "峨眉山", "稻城亚丁", "邛崃", "瓮安", "粼粼", "鸬鹚"]
+TITLE_TEMPLATES = [
+    "{a}{b}{c}", "关于{a}{b}的通知", "{a}召开{b}{c}", "{a}举办{b}{c}活动", "{a}：{b}{c}工作综述",
+]
+
+QUERIES: list[tuple[str, str]] = [
+    ("1 char, common", "工"),
+    ("1 char, rare", "鸬"),
+    ("2 chars, common", "工会"),
+    ("2 chars, common", "职工"),
+    ("2 chars, rare", "邛崃"),
+    ("2 chars, across words", "会职"),
+    ("3 chars", "安康杯"),
+    ("3 chars, rare", "峨眉山"),
+    ("4 chars", "职工之家"),
+    ("4 chars, rare", "稻城亚丁"),
+    ("mixed script", "2022年"),
+    ("latin", "app"),
+    ("phrase", '"工会工作"'),
+    ("phrase, long", "深入学习工作"),
+    ("two words", "工会 培训"),
+    ("three words", "职工 书屋 成都"),
+    ("two words, rare", "邛崃 劳模"),
+    ("hostile", '"工会" OR -职工* ('),
+]
+
+
+class TextMaker:
+    """Deterministic generator of Chinese news-like titles and bodies.
+
+    Words are drawn in bulk (Zipf weights over the vocabulary, then a tail of rare place names,
+    numbers, Latin acronyms and random-character names), so 100,000 bodies take seconds.
+    """
+
+    def __init__(self, seed: int = 20230118) -> None:
+        self.rng = random.Random(seed)
+        rare_names = [
+            "".join(chr(self.rng.randint(0x4E00, 0x9FA5)) for _ in range(self.rng.randint(2, 3)))
+            for _ in range(20000)
+        ]
+        years = [f"{year}年" for year in range(1990, 2025)]
+        counts = [f"{n}名" for n in range(1, 1000)]
+        self.vocabulary = COMMON_WORDS + FUNCTION_WORDS + RARE_WORDS + LATIN + years + counts
+        self.vocabulary += rare_names
+        weights = [1 / (rank + 1) ** 0.9 for rank in range(len(COMMON_WORDS))]
+        weights += [0.4] * len(FUNCTION_WORDS)
+        weights += [0.0004] * len(RARE_WORDS) + [0.002] * len(LATIN)
+        weights += [0.003] * len(years) + [0.02 / len(counts)] * len(counts)
+        weights += [0.3 / len(rare_names)] * len(rare_names)
+        self.cumulative = list(_accumulate(weights))
+        self.buffer: list[str] = []
+        self.next = 0
+
+    def words(self, n: int) -> list[str]:
+        if self.next + n > len(self.buffer):
+            self.buffer = self.rng.choices(self.vocabulary, cum_weights=self.cumulative, k=65536)
+            self.next = 0
+        self.next += n
+        return self.buffer[self.next - n : self.next]
+
+    def sentence(self) -> str:
+        clauses = ["".join(self.words(self.rng.randint(2, 5))) for _ in range(self.rng.randint(3, 6))]
+        return "，".join(clauses) + "。"
+
+    def body(self, size: int = 2048) -> str:
+        """Paragraphs of sentences until the body reaches `size` bytes of UTF-8."""
+        paragraphs, length = [], 0
+        while length < size:
+            paragraph = "".join(self.sentence() for _ in range(self.rng.randint(2, 4)))
+            paragraphs.append(paragraph)
+            length += len(paragraph.encode("utf-8")) + 1
+        return "\n".join(paragraphs)
+
+    def title(self) -> str:
+        a, b, c = self.words(3)
+        return self.rng.choice(TITLE_TEMPLATES).format(a=a, b=b, c=c)
+
+
+def _accumulate(weights: list[float]) -> list[float]:
+    total, out = 0.0, []
+    for weight in weights:
+        total += weight
+        out.append(total)
+    return out
+
+
+def make_archive(path: Path, articles: int) -> float:
+    """Write `articles` generated articles into a fresh archive table; returns seconds taken."""
+    maker = TextMaker()
+    columns = ["工会新闻", "通知公告", "基层动态", "理论学习", "劳模风采"]
+    sources = ["四川省直属机关工会委员会", "四川工人日报", "基层工会", None]
+    started = time.perf_counter()
+    db = open_archive(path)
+    search.uninstall(db)  # loaded without the index, so its build can be timed on its own
+    rng = random.Random(7)
+
+    def rows():
+        for i in range(1, articles + 1):
+            day = f"{rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            yield {
+                "id": i, "url": f"http://127.0.0.1/news/{i}.html", "site": "bench",
+                "title": maker.title(), "published_at": f"{day}T09:30:00+08:00",
+                "source": rng.choice(sources), "author": None, "editor": None,
+                "body": maker.body(), "column": rng.choice(columns), "images": "[]",
+                "attachments": "[]", "content_hash": "", "first_seen_at": f"{day}T01:30:00Z",
+                "last_seen_at": f"{day}T01:30:00Z", "fetched_url": "", "run_id": 1,
+                "withdrawn_at": None,
+            }
+
+    db["articles"].insert_all(rows(), pk="id", batch_size=2000)
+    db.conn.commit()
+    return time.perf_counter() - started
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+def text_bytes(db: sqlite_utils.Database) -> int:
+    sql = "SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))) FROM articles"
+    return db.execute(sql).fetchone()[0]
+
+
+def table_bytes(db: sqlite_utils.Database, prefix: str) -> int:
+    """Bytes of every table whose name starts with `prefix` (FTS5 shadow tables included)."""
+    sql = "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE ?"
+    return db.execute(sql, [prefix + "%"]).fetchone()[0]
+
+
+def file_bytes(db: sqlite_utils.Database, path: Path) -> int:
+    """Size of the database file once its write-ahead log is folded back in."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+def timed(fn: Callable[[], object], rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def ms(value: float) -> str:
+    return f"{value * 1000:8.1f} ms"
+
+
+def like_ids(db: sqlite_utils.Database, query: str) -> set[int]:
+    clauses, args = [], []
+    for word in search.words(query):
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append("(title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')")
+        args += [f"%{escaped}%"] * 2
+    sql = f"SELECT id FROM articles WHERE {' AND '.join(clauses) or '0'}"
+    return {row[0] for row in db.execute(sql, args)}
+
+
+def like_top20(db: sqlite_utils.Database, query: str) -> list[int]:
+    """The best a LIKE scan can rank: title hits first, then newest."""
+    clauses, args, title = [], [], []
+    for word in search.words(query):
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append("(title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')")
+        args += [f"%{escaped}%"] * 2
+        title.append(f"%{escaped}%")
+    order = " AND ".join("title LIKE ? ESCAPE '\\'" for _ in title) or "0"
+    sql = (f"SELECT id FROM articles WHERE {' AND '.join(clauses) or '0'} "
+           f"ORDER BY ({order}) DESC, published_at DESC LIMIT 20")
+    return [row[0] for row in db.execute(sql, args + title)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Other techniques, built beside ours in the same database for comparison
+
+
+def _unigrams(text: str | None) -> str:
+    return " ".join(search.fold(text)) if text else ""
+
+
+def build_candidate(db: sqlite_utils.Database, name: str, limit: int | None) -> float:
+    """Build candidate index `bench_<name>` over the articles; returns seconds."""
+    table = f"bench_{name}"
+    db.execute(f"DROP TABLE IF EXISTS {table}")
+    source = "articles" if limit is None else f"(SELECT * FROM articles ORDER BY id LIMIT {limit})"
+    started = time.perf_counter()
+    if name == "trigram":
+        db.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(title, body, content='', tokenize='trigram')")
+        db.execute(f"INSERT INTO {table}(rowid, title, body) SELECT id, title, body FROM {source}")
+    elif name == "unigram":
+        db.conn.create_function("bench_unigrams", 1, _unigrams, deterministic=True)
+        db.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(title, body, content='', tokenize='ascii')")
+        db.execute(f"INSERT INTO {table}(rowid, title, body) SELECT id, bench_unigrams(title), "
+                   f"bench_unigrams(body) FROM {source}")
+    elif name == "jieba":
+        import jieba  # bench-only dependency
+
+        jieba.setLogLevel(60)
+        db.conn.create_function(
+            "bench_jieba", 1, lambda t: " ".join(search.fold(w) for w in jieba.cut(t or "")),
+            deterministic=True)
+        db.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(title, body, content='', tokenize='ascii')")
+        db.execute(f"INSERT INTO {table}(rowid, title, body) SELECT id, bench_jieba(title), "
+                   f"bench_jieba(body) FROM {source}")
+    db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+    db.conn.commit()
+    return time.perf_counter() - started
+
+
+def candidate_match(name: str, query: str) -> str:
+    found = search.words(query)
+    if name == "trigram":
+        return " AND ".join('"' + w.replace('"', '""') + '"' for w in found) or '""'
+    if name == "unigram":
+        return " AND ".join('"' + " ".join(search.fold(w)) + '"' for w in found) or '""'
+    import jieba
+
+    return " AND ".join('"' + " ".join(search.fold(t) for t in jieba.cut(w)) + '"' for w in found) or '""'
+
+
+def candidate_ids(db: sqlite_utils.Database, name: str, query: str) -> set[int]:
+    """Every match of the candidate index."""
+    table = f"bench_{name}"
+    match = candidate_match(name, query)
+    return {r[0] for r in db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", [match])}
+
+
+def candidate_top20(db: sqlite_utils.Database, name: str, query: str) -> list[int]:
+    """The candidate's ranked top 20 (bm25, title weighted like ours)."""
+    table = f"bench_{name}"
+    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY bm25({table}, 10.0, 1.0) LIMIT 20"
+    return [r[0] for r in db.execute(sql, [candidate_match(name, query)])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Datasette
+
+
+def datasette_p95(path: Path, requests: int) -> dict[str, tuple[float, float]]:
+    """Median and p95 of Datasette pages over real HTTP, `requests` sequential requests each."""
+    import urllib.parse
+    import urllib.request
+
+    from archive.serve import serve_in_thread
+
+    server, url = serve_in_thread(path)
+    words = [q for _, q in QUERIES]
+    pages = {
+        "articles_list page (50 rows, 4 facets)": lambda i: "archive/articles_list",
+        "articles table page (50 rows, 2 facets)": lambda i: "archive/articles",
+        "search page (up to 500 hits)": lambda i: "archive/search?column=&since=&until=&q="
+        + urllib.parse.quote(words[i % len(words)]),
+        "search page, rare words": lambda i: "archive/search?column=&since=&until=&q="
+        + urllib.parse.quote(["邛崃", "峨眉山", "稻城亚丁", "鸬"][i % 4]),
+    }
+    results = {}
+    try:
+        for label, path_for in pages.items():
+            urllib.request.urlopen(url + path_for(0)).read()  # warm up
+            times = []
+            for i in range(requests):
+                started = time.perf_counter()
+                with urllib.request.urlopen(url + path_for(i)) as response:
+                    response.read()
+                times.append(time.perf_counter() - started)
+            results[label] = (statistics.median(times), p95(times))
+    finally:
+        server.should_exit = True
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--candidates", default="trigram,unigram,jieba",
+                        help="other techniques to measure (comma list, or 'none')")
+    parser.add_argument("--jieba-articles", type=int, default=10_000,
+                        help="jieba segments slowly: measure it on this many articles")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per query")
+    parser.add_argument("--requests", type=int, default=200, help="sequential requests per page")
+    parser.add_argument("--dir", help="work folder (kept); default a temporary one (deleted)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="unionnews-bench-") as tmp:
+        run(Path(args.dir or tmp), args)
+
+
+def run(workdir: Path, args: argparse.Namespace) -> None:
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / "bench.db"
+    for old in workdir.glob("bench.db*"):
+        old.unlink()
+    print(f"Generating {args.articles:,} articles ...", flush=True)
+    seconds = make_archive(path, args.articles)
+    db = sqlite_utils.Database(path)
+    db.execute("VACUUM")
+    text = text_bytes(db)
+    without = file_bytes(db, path)
+    print(f"  {seconds:.1f} s; text (titles + bodies, UTF-8) {text / 1e6:.1f} MB; "
+          f"database without index {without / 1e6:.1f} MB")
+
+    print("\nunionnews index (character bigrams + one-character presence), built from scratch:")
+    started = time.perf_counter()
+    search.install(db)
+    search.optimize(db)
+    build = time.perf_counter() - started
+    index = table_bytes(db, search.INDEX_TABLE)
+    db.execute("VACUUM")
+    print(f"  build {build:.1f} s ({args.articles / build:,.0f} articles/s); index {index / 1e6:.1f} MB "
+          f"= {index / text:.2f}x the text; database with index {file_bytes(db, path) / 1e6:.1f} MB "
+          f"({file_bytes(db, path) / without:.2f}x)")
+
+    print("\nQueries: exactness (result set == LIKE set) and ranked top-20 latency")
+    print(f"  {'query':<26}{'matches':>9} {'exact':>6} {'unionnews p50':>15} {'LIKE p50':>12} {'ratio':>7}")
+    ours, like, exact = [], [], 0
+    for label, query in QUERIES:
+        truth = like_ids(db, query)
+        got = {hit.id for hit in search.search(db, query, limit=None)}
+        exact += got == truth
+        mine = timed(lambda: search.search(db, query, limit=20), args.rounds)
+        scan = timed(lambda: like_top20(db, query), max(1, args.rounds // 2))
+        ours += mine
+        like += scan
+        shown = f"{query} ({label})"
+        print(f"  {shown[:26]:<26}{len(truth):>9} {'yes' if got == truth else 'NO':>6} "
+              f"{ms(statistics.median(mine)):>15} {ms(statistics.median(scan)):>12} "
+              f"{statistics.median(scan) / statistics.median(mine):>6.0f}x")
+    print(f"  exact: {exact}/{len(QUERIES)} queries")
+    print(f"  unionnews search: median {ms(statistics.median(ours))}, p95 {ms(p95(ours))}")
+    print(f"  LIKE scan:        median {ms(statistics.median(like))}, p95 {ms(p95(like))}")
+    print(f"  ratio (LIKE / unionnews): median {statistics.median(like) / statistics.median(ours):.0f}x, "
+          f"p95 {p95(like) / p95(ours):.0f}x")
+
+    names = [n for n in args.candidates.split(",") if n and n != "none"]
+    if names:
+        print("\nOther techniques (same database, same queries):")
+    for name in names:
+        limit = args.jieba_articles if name == "jieba" else None
+        try:
+            seconds = build_candidate(db, name, limit)
+        except ImportError as exc:
+            print(f"  {name}: not installed ({exc})")
+            continue
+        size = table_bytes(db, f"bench_{name}")
+        share = text if limit is None else text * min(limit, args.articles) / args.articles
+        scope = f"first {limit:,} articles" if limit else "all articles"
+        misses, times = [], []
+        for _, query in QUERIES:
+            truth = like_ids(db, query) if limit is None else {
+                i for i in like_ids(db, query) if i <= limit}
+            every = candidate_ids(db, name, query)
+            if every != truth:
+                misses.append(f"{query} ({len(every)}/{len(truth)})")
+            times += timed(lambda: candidate_top20(db, name, query), max(1, args.rounds // 2))
+        print(f"  {name} ({scope}): build {seconds:.1f} s, index {size / share:.2f}x the text, "
+              f"ranked top-20 p95 {ms(p95(times)).strip()}, "
+              f"exact {len(QUERIES) - len(misses)}/{len(QUERIES)}")
+        if misses:
+            print(f"    wrong sets (found/true): {', '.join(misses)}")
+        db.execute(f"DROP TABLE bench_{name}")
+        db.conn.commit()
+
+    print(f"\nDatasette over HTTP, {args.requests} sequential requests each:")
+    db.conn.close()
+    for label, (median, high) in datasette_p95(path, args.requests).items():
+        print(f"  {label:<42} median {ms(median)}, p95 {ms(high)}")
+
+
+if __name__ == "__main__":
+    main()
