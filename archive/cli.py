@@ -60,6 +60,9 @@ def verify(db_path: str, warc_dir: str | None, files_dir: str | None) -> None:
 @cli.command()
 @click.option("--start-url", "start_urls", multiple=True, metavar="URL",
               help="A column's list page; repeat for each column.")
+@click.option("--site", "site_names", multiple=True, metavar="NAME",
+              help="Site profile: a name from `unionnews sites`, a .toml path, `generic` (no "
+                   "profile), or `all`; without --start-url, the profiles' own columns.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="TOML file naming the columns (start_urls = [...]), optionally db and delay.")
 @click.option("--db", "db_path", envvar="UNIONNEWS_DB", type=click.Path(dir_okay=False),
@@ -72,9 +75,9 @@ def verify(db_path: str, warc_dir: str | None, files_dir: str | None) -> None:
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log (INFO) here.")
 @click.option("--progress/--no-progress", default=None,
               help="Live counters on stderr [default: on when stderr is a terminal].")
-def crawl(start_urls: tuple[str, ...], config_path: str | None, db_path: str | None, full: bool,
-          delay: float | None, max_articles: int | None, log_file: str | None,
-          progress: bool | None) -> None:
+def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path: str | None,
+          db_path: str | None, full: bool, delay: float | None, max_articles: int | None,
+          log_file: str | None, progress: bool | None) -> None:
     """Crawl the columns' list pages and articles into the archive.
 
     Incremental by default: each column's list is walked until it reaches articles already
@@ -94,6 +97,8 @@ def crawl(start_urls: tuple[str, ...], config_path: str | None, db_path: str | N
       unionnews crawl --start-url https://example.org/xwzx/ghxw/ --start-url https://example.org/xwzx/tzgg/
       unionnews crawl --config columns.toml --db /srv/unionnews/archive.db --log-file crawl.log
       unionnews crawl --start-url http://127.0.0.1:8000/xwzx/ghxw/ --delay 0 --full
+      unionnews crawl --site cdzgh --start-url https://example.org/a/ghyw/ --db unions.db
+      unionnews crawl --site generic --start-url https://other-union.example.org/news/
     """
     import sys
 
@@ -101,11 +106,12 @@ def crawl(start_urls: tuple[str, ...], config_path: str | None, db_path: str | N
 
     try:
         config = load_crawl_config(config_path) if config_path else {}
+        sites = _crawl_sites(list(start_urls), site_names, config)
         summary = crawl_in_process(
-            list(start_urls) + config.get("start_urls", []),
-            db_path or config.get("db") or "archive.db", full=full,
+            list(sites), db_path or config.get("db") or "archive.db", full=full,
             delay=delay if delay is not None else config.get("delay"), max_articles=max_articles,
-            log_file=log_file, progress=sys.stderr.isatty() if progress is None else progress)
+            log_file=log_file, progress=sys.stderr.isatty() if progress is None else progress,
+            sites=sites)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())
@@ -114,6 +120,53 @@ def crawl(start_urls: tuple[str, ...], config_path: str | None, db_path: str | N
     if summary.errors:
         raise click.ClickException("; ".join(summary.errors))
     sys.exit(summary.exit_code)
+
+
+def _crawl_sites(start_urls: list[str], names: tuple[str, ...],
+                 config: dict) -> dict[str, str | None]:
+    """start URL -> site for `crawl`: --site applies to the --start-url columns; alone, it
+    crawls the named profiles' own columns; config columns may name their own site."""
+    from archive.crawl import CrawlError
+    from crawler.profiles import ProfileError
+    from crawler.sites import ALL, start_urls_of
+
+    sites: dict[str, str | None] = dict(config.get("sites") or {})
+    sites.update({url: None for url in config.get("start_urls", []) if url not in sites})
+    if start_urls and (len(names) > 1 or ALL in names):
+        raise CrawlError("with --start-url give one --site (the profile those columns belong to)")
+    if start_urls:
+        sites.update({url: names[0] if names else None for url in start_urls})
+    elif names:
+        try:
+            sites.update(start_urls_of(list(names)))
+        except ProfileError as exc:
+            raise CrawlError(str(exc)) from None
+    return sites
+
+
+@cli.command()
+def sites() -> None:
+    """List the bundled site profiles: name (the archive's `site` value), title, columns.
+
+    Crawl one with `unionnews crawl --site NAME --start-url URL`; a site with no profile is
+    crawled with `--site generic` and archived under its host name.
+
+    \b
+    Example:
+        unionnews sites
+    """
+    from crawler.profiles import ProfileError, list_profiles
+
+    try:
+        profiles = list_profiles()
+    except ProfileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for profile in profiles:
+        columns = f"{len(profile.start_urls)} columns" if profile.start_urls else "columns by --start-url"
+        click.echo(f"{profile.name}\t{profile.title}\t{columns}")
+        for url in profile.start_urls:
+            click.echo(f"\t{url}")
+    click.echo("generic\t(any site without a profile: generic extraction, archived under its host)")
 
 
 @cli.command()

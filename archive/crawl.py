@@ -75,6 +75,7 @@ def load_crawl_config(path: str | Path) -> dict[str, Any]:
     \b
         start_urls = ["https://example.org/xwzx/ghxw/", "https://example.org/xwzx/tzgg/"]
         # or one table per column:  [[columns]]  name = "工会新闻"  url = "https://..."
+        # a column of a sister site names its profile:  site = "cdzgh"  (or "generic")
         db = "archive.db"       # optional
         delay = 1.0             # optional, seconds between requests to the site
     """
@@ -94,6 +95,10 @@ def load_crawl_config(path: str | Path) -> dict[str, Any]:
                                                 for c in columns):
         raise CrawlError(f"config {path}: each [[columns]] table needs a url")
     config: dict[str, Any] = {"start_urls": urls + [c["url"] for c in columns]}
+    if any("site" in c for c in columns):
+        if not all(isinstance(c.get("site", ""), str) for c in columns):
+            raise CrawlError(f"config {path}: a column's site must be a profile name")
+        config["sites"] = {c["url"]: c.get("site") for c in columns}
     if "db" in data:
         if not isinstance(data["db"], str):
             raise CrawlError(f"config {path}: db must be a path")
@@ -217,16 +222,19 @@ def _prepare(start_urls: list[str], db_path: str | Path) -> tuple[list[str], Pat
 def crawl_in_process(start_urls: list[str], db_path: str | Path, *, full: bool = False,
                      delay: float | None = None, max_articles: int | None = None,
                      log_file: str | Path | None = None, progress: bool = False,
-                     settings: dict[str, Any] | None = None) -> RunSummary:
+                     settings: dict[str, Any] | None = None,
+                     sites: dict[str, str | None] | None = None) -> RunSummary:
     """Crawl the columns into the archive in this process (once per process: Twisted's rule).
 
     `settings` overrides Scrapy settings (benchmarks switch components off with it).
+    `sites` names each start URL's site profile (crawler.sites); unnamed ones get the default.
     Raises CrawlError when the crawl cannot start (bad URL, unwritable or locked archive).
     """
     if not start_urls:
         raise CrawlError("no start URL: give --start-url (one per column) or --config")
     if not Path(db_path).expanduser().resolve().parent.is_dir():
         raise CrawlError(f"cannot open archive {db_path}: its folder does not exist")
+    sites = check_sites(list(start_urls), sites)
     lock = acquire_lock(Path(db_path).expanduser().resolve())
     try:
         urls, path = _prepare(start_urls, db_path)
@@ -241,11 +249,27 @@ def crawl_in_process(start_urls: list[str], db_path: str | Path, *, full: bool =
         if not log_file:  # an unreachable host is reported once, as a start URL failure
             logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
         crawler = process.create_crawler(ColumnsSpider)
-        process.crawl(crawler, start_url=urls, full=full, max_articles=max_articles)
+        process.crawl(crawler, start_url=urls, full=full, max_articles=max_articles, sites=sites)
         process.start()
         return _summary(path, crawler)
     finally:
         lock.release()
+
+
+def check_sites(urls: list[str], sites: dict[str, str | None] | None) -> dict[str, str | None]:
+    """Each start URL's site, its profile loaded and validated now: a bad one is one clear line."""
+    from crawler.profiles import ProfileError
+    from crawler.settings import UNIONNEWS_PROFILE
+    from crawler.sites import profiles_by_host
+    from crawler.spiders.listing import split_start_urls
+
+    sites = {url: (sites or {}).get(url) for url in urls}
+    try:
+        split_start_urls(urls)
+        profiles_by_host(sites, UNIONNEWS_PROFILE)
+    except (ProfileError, ValueError) as exc:
+        raise CrawlError(str(exc)) from None
+    return sites
 
 
 def _summary(path: Path, crawler: Any) -> RunSummary:
@@ -282,7 +306,8 @@ def _summary(path: Path, crawler: Any) -> RunSummary:
 
 def run_crawl(start_urls: list[str], db_path: str | Path, *, full: bool = False,
               delay: float | None = None, max_articles: int | None = None,
-              log_file: str | Path | None = None, progress: bool = False) -> RunSummary:
+              log_file: str | Path | None = None, progress: bool = False,
+              sites: dict[str, str | None] | None = None) -> RunSummary:
     """Crawl the columns into the archive at db_path and return the run's summary.
 
     Runs Scrapy in a child process, so it can be called any number of times from one
@@ -297,6 +322,7 @@ def run_crawl(start_urls: list[str], db_path: str | Path, *, full: bool = False,
         command += ["--max-articles", str(max_articles)] if max_articles is not None else []
         command += ["--log-file", str(log_file)] if log_file else []
         command += ["--progress"] if progress else []
+        command += ["--sites", json.dumps(sites)] if sites else []
         code = subprocess.run(command, stdin=subprocess.DEVNULL, check=False).returncode
         if not result.exists():
             raise CrawlError(f"the crawl process ended (exit {code}) without a result")
@@ -316,11 +342,12 @@ def _child(argv: list[str]) -> int:
     parser.add_argument("--max-articles", type=int)
     parser.add_argument("--log-file")
     parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--sites", type=json.loads, help="JSON {start_url: site}")
     args = parser.parse_args(argv)
     try:
         summary = crawl_in_process(args.start_url, args.db, full=args.full, delay=args.delay,
                                    max_articles=args.max_articles, log_file=args.log_file,
-                                   progress=args.progress)
+                                   progress=args.progress, sites=args.sites)
     except CrawlError as exc:
         Path(args.result).write_text(json.dumps({"error": str(exc)}), encoding="utf-8")
         return EXIT_CANNOT_RUN

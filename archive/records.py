@@ -214,7 +214,7 @@ class ArchiveWriter:
 
     def _row(self, article: Article, fields: dict[str, Any], digest: str, now: str,
              old: dict[str, Any] | None) -> dict[str, Any]:
-        row = {"url": article.url, "site": self.site, **fields, "content_hash": digest,
+        row = {"url": article.url, "site": article.site or self.site, **fields, "content_hash": digest,
                "first_seen_at": old["first_seen_at"] if old else now, "last_seen_at": now,
                "fetched_url": article.fetched_url or article.url, "run_id": self.run_id,
                "withdrawn_at": None}

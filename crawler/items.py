@@ -34,3 +34,5 @@ class Article:
     fetched_at: str = ""
     final_url: str = ""
     warc: dict[str, Any] = field(default_factory=dict)
+    #: The site profile's name (or the host, for a site crawled without one): the archive's `site`.
+    site: str | None = None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from cssselect import GenericTranslator, SelectorError
 
 PROFILE_DIR = Path(__file__).parent
 DEFAULT_PROFILE = "scszjggh"
@@ -23,7 +27,16 @@ class Profile:
     article: dict[str, str] = field(default_factory=dict)
 
 
-_STR_SECTIONS = ("list", "article")
+#: The fields a profile may have; any other is a typo and is refused by name.
+FIELDS = ("name", "title", "start_urls", "list", "article")
+SECTION_KEYS = {
+    "list": ("article_links", "next_page_text", "next_page", "page_script"),
+    "article": ("title", "info", "body", "breadcrumb", "editor"),
+}
+#: [list]/[article] values that are CSS selectors (checked to compile on load).
+CSS_KEYS = {"list.article_links", "list.next_page", "article.title", "article.info", "article.body",
+            "article.breadcrumb", "article.editor"}
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
@@ -34,26 +47,72 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ProfileError(f"no site profile {name_or_path!r} (looked for {path})") from None
+        known = ", ".join(profile_names()) or "none"
+        raise ProfileError(f"no site profile {str(name_or_path)!r} (looked for {path}; bundled: {known})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{path}: not valid TOML: {exc}") from None
     return _validate(data, path)
 
 
+def profile_names() -> list[str]:
+    """Names of the bundled site profiles (the .toml files in crawler/profiles), sorted."""
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
+
+
+def list_profiles() -> list[Profile]:
+    """Every bundled site profile, loaded and validated (a bad one raises ProfileError)."""
+    return [load_profile(name) for name in profile_names()]
+
+
+def generic_profile(name: str) -> Profile:
+    """A profile with no selectors: for a site that has no profile file, named after its host.
+
+    The spider then finds article links and pagers, and the parser every field, by generic
+    extraction alone.
+    """
+    return Profile(name, name)
+
+
 def _validate(data: dict, path: Path) -> Profile:
+    for key in data:
+        if key not in FIELDS:
+            raise ProfileError(f"{path}: unknown field {key!r} (a profile has {', '.join(FIELDS)})")
     for key in ("name", "title"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise ProfileError(f"{path}: field {key!r} must be a non-empty string")
-    start_urls = data.get("start_urls", [])
-    if not isinstance(start_urls, list) or not all(isinstance(u, str) for u in start_urls):
+    if not _NAME.match(data["name"]):
+        raise ProfileError(f"{path}: field 'name' must be lower-case letters, digits, - or _ "
+                           f"(it is the site column's value), not {data['name']!r}")
+    start_urls = _start_urls(data.get("start_urls", []), path)
+    sections = {section: _section(data, section, path) for section in SECTION_KEYS}
+    return Profile(data["name"], data["title"], start_urls, sections["list"], sections["article"])
+
+
+def _start_urls(value: object, path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list):
         raise ProfileError(f"{path}: field 'start_urls' must be a list of URLs")
-    sections = {}
-    for section in _STR_SECTIONS:
-        values = data.get(section, {})
-        if not isinstance(values, dict):
-            raise ProfileError(f"{path}: [{section}] must be a table")
-        for key, value in values.items():
-            if not isinstance(value, str) or not value.strip():
-                raise ProfileError(f"{path}: field '{section}.{key}' must be a non-empty string")
-        sections[section] = dict(values)
-    return Profile(data["name"], data["title"], tuple(start_urls), sections["list"], sections["article"])
+    for index, url in enumerate(value):
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ProfileError(f"{path}: field 'start_urls[{index}]' must be an http(s) URL, not {url!r}")
+    return tuple(value)
+
+
+def _section(data: dict, section: str, path: Path) -> dict[str, str]:
+    values = data.get(section, {})
+    if not isinstance(values, dict):
+        raise ProfileError(f"{path}: [{section}] must be a table")
+    for key, value in values.items():
+        field_name = f"{section}.{key}"
+        if key not in SECTION_KEYS[section]:
+            raise ProfileError(f"{path}: unknown field {field_name!r} "
+                               f"([{section}] has {', '.join(SECTION_KEYS[section])})")
+        if not isinstance(value, str) or not value.strip():
+            raise ProfileError(f"{path}: field {field_name!r} must be a non-empty string")
+        if field_name in CSS_KEYS:
+            try:
+                GenericTranslator().css_to_xpath(value)
+            except SelectorError as exc:
+                raise ProfileError(f"{path}: field {field_name!r} is not a valid CSS selector "
+                                   f"({value!r}: {exc})") from None
+    return dict(values)

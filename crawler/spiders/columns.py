@@ -2,8 +2,10 @@
 
     scrapy crawl columns -a start_url=http://127.0.0.1:8000/xwzx/ghxw/ -s UNIONNEWS_DB=a.db
 
-`start_url` takes one URL or several separated by commas or spaces; `full=1` re-walks and
-re-fetches everything; `max_articles=N` stops after N article requests. Callbacks stay small:
+`start_url` takes one URL or several separated by commas or spaces; `site=NAME` names their
+site profile (a bundled name, a .toml path, or `generic`; default UNIONNEWS_PROFILE), or
+`sites={url: NAME}` one per start URL; `full=1` re-walks and re-fetches everything;
+`max_articles=N` stops after N article requests. Callbacks stay small:
 links and pagination come from crawler.spiders.listing, fields from crawler.parse.
 """
 
@@ -20,7 +22,8 @@ from twisted.python.failure import Failure
 
 from archive.records import FailureRecord, NotModified, utc_now
 from crawler.items import Article
-from crawler.profiles import Profile, load_profile
+from crawler import sites as site_profiles
+from crawler.profiles import Profile
 from crawler.spiders import listing
 from crawler.spiders.state import ArchiveState, load_state
 
@@ -32,17 +35,19 @@ class ColumnsSpider(scrapy.Spider):
 
     def __init__(self, start_url: str = "", full: str | bool = False,
                  max_articles: str | int | None = None, profile: str | None = None,
+                 site: str | None = None, sites: dict[str, str | None] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.start_urls = listing.split_start_urls(start_url)
+        self.sites = dict(sites or {})
+        self.start_urls = listing.split_start_urls(list(self.sites) or start_url)
+        self.sites = {url: self.sites.get(url, site or profile) for url in self.start_urls}
         self.full = str(full).lower() in _TRUE
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
-        self.profile_name = profile
         self.allowed_netlocs = listing.netlocs(self.start_urls)
         self.allowed_domains = sorted({n.rsplit(":", 1)[0] for n in self.allowed_netlocs})
         self.report = listing.WalkReport()
         self.state = ArchiveState()
-        self.profile: Profile | None = None
+        self.profiles: dict[str, Profile] = {}
         self.linked: set[str] = set()
         self.rechecked = False
 
@@ -53,7 +58,7 @@ class ColumnsSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.profile = load_profile(self.profile_name or self.settings.get("UNIONNEWS_PROFILE"))
+        self.profiles = site_profiles.profiles_by_host(self.sites, self.settings.get("UNIONNEWS_PROFILE"))
         self.state = load_state(self.settings, want_validators=self.full)
         for url in self.start_urls:
             yield scrapy.Request(url, self.parse_list, errback=self.list_failed,
@@ -65,13 +70,14 @@ class ColumnsSpider(scrapy.Spider):
     # -- list pages --------------------------------------------------------------------------
 
     def parse_list(self, response: Response, column: str, page: int) -> Iterator[Any]:
-        links = [u for u in listing.article_links(response, self.profile) if self._on_origin(u)]
+        profile = self.profile_for(response.url)
+        links = [u for u in listing.article_links(response, profile) if self._on_origin(u)]
         self.report.saw_list(column, page, len(links))
         self.linked.update(links)
         for url in links if self.full else [u for u in links if u not in self.state.known]:
             if request := self._article_request(url):
                 yield request
-        next_url = listing.next_page(response, self.profile)
+        next_url = listing.next_page(response, profile)
         if next_url is None:
             self.report.walked.add(column)
         elif self._keep_walking(column, links):
@@ -114,6 +120,10 @@ class ColumnsSpider(scrapy.Spider):
         if unlisted:
             raise DontCloseSpider
 
+    def profile_for(self, url: str) -> Profile:
+        """The site profile of the host a URL is on (start URLs' hosts are the only ones crawled)."""
+        return self.profiles[listing.netloc(url)]
+
     def _on_origin(self, url: str) -> bool:
         return listing.netloc(url) in self.allowed_netlocs
 
@@ -132,7 +142,7 @@ class ColumnsSpider(scrapy.Spider):
             yield NotModified(listing.requested_url(response))
             return
         try:
-            yield listing.article_item(response, self.profile, self.allowed_netlocs)
+            yield listing.article_item(response, self.profile_for(response.url), self.allowed_netlocs)
             self.report.parsed += 1
         except Exception as exc:  # the parser's NotAnArticle, or any bug on a strange page
             self.report.parse_failures += 1

@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 
 from archive.records import FailureRecord, utc_now
 from crawler.items import Article
+from crawler.layout import is_noise
 from crawler.parse import parse_article
 from crawler.profiles import Profile
 from pipelines.clean import clean_url
@@ -23,6 +24,14 @@ from pipelines.clean import clean_url
 _SCRIPT_PAGER_ARGS = r"\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']\s*\)"
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 _NOT_PAGES = ("javascript:", "mailto:", "tel:", "#")
+# Without a profile selector: article links are anchors outside the page chrome whose text
+# (or title) is headline-long; the next page is an anchor saying so (text, title or rel).
+GENERIC_MIN_HEADLINE = 8
+GENERIC_NEXT_TEXTS = ("下一页", "下页", "后页", "下一頁", "next", "next page", "›", ">")
+GENERIC_NEXT_ANCHORS = ("//a[@rel='next'] | //link[@rel='next'] | //a[contains(concat(' ', normalize-space(@class), ' '),"
+                        " ' next ')] | //a[normalize-space(@title)='下一页']")
+GENERIC_PAGE_SCRIPT = "createPageHTML"
+_FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".jpg", ".png", ".gif")
 
 
 @dataclass
@@ -66,19 +75,60 @@ def netlocs(urls: list[str]) -> set[str]:
 
 
 def article_links(response: Response, profile: Profile) -> list[str]:
-    """Absolute, cleaned article URLs linked from a list page, in page order, once each."""
-    hrefs = response.css(f"{profile.list['article_links']}::attr(href)").getall()
+    """Absolute, cleaned article URLs linked from a list page, in page order, once each.
+
+    The profile's selector decides; a profile without one (a site with no profile file)
+    gets headline-like links found by generic_article_hrefs.
+    """
+    css = profile.list.get("article_links")
+    hrefs = response.css(f"{css}::attr(href)").getall() if css else generic_article_hrefs(response)
     urls = (clean_url(response.urljoin(h.strip())) for h in hrefs
             if h.strip() and not h.strip().lower().startswith(_NOT_PAGES))
     return list(dict.fromkeys(urls))
 
 
+def generic_article_hrefs(response: Response) -> list[str]:
+    """hrefs of anchors that look like a list's headlines: outside nav/footer/pager chrome,
+    headline-long text (or title), not a file download."""
+    hrefs = []
+    for anchor in response.xpath("//a[@href]"):
+        element = anchor.root
+        text = " ".join(element.text_content().split()) or (element.get("title") or "").strip()
+        href = element.get("href").strip()
+        if (len(text) >= GENERIC_MIN_HEADLINE and not href.lower().endswith(_FILE_SUFFIXES)
+                and not any(is_noise(el) for el in element.iterancestors())):
+            hrefs.append(href)
+    return hrefs
+
+
+def _has_pager(profile: Profile) -> bool:
+    return any(key in profile.list for key in ("next_page", "next_page_text", "page_script"))
+
+
 def next_page(response: Response, profile: Profile) -> str | None:
-    """The next list page: the link pager's 下一页 anchor, else the CMS's script pager."""
-    url = _link_pager(response, profile) or _script_pager(response, profile)
+    """The next list page: the profile's pager (a link selector, the 下一页 anchor text, the
+    CMS's script pager), or for a profile without one, a generic next-page anchor or script."""
+    if _has_pager(profile):
+        url = (_css_pager(response, profile.list.get("next_page")) or _link_pager(response, profile)
+               or _script_pager(response, profile.list.get("page_script")))
+    else:
+        url = _generic_pager(response) or _script_pager(response, GENERIC_PAGE_SCRIPT)
     if url is None or clean_url(url) == clean_url(response.url):
         return None
     return url
+
+
+def _css_pager(response: Response, css: str | None) -> str | None:
+    href = response.css(f"{css}::attr(href)").get() if css else None
+    return response.urljoin(href.strip()) if href and href.strip() else None
+
+
+def _generic_pager(response: Response) -> str | None:
+    for anchor in response.xpath("//a[@href]"):
+        if " ".join(anchor.root.text_content().split()).lower() in GENERIC_NEXT_TEXTS:
+            return response.urljoin(anchor.root.get("href").strip())
+    href = response.xpath(GENERIC_NEXT_ANCHORS).xpath("@href").get()
+    return response.urljoin(href.strip()) if href and href.strip() else None
 
 
 def _link_pager(response: Response, profile: Profile) -> str | None:
@@ -89,9 +139,8 @@ def _link_pager(response: Response, profile: Profile) -> str | None:
     return response.urljoin(href.strip()) if href and href.strip() else None
 
 
-def _script_pager(response: Response, profile: Profile) -> str | None:
+def _script_pager(response: Response, name: str | None) -> str | None:
     """createPageHTML(pageCount, currentPage, "index", "html"): page n is index_n.html."""
-    name = profile.list.get("page_script")
     if not name:
         return None
     match = re.search(re.escape(name) + _SCRIPT_PAGER_ARGS, response.text)
@@ -146,7 +195,7 @@ def article_item(response: Response, profile: Profile, allowed_netlocs: set[str]
         images=list(record.get("images") or []), attachments=list(record.get("attachments") or []),
         fetched_url=requested_url(response), status=response.status,
         headers=response_headers(response), raw=response.body, fetched_at=utc_now(),
-        final_url=response.url, warc=dict(response.meta.get("warc") or {}),
+        final_url=response.url, warc=dict(response.meta.get("warc") or {}), site=profile.name,
     )
 
 
