@@ -10,7 +10,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -134,6 +135,23 @@ def coverage_of(article: Article) -> dict[str, int]:
     }
 
 
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One transaction that takes the write lock at BEGIN (waiting up to busy_timeout).
+
+    A deferred BEGIN that reads first and writes later gets SQLITE_BUSY at once, without
+    waiting, when another connection (the attachment store, a second process) wrote in between.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
 def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -158,7 +176,7 @@ class ArchiveWriter:
         failures = [item for item in batch if isinstance(item, FailureRecord)]
         aliases = [item for item in batch if isinstance(item, Alias)]
         now = utc_now()
-        with self.db.atomic():
+        with write_transaction(self.db):
             counts = self._write_articles(articles, now)
             counts.unchanged += self._touch(seen, now)
             counts.failed += self._write_failures(failures, now)
@@ -166,6 +184,20 @@ class ArchiveWriter:
             search.sync(self.db)  # index the articles this batch changed (archive/search.py)
         self.totals.add(counts)
         return counts
+
+    def write_or_record(self, batch: Sequence[Article | NotModified | FailureRecord | Alias]) -> WriteCounts:
+        """write(); when the batch cannot be stored, record its articles as store failures.
+
+        Raises only when even that fails: the archive itself cannot be written.
+        """
+        try:
+            return self.write(batch)
+        except Exception as exc:  # one bad batch must not lose the rest of the run
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            return self.write([
+                FailureRecord(item.fetched_url or item.url, "store", reason, item.status, item.raw)
+                for item in batch if isinstance(item, Article)
+            ])
 
     # -- articles ----------------------------------------------------------------------------
 

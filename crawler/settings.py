@@ -75,6 +75,9 @@ UNIONNEWS_WARC_MAX_BYTES = 256 * 1024 * 1024
 # Images and attachments: FILES_STORE None means files/ beside the archive; larger are refused.
 FILES_STORE = None
 UNIONNEWS_FILES_MAXSIZE = 32 * 1024 * 1024
+# Write batches in a child process (archive/background.py) while the crawl goes on fetching;
+# False writes them in the crawl's own process.
+UNIONNEWS_WRITER_PROCESS = True
 # Set by `unionnews crawl`, which takes the crawl lock itself before starting Scrapy.
 UNIONNEWS_LOCK_HELD = False
 

@@ -10,11 +10,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
+from archive.background import BackgroundWriter, InlineWriter, StoreFailed
 from archive.crawl import CrawlLock, acquire_lock
 from archive.db import open_archive
 from archive.records import (
-    Alias, ArchiveWriter, FailureRecord, WriteCounts, close_stale_runs, coverage_warnings, finish_run,
-    mark_walked, start_run, walk_warnings,
+    Alias, FailureRecord, WriteCounts, close_stale_runs, coverage_warnings, finish_run, mark_walked,
+    start_run, walk_warnings,
 )
 from crawler.items import Article
 from crawler.spiders.state import db_path
@@ -27,9 +28,10 @@ _STATUS = {"finished": "finished", "shutdown": "interrupted", "cancelled": "inte
 class StorePipeline:
     """Buffers items and writes them in one transaction per batch (size or age, whichever first).
 
-    Opens the crawl run on open and closes it on spider_closed, with the walk's figures and
-    any sign that the site's template changed. A killed crawl loses at most one batch; the
-    next run fetches it again.
+    Batches go to a writer process (archive.background) so the crawl goes on fetching while
+    they are written. Opens the crawl run on open and closes it on spider_closed, with the
+    walk's figures and any sign that the site's template changed. A killed crawl loses at most
+    the batches not yet written; the next run fetches them again.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -39,10 +41,14 @@ class StorePipeline:
         self.batch_size = settings.getint("UNIONNEWS_BATCH_SIZE")
         self.batch_seconds = settings.getfloat("UNIONNEWS_BATCH_SECONDS")
         self.take_lock = not settings.getbool("UNIONNEWS_LOCK_HELD")
+        self.in_process = not settings.getbool("UNIONNEWS_WRITER_PROCESS")
         self.buffer: list[Any] = []
         self.oldest = 0.0
         self.lock: CrawlLock | None = None
-        self.writer: ArchiveWriter | None = None
+        self.db: Any = None
+        self.run_id = 0
+        self.sink: BackgroundWriter | InlineWriter | None = None
+        self.totals = WriteCounts()
         self.started = time.monotonic()
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -54,12 +60,13 @@ class StorePipeline:
     def open_spider(self) -> None:
         if self.take_lock:
             self.lock = acquire_lock(self.path)
-        db = open_archive(self.path)
-        close_stale_runs(db)
+        self.db = open_archive(self.path)
+        close_stale_runs(self.db)
         spider = self.crawler.spider
-        run_id = start_run(db, spider.start_urls, getattr(spider, "full", False))
-        self.crawler.stats.set_value("unionnews/run_id", run_id)
-        self.writer = ArchiveWriter(db, run_id, site=self.crawler.settings.get("UNIONNEWS_PROFILE"))
+        self.run_id = start_run(self.db, spider.start_urls, getattr(spider, "full", False))
+        self.crawler.stats.set_value("unionnews/run_id", self.run_id)
+        site = self.crawler.settings.get("UNIONNEWS_PROFILE")
+        self.sink = (InlineWriter if self.in_process else BackgroundWriter)(self.path, self.run_id, site)
 
     def process_item(self, item: Any) -> Any:
         if not self.buffer:
@@ -81,49 +88,52 @@ class StorePipeline:
 
     def flush(self) -> None:
         batch, self.buffer = self.buffer, []
-        if not batch or self.writer is None:
+        if self.sink is None:
             return
         try:
-            counts = self.writer.write(batch)
-        except Exception as exc:  # one bad batch must not lose the rest of the run
-            counts = self._record_store_failures(batch, exc)
-        self._count(counts)
+            if batch:
+                self.sink.submit(batch)
+            self._count(self.sink.collect())
+        except StoreFailed as exc:
+            self._stop(str(exc))
 
-    def _record_store_failures(self, batch: list[Any], exc: Exception) -> WriteCounts:
-        reason = f"{type(exc).__name__}: {exc}"[:300]
-        failures = [FailureRecord(getattr(i, "fetched_url", "") or i.url, "store", reason,
-                                  getattr(i, "status", None), getattr(i, "raw", b""))
-                    for i in batch if isinstance(i, Article)]
-        try:
-            return self.writer.write(failures)
-        except Exception:
-            self.crawler.stats.set_value("unionnews/store_error", reason)
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
-            return WriteCounts()
+    def _stop(self, reason: str) -> None:
+        """The archive cannot be written: stop the crawl rather than fetch for nothing."""
+        self.sink = None
+        self.crawler.stats.set_value("unionnews/store_error", reason)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
 
-    def _count(self, counts: WriteCounts) -> None:
-        for name in ("new", "updated", "unchanged", "failed"):
-            self.crawler.stats.inc_value(f"unionnews/{name}", getattr(counts, name))
+    def _count(self, done: list[WriteCounts]) -> None:
+        for counts in done:
+            self.totals.add(counts)
+            for name in ("new", "updated", "unchanged", "failed"):
+                self.crawler.stats.inc_value(f"unionnews/{name}", getattr(counts, name))
 
     def close_spider(self) -> None:
         self.flush()
+        if self.sink is not None:
+            try:
+                self._count(self.sink.close())
+            except StoreFailed as exc:
+                self.crawler.stats.set_value("unionnews/store_error", str(exc))
+            self.sink = None
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Finish the run record (figures, warnings, walked columns) and release the archive."""
-        if self.writer is None:
+        if self.db is None:
             return
-        db, report, stats = self.writer.db, spider.report, self.crawler.stats
+        db, report, stats = self.db, spider.report, self.crawler.stats
         status = _STATUS.get(reason, reason)
         if report.start_failures and len(report.start_failures) == len(spider.start_urls):
             status = "failed"
         if reason == "finished" and not report.truncated:
-            mark_walked(db, report.walked, self.writer.run_id)
-        counts = self.writer.totals
+            mark_walked(db, report.walked, self.run_id)
+        counts = self.totals
         warnings = walk_warnings(report.list_pages, report.article_links, report.empty_columns,
                                  report.parsed, report.parse_failures)
-        warnings += coverage_warnings(db, self.writer.run_id, counts)
+        warnings += coverage_warnings(db, self.run_id, counts)
         stats.set_value("unionnews/warnings", warnings)
-        finish_run(db, self.writer.run_id, status, time.monotonic() - self.started, counts, {
+        finish_run(db, self.run_id, status, time.monotonic() - self.started, counts, {
             "fetched": stats.get_value("response_received_count", 0),
             "requests": stats.get_value("downloader/request_count", 0),
             "list_pages": report.list_pages, "article_links": report.article_links,
