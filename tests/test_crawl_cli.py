@@ -44,6 +44,11 @@ def wait_for(condition, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
 def integrity(db: Path) -> str:
     with sqlite3.connect(db) as conn:
         return conn.execute("pragma integrity_check").fetchone()[0]
@@ -77,7 +82,8 @@ def test_scrapy_crawl_columns_works_from_the_repo_root(small_site, tmp_path: Pat
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "columns", "-a",
          "start_url=" + ",".join(site.start_urls(server.origin)), "-s", f"UNIONNEWS_DB={db}",
-         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEVEL=WARNING"],
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEVEL=WARNING",
+         "-s", "UNIONNEWS_WRITER_PROCESS=0"],  # the in-process writer, which the CLI does not use
         cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert count(db, "select count(*) from articles") == 80
@@ -157,8 +163,11 @@ def test_a_crawl_killed_mid_way_leaves_a_valid_archive_that_the_next_run_complet
         truth = site.truth(server.origin)
         crawl = start("crawl", *start_args(site, server), "--db", str(db), "--delay", "0.01")
         wait_for(lambda: count(db, "select count(*) from articles") >= 20)
+        helpers = children(crawl.pid)  # the writer process (and multiprocessing's tracker)
+        assert helpers
         crawl.send_signal(signal.SIGKILL)
         crawl.wait(timeout=30)
+        wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in helpers), timeout=10)
         stored = count(db, "select count(*) from articles")
         assert 20 <= stored < len(truth["articles"])
         assert integrity(db) == "ok"
