@@ -44,9 +44,11 @@ from __future__ import annotations
 import functools
 import html
 import json
+import calendar
 import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any, Iterable
 
 import sqlite_utils
@@ -56,10 +58,10 @@ CHARS_TABLE = "articles_fts_chars"
 PENDING_TABLE = "articles_fts_pending"
 GRAMS_FUNCTION = "unionnews_grams"
 CHARS_FUNCTION = "unionnews_chars"
-KEY_FUNCTION = "unionnews_key"
+KEYS_TABLE = "articles_fts_keys"
 SEARCH_FUNCTION = "unionnews_search_json"
 LIST_VIEW = "articles_list"
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 SNIPPET_WIDTH = 80
@@ -71,8 +73,11 @@ MARK_START, MARK_END = "\ue000", "\ue001"  # around matches in the SQL search fu
 
 # Index rows are keyed by publication day then article id, so "newest first" and date filters are
 # walks of the index in rowid order, which FTS5 stops as soon as it has enough rows.
-_ID_BITS = 32
-_ID_MASK = (1 << _ID_BITS) - 1
+# Dated articles: day number (date.toordinal) above a sequence number within the day, so a
+# doclist's rowid deltas stay one to three bytes. Undated articles: their id (always smaller).
+_SEQ_BITS = 16
+_SEQ_MASK = (1 << _SEQ_BITS) - 1
+_DATED = 1 << 32
 # ASCII characters other than letters and digits are moved here so the `ascii` tokenizer keeps
 # them inside tokens and the FTS5 query parser never sees them as syntax.
 _ASCII_SHIFT = 0xF0000
@@ -80,6 +85,8 @@ _TITLE_MARK = chr(_ASCII_SHIFT + 0x80)  # prefixes title characters in the one-c
 _FOLD = {c: (chr(c).lower() if chr(c).isalnum() else chr(_ASCII_SHIFT + c)) for c in range(128)}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_KEYS = f"""
+CREATE TABLE {KEYS_TABLE} (article_id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE)"""
 
 # Triggers are plain SQL (any tool may write the archive: sqlite3, sqlite-utils, DB Browser):
 # they queue each changed article with the version the index holds, and `sync` re-indexes it.
@@ -187,13 +194,15 @@ def chars(title: str | None, body: str | None) -> str:
     return " ".join(sorted(marked | set(fold(body or ""))))
 
 
-def article_key(published_at: str | None, article_id: int) -> int:
-    """The index rowid of an article: its publication day (YYYYMMDD, 0 when unknown) above its id."""
-    if not 0 <= article_id <= _ID_MASK:
-        raise ValueError(f"article id {article_id} does not fit the search index")
+def day_number(published_at: str | None) -> int | None:
+    """The publication day as a day number (date.toordinal), or None when there is no date."""
     match = _DAY.match(published_at or "")
-    day = int("".join(match.groups())) if match else 0
-    return day << _ID_BITS | article_id
+    if not match:
+        return None
+    try:
+        return date(*map(int, match.groups())).toordinal()
+    except ValueError:
+        return None
 
 
 def words(query: str) -> list[str]:
@@ -268,7 +277,6 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """Register the SQL functions the triggers and Datasette's search page call."""
     conn.create_function(GRAMS_FUNCTION, 1, grams, deterministic=True)
     conn.create_function(CHARS_FUNCTION, 2, chars, deterministic=True)
-    conn.create_function(KEY_FUNCTION, 2, article_key, deterministic=True)
     conn.create_function(SEARCH_FUNCTION, 5, functools.partial(search_json, conn))
 
 
@@ -302,6 +310,7 @@ def _create(db: sqlite_utils.Database) -> None:
         "chars, content='', tokenize='ascii', detail='none')"
     )
     db.execute(_QUEUE)
+    db.execute(_KEYS)
     for sql in _TRIGGERS:
         db.execute(sql)
     db.execute(_LIST_VIEW_SQL)
@@ -319,7 +328,7 @@ def _drop_previous(db: sqlite_utils.Database) -> None:
     sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?"
     for (name,) in db.execute(sql, [f"{INDEX_TABLE}%"]).fetchall():
         db.execute(f"DROP TRIGGER {name}")
-    for table in (INDEX_TABLE, CHARS_TABLE, PENDING_TABLE):
+    for table in (INDEX_TABLE, CHARS_TABLE, PENDING_TABLE, KEYS_TABLE):
         db.execute(f"DROP TABLE IF EXISTS {table}")
     db.execute(f"DROP VIEW IF EXISTS {LIST_VIEW}")
 
@@ -350,16 +359,45 @@ def sync(db: sqlite_utils.Database) -> int:
         first.setdefault(entry[1], entry)
     register_functions(db.conn)
     with db.atomic():
-        for article_id, (_, _, indexed, published_at, title, body) in first.items():
-            if indexed:
-                _index(db, article_key(published_at, article_id), title, body, delete=True)
-            row = db.execute(
-                "SELECT published_at, title, body FROM articles WHERE id = ?", [article_id]
-            ).fetchone()
-            if row:
-                _index(db, article_key(row[0], article_id), row[1], row[2])
+        for article_id, (_, _, indexed, _, title, body) in first.items():
+            if not _reindex(db, article_id, indexed, title, body):
+                db.execute(f"DELETE FROM {PENDING_TABLE}")
+                rebuild(db)
+                return len(first)
         db.execute(f"DELETE FROM {PENDING_TABLE} WHERE seq <= ?", [entries[-1][0]])
     return len(first)
+
+
+def _reindex(db: sqlite_utils.Database, article_id: int, indexed: int, title: str | None,
+             body: str | None) -> bool:
+    """Replace one article's index entries; False when the indexed version is unknown (a row
+    replaced without its delete trigger firing), which only a rebuild can repair."""
+    old = db.execute(f"SELECT key FROM {KEYS_TABLE} WHERE article_id = ?", [article_id]).fetchone()
+    if old and not indexed:
+        return False
+    if old:
+        _index(db, old[0], title, body, delete=True)
+        db.execute(f"DELETE FROM {KEYS_TABLE} WHERE article_id = ?", [article_id])
+    row = db.execute(
+        "SELECT published_at, title, body FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    if row:
+        key = _new_key(db, article_id, day_number(row[0]))
+        db.execute(f"INSERT INTO {KEYS_TABLE}(article_id, key) VALUES (?, ?)", [article_id, key])
+        _index(db, key, row[1], row[2])
+    return True
+
+
+def _new_key(db: sqlite_utils.Database, article_id: int, day: int | None) -> int:
+    if day is None:
+        return article_id
+    base = day << _SEQ_BITS
+    sql = f"SELECT max(key) FROM {KEYS_TABLE} WHERE key BETWEEN ? AND ?"
+    last = db.execute(sql, [base, base | _SEQ_MASK]).fetchone()[0]
+    key = base if last is None else last + 1
+    if key > base | _SEQ_MASK:
+        raise ValueError(f"more than {_SEQ_MASK + 1} articles on day {date.fromordinal(day)}")
+    return key
 
 
 def _index(db: sqlite_utils.Database, key: int, title: str | None, body: str | None,
@@ -379,13 +417,25 @@ def _index(db: sqlite_utils.Database, key: int, title: str | None, body: str | N
 
 
 def _fill(db: sqlite_utils.Database) -> None:
+    """Index every article in one pass: keys in day order first, then both indexes in key order."""
+    sequence: dict[int, int] = {}
+    keys = []
+    for article_id, published_at in db.execute("SELECT id, published_at FROM articles ORDER BY id"):
+        day = day_number(published_at)
+        if day is None:
+            keys.append((article_id, article_id))
+            continue
+        sequence[day] = sequence.get(day, -1) + 1
+        keys.append((article_id, day << _SEQ_BITS | sequence[day]))
+    db.conn.executemany(f"INSERT INTO {KEYS_TABLE}(article_id, key) VALUES (?, ?)", keys)
+    source = f"articles a JOIN {KEYS_TABLE} k ON k.article_id = a.id ORDER BY k.key"
     db.execute(
-        f"INSERT INTO {INDEX_TABLE}(rowid, title, body) SELECT {KEY_FUNCTION}(published_at, id), "
-        f"{GRAMS_FUNCTION}(title), {GRAMS_FUNCTION}(body) FROM articles"
+        f"INSERT INTO {INDEX_TABLE}(rowid, title, body) "
+        f"SELECT k.key, {GRAMS_FUNCTION}(a.title), {GRAMS_FUNCTION}(a.body) FROM {source}"
     )
     db.execute(
         f"INSERT INTO {CHARS_TABLE}(rowid, chars) "
-        f"SELECT {KEY_FUNCTION}(published_at, id), {CHARS_FUNCTION}(title, body) FROM articles"
+        f"SELECT k.key, {CHARS_FUNCTION}(a.title, a.body) FROM {source}"
     )
 
 
@@ -396,6 +446,7 @@ def rebuild(db: sqlite_utils.Database) -> None:
         for table in (INDEX_TABLE, CHARS_TABLE):
             db.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
         db.execute(f"DELETE FROM {PENDING_TABLE}")
+        db.execute(f"DELETE FROM {KEYS_TABLE}")
         _fill(db)
     optimize(db)
 
@@ -412,22 +463,28 @@ def optimize(db: sqlite_utils.Database) -> None:
 
 
 def _day_range(since: str | None, until: str | None) -> tuple[int, int]:
-    """Index rowid bounds for inclusive dates given as YYYY, YYYY-MM or YYYY-MM-DD."""
-    low, high = 1 << _ID_BITS, (99999999 << _ID_BITS) | _ID_MASK
+    """Index key bounds for inclusive dates given as YYYY, YYYY-MM or YYYY-MM-DD."""
+    low, high = _DATED, (date.max.toordinal() << _SEQ_BITS) | _SEQ_MASK
     if since:
         year, month, day = _check_date("--since", since)
-        low = int(f"{year}{month or '00'}{day or '00'}") << _ID_BITS
+        low = max(low, date(year, month or 1, day or 1).toordinal() << _SEQ_BITS)
     if until:
         year, month, day = _check_date("--until", until)
-        high = int(f"{year}{month or '99'}{day or '99'}") << _ID_BITS | _ID_MASK
+        last = day or calendar.monthrange(year, month or 12)[1]
+        high = (date(year, month or 12, last).toordinal() << _SEQ_BITS) | _SEQ_MASK
     return low, high
 
 
-def _check_date(label: str, value: str) -> tuple[str, str | None, str | None]:
+def _check_date(label: str, value: str) -> tuple[int, int | None, int | None]:
     match = _DATE.match(value)
-    if not match:
-        raise SearchError(f"{label} must be a date like 2023-01-18, 2023-01 or 2023, not {value!r}")
-    return match.group(1), match.group(2), match.group(3)
+    parts = [int(part) if part else None for part in match.groups()] if match else []
+    try:
+        if parts and parts[0] >= 1:
+            date(parts[0], parts[1] or 1, parts[2] or 1)
+            return parts[0], parts[1], parts[2]
+    except ValueError:
+        pass
+    raise SearchError(f"{label} must be a date like 2023-01-18, 2023-01 or 2023, not {value!r}")
 
 
 def _tier_sql(plan_: _Plan, title: bool, columns: list[str], sources: list[str],
@@ -445,9 +502,12 @@ def _tier_sql(plan_: _Plan, title: bool, columns: list[str], sources: list[str],
         where.append(f'a."column" IN ({", ".join("?" * len(columns))})')
     if sources:
         where.append(f'a.source IN ({", ".join("?" * len(sources))})')
+    joins = (
+        f"JOIN {KEYS_TABLE} k ON k.key = f.rowid JOIN articles a ON a.id = k.article_id "
+        if columns or sources else ""
+    )
     return (
-        f"SELECT f.rowid AS key, {score} AS score FROM {table} f "
-        f"JOIN articles a ON a.id = (f.rowid & {_ID_MASK}) "
+        f"SELECT f.rowid AS key, {score} AS score FROM {table} f {joins}"
         f"WHERE {' AND '.join(where)} ORDER BY f.rowid DESC LIMIT ?"
     )
 
@@ -499,16 +559,16 @@ def search(
 
 
 def _hits(db: sqlite_utils.Database, keys: list[int], found: list[str]) -> list[Hit]:
-    ids = [key & _ID_MASK for key in keys]
     rows = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
         sql = (
-            'SELECT id, url, title, published_at, "column", source, body FROM articles '
-            f"WHERE id IN ({', '.join('?' * len(chunk))})"
+            'SELECT k.key, a.id, a.url, a.title, a.published_at, a."column", a.source, a.body '
+            f"FROM {KEYS_TABLE} k JOIN articles a ON a.id = k.article_id "
+            f"WHERE k.key IN ({', '.join('?' * len(chunk))})"
         )
-        rows.update({row[0]: row for row in db.execute(sql, chunk)})
-    return [_hit(rows[id_], found) for id_ in ids if id_ in rows]
+        rows.update({row[0]: row[1:] for row in db.execute(sql, chunk)})
+    return [_hit(rows[key], found) for key in keys if key in rows]
 
 
 def _hit(row: tuple, found: list[str]) -> Hit:
