@@ -177,7 +177,8 @@ def reparse(db_path: str) -> None:
 
     After a parser improvement, this updates every article from the bytes the crawl kept;
     articles whose title or body changes keep their earlier version in revisions. Pages that
-    no longer parse are recorded in failures and their article is left as it was.
+    no longer parse are recorded in failures and their article is left as it was; pages that
+    failed to parse during a crawl (kept with their bytes) are archived if they now parse.
 
     \b
     Example:
