@@ -25,12 +25,13 @@ union site, where bm25's idf is ~0 anyway) as fast as a rare one. Date filters a
 Snippets are cut from the stored text in Python, so the index keeps no copy of the text.
 
 Why this and not the others, measured by `bench/search.py` (100,000 generated articles, 2 KB
-bodies; figures in the closing note of issue 4): trigram indexes at 2.3x the text and finds
-nothing for one- and two-character words; jieba pre-segmentation is small (0.6x) but misses
-words that cut across its segments (会职, 职工之家 split differently in context); a unigram
-index (0.8x) is exact but every common two-character word walks two huge position lists and
-ranks every match. Bigrams index at about 1.6x the text (+0.2x for the character index), answer
-every query exactly, and with the newest-first window stay under 100 ms at p95.
+bodies, 220 MB of text, 18 queries; LIKE takes 320-660 ms a query there): trigram indexes at
+2.1x the text and returns nothing for one- and two-character words (9/18 queries exact); jieba
+pre-segmentation indexes at 0.6x but misses words that cut across its segments (7/18 exact:
+会职, 职工之家, 工会工作 ...); a unigram index (0.8x) is exact but its ranked top 20 has a p95 of
+220 ms, since every common two-character word walks two huge position lists and ranks every
+match. Bigrams with the one-character index and the key map take 1.9x the text, answer 18/18
+queries exactly, with a top-20 p95 of 27-46 ms (15-22x faster than LIKE at p95).
 
 Keeping in sync: triggers (plain SQL, so any SQLite client may write the archive) queue each
 changed article with the version the index holds, in `articles_fts_pending`; `sync` re-indexes
