@@ -20,6 +20,8 @@ from typing import Any
 from archive.db import open_archive
 from archive.records import ArchiveWriter, WriteCounts
 
+# Batches handed to the writer process and not yet written before the crawl waits for it.
+MAX_BACKLOG = 8
 # How often the writer process checks that the crawl that started it is still alive (s).
 PARENT_CHECK_SECONDS = 0.5
 
@@ -45,6 +47,8 @@ class InlineWriter:
         done, self.done = self.done, []
         return done
 
+    collect_some = collect
+
     def close(self) -> list[WriteCounts]:
         self.writer.db.close()
         return self.collect()
@@ -66,10 +70,19 @@ class BackgroundWriter:
         self.jobs.put(list(batch))
         self.pending += 1
 
-    def collect(self, wait: bool = False) -> list[WriteCounts]:
-        """Counts of the batches written since the last call (all of them, with wait)."""
+    def collect_some(self) -> list[WriteCounts]:
+        """What is written so far; waits only when the writer falls MAX_BACKLOG batches
+        behind, so a slow disk slows the crawl instead of filling memory with pages."""
+        done = self.collect()
+        if self.pending > MAX_BACKLOG:
+            done += self.collect(wait=True, backlog=MAX_BACKLOG)
+        return done
+
+    def collect(self, wait: bool = False, backlog: int = 0) -> list[WriteCounts]:
+        """Counts of the batches written since the last call; with wait, wait until no more
+        than `backlog` batches are still unwritten."""
         done: list[WriteCounts] = []
-        while self.pending:
+        while self.pending > (backlog if wait else 0):
             try:
                 result = self.results.get(timeout=PARENT_CHECK_SECONDS) if wait else self.results.get_nowait()
             except queue.Empty:

@@ -93,7 +93,7 @@ class StorePipeline:
         try:
             if batch:
                 self.sink.submit(batch)
-            self._count(self.sink.collect())
+            self._count(self.sink.collect_some())
         except StoreFailed as exc:
             self._stop(str(exc))
 

@@ -193,3 +193,29 @@ def test_the_lock_refuses_a_second_holder_and_dies_with_its_process(tmp_path: Pa
     holder.kill()
     holder.wait()
     acquire_lock(path).release()  # SIGKILL released it: no stale lock for cron to trip over
+
+
+def test_the_writer_process_writes_batches_in_order(tmp_path: Path) -> None:
+    from archive.background import BackgroundWriter
+
+    path = tmp_path / "a.db"
+    db = open_archive(path)
+    run_id = start_run(db, ["http://127.0.0.1:1/xwzx/ghxw/"], False)
+    writer = BackgroundWriter(str(path), run_id, "scszjggh")
+    writer.submit([article()])
+    writer.submit([article(title="新标题", raw=b"<html>v2</html>")])
+    counts = writer.close()
+    assert [(c.new, c.updated) for c in counts] == [(1, 0), (0, 1)]
+    assert one(db, "select title from articles")["title"] == "新标题" and db["revisions"].count == 1
+    assert not writer.process.is_alive()
+
+
+def test_a_writer_process_that_cannot_write_is_reported(tmp_path: Path) -> None:
+    from archive.background import BackgroundWriter, StoreFailed
+
+    path = tmp_path / "a.db"
+    path.write_bytes(b"not a database" * 100)
+    writer = BackgroundWriter(str(path), 1, None)
+    writer.submit([article()])
+    with pytest.raises(StoreFailed, match="writer process died"):
+        writer.close()
