@@ -75,9 +75,12 @@ def verify(db_path: str, warc_dir: str | None, files_dir: str | None) -> None:
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log (INFO) here.")
 @click.option("--progress/--no-progress", default=None,
               help="Live counters on stderr [default: on when stderr is a terminal].")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Distributed: share the frontier in Redis (redis://HOST:PORT/N) with other "
+                   "crawlers; items go to `unionnews ingest`, which writes the archive.")
 def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path: str | None,
           db_path: str | None, full: bool, delay: float | None, max_articles: int | None,
-          log_file: str | None, progress: bool | None) -> None:
+          log_file: str | None, progress: bool | None, redis_url: str | None) -> None:
     """Crawl the columns' list pages and articles into the archive.
 
     Incremental by default: each column's list is walked until it reaches articles already
@@ -99,6 +102,7 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path:
       unionnews crawl --start-url http://127.0.0.1:8000/xwzx/ghxw/ --delay 0 --full
       unionnews crawl --site cdzgh --start-url https://example.org/a/ghyw/ --db unions.db
       unionnews crawl --site generic --start-url https://other-union.example.org/news/
+      unionnews crawl --redis redis://10.0.0.5:6379/0 --config columns.toml   (on each machine)
     """
     import sys
 
@@ -107,11 +111,70 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path:
     try:
         config = load_crawl_config(config_path) if config_path else {}
         sites = _crawl_sites(list(start_urls), site_names, config)
+        if redis_url:
+            _crawl_worker(sites, redis_url, config, full, delay, max_articles, log_file, progress)
+            return
         summary = crawl_in_process(
             list(sites), db_path or config.get("db") or "archive.db", full=full,
             delay=delay if delay is not None else config.get("delay"), max_articles=max_articles,
             log_file=log_file, progress=sys.stderr.isatty() if progress is None else progress,
             sites=sites)
+    except CrawlError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.line())
+    for warning in summary.warnings:
+        click.echo(f"WARNING: the site may have changed its template: {warning}", err=True)
+    if summary.errors:
+        raise click.ClickException("; ".join(summary.errors))
+    sys.exit(summary.exit_code)
+
+
+def _crawl_worker(sites: dict[str, str | None], redis_url: str, config: dict, full: bool,
+                  delay: float | None, max_articles: int | None, log_file: str | None,
+                  progress: bool | None) -> None:
+    """`crawl --redis`: this process is one crawler of a shared crawl (archive.distributed)."""
+    import sys
+
+    from archive.distributed import crawl_worker
+
+    summary = crawl_worker(
+        list(sites), redis_url, sites=sites, full=full,
+        delay=delay if delay is not None else config.get("delay"), max_articles=max_articles,
+        log_file=log_file, progress=sys.stderr.isatty() if progress is None else progress)
+    click.echo(summary.line())
+    if summary.errors:
+        raise click.ClickException("; ".join(summary.errors))
+
+
+@cli.command()
+@click.option("--redis", "redis_url", required=True, metavar="URL",
+              help="The Redis the crawlers share (redis://HOST:PORT/N).")
+@click.option("--db", "db_path", envvar="UNIONNEWS_DB", default="archive.db", show_default=True,
+              type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=60, show_default=True,
+              metavar="SECONDS", help="Give up when no crawler joins within this time.")
+def ingest(redis_url: str, db_path: str, wait_seconds: float) -> None:
+    """Write a distributed crawl into the archive: the one writer of the SQLite file.
+
+    Start it first: it starts the crawl (clears the shared frontier, publishes what the
+    archive holds so crawlers walk incrementally), then writes the items that the crawlers
+    (`unionnews crawl --redis URL`, any number, on any machines) send through Redis, and
+    ends with the run's summary line once every crawler is done.
+
+    \b
+    Exit status: 0 the crawl ran; 1 it could not run or was left unfinished; 3 the site
+    looks changed (as for crawl).
+    \b
+    Example:
+      unionnews ingest --redis redis://10.0.0.5:6379/0 --db /srv/unionnews/archive.db
+    """
+    import sys
+
+    from archive.crawl import CrawlError
+    from archive.ingest import ingest as run_ingest
+
+    try:
+        summary = run_ingest(redis_url, db_path, wait_seconds=wait_seconds)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())

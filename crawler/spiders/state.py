@@ -35,7 +35,16 @@ def db_path(settings: BaseSettings) -> str:
 
 
 def load_state(settings: BaseSettings, want_validators: bool = False) -> ArchiveState:
-    """Read the archive once at start; the walk then decides without touching SQLite."""
+    """Read the archive once at start; the walk then decides without touching SQLite.
+
+    A worker of a distributed crawl (UNIONNEWS_REDIS_URL set) has no archive: it reads what
+    the archive writer published in Redis when the crawl began (crawler.frontier).
+    """
+    if settings.get("UNIONNEWS_REDIS_URL"):
+        from crawler.frontier import published_state
+
+        known, walked = published_state(settings)
+        return ArchiveState(known=known, walked=walked)
     db = open_archive(db_path(settings))
     try:
         return ArchiveState(known_urls(db), archived_urls(db), walked_columns(db),

@@ -132,14 +132,15 @@ def _traps(specs: list[CityArticle], rng: random.Random) -> list[tuple[str, str,
     """Mark the awkward cases and return extra list links (column, kind, href, title, date)."""
     by_col = {c.key: sorted((s for s in specs if s.column == c.key), key=lambda s: s.published, reverse=True)
               for c in COLUMNS}
-    by_col["ghyw"][20].pinned = True
-    moved = by_col["jcdt"][7]
+    news, grass, notices = by_col["ghyw"], by_col["jcdt"], by_col["tzgg"]
+    news[min(20, len(news) - 1)].pinned = True  # (positions shrink with small columns, never collide)
+    moved = grass[min(7, len(grass) - 2)]
     moved.redirect_from = f"/html/jcdt/{moved.id}.html"
-    by_col["ghyw"][9].link_style = "tracking"
-    hidden = by_col["tzgg"][4]
+    news[min(9, len(news) - 3)].link_style = "tracking"
+    hidden = notices[min(4, len(notices) - 1)]
     hidden.private = True
-    gone_when = by_col["ghyw"][5].when - timedelta(hours=1)
-    far = by_col["jcdt"][12]
+    gone_when = news[min(5, len(news) - 5)].when - timedelta(hours=1)
+    far = grass[min(12, len(grass) - 1)]
     return [
         ("ghyw", "not_found", f"/a/ghyw/{gone_when:%Y%m%d}/99404.html",
          _city(text.title_for("news", rng, gone_when.year)), gone_when.isoformat()),

@@ -1,0 +1,136 @@
+"""One crawler process of a distributed crawl: `unionnews crawl --redis redis://HOST:PORT/N`.
+
+The columns spider runs as usual, but its requests go through the shared scrapy-redis
+frontier (crawler/frontier.py) and its items onto a Redis list (pipelines/redis_items.py)
+for the one archive writer, `unionnews ingest --redis ...`. A worker writes no SQLite, no
+WARC and no attachment files: the raw page bytes travel with each article to the writer.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archive.crawl import CrawlError, _settings, check_sites
+from crawler.frontier import key, new_worker_id
+
+#: Seconds between requests to one host, shared by all workers, when --delay is not given.
+DEFAULT_SHARED_DELAY = 1.0
+SHARED_SLOT_CONCURRENCY = 8
+
+
+@dataclass
+class WorkerSummary:
+    """What one worker did (the crawl's totals are the writer's to report)."""
+
+    status: str
+    fetched: int
+    list_pages: int
+    articles: int
+    failed: int
+    errors: list[str]
+
+    def line(self) -> str:
+        return (f"crawl worker {self.status}: fetched {self.fetched}, list pages {self.list_pages}, "
+                f"articles sent {self.articles}, failed {self.failed}")
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+def connect(redis_url: str) -> Any:
+    """A Redis client for the URL, checked with a PING; CrawlError with one line if unreachable."""
+    import redis
+
+    try:
+        server = redis.Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=30)
+        server.ping()
+    except ValueError as exc:
+        raise CrawlError(f"--redis {redis_url!r} is not a Redis URL (redis://HOST:PORT/DB): {exc}") from None
+    except redis.RedisError as exc:
+        raise CrawlError(f"cannot reach Redis at {redis_url}: {exc}") from None
+    return server
+
+
+def distributed_settings(base: Any, redis_url: str, delay: float | None) -> dict[str, Any]:
+    """Scrapy settings that turn the project's crawl into one worker of a shared crawl."""
+    middlewares = dict(base.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares.pop("pipelines.warc.WarcCaptureMiddleware", None)
+    # Last before the download slot: robots.txt lookups and retries happen before a request
+    # takes its place in the host's timetable, so the time it reserves is when it is sent.
+    middlewares["crawler.frontier.SharedPoliteness"] = 900
+    return {
+        # scrapy-redis: one queue and one duplicate filter for all workers, kept when one stops.
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.frontier.LeasedQueue",
+        "SCHEDULER_QUEUE_KEY": key("requests"),
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_DUPEFILTER_KEY": key("dupefilter"),
+        "SCHEDULER_PERSIST": True,
+        "REDIS_URL": redis_url,
+        "REDIS_ITEMS_KEY": key("items"),
+        "REDIS_ITEMS_SERIALIZER": "pipelines.redis_items.dumps_item",
+        "ITEM_PIPELINES": {"pipelines.clean.CleanPipeline": 100,
+                           "pipelines.redis_items.RedisItemPipeline": 900},
+        "SPIDER_MIDDLEWARES": {"crawler.frontier.LeaseAck": 1},
+        "EXTENSIONS": {**base.getdict("EXTENSIONS"), "crawler.frontier.Worker": 500},
+        "DOWNLOADER_MIDDLEWARES": middlewares,
+        # Politeness is shared through Redis (SharedPoliteness), not kept per process.
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "UNIONNEWS_SHARED_DELAY": DEFAULT_SHARED_DELAY if delay is None else delay,
+        # The timetable spaces requests; a small per-host cap only keeps reserved requests
+        # from queueing in the slot (and then leaving together) when the site answers slowly.
+        **({} if delay == 0 else {"CONCURRENT_REQUESTS_PER_DOMAIN": SHARED_SLOT_CONCURRENCY}),
+        "UNIONNEWS_WARC_ENABLED": False,
+        "UNIONNEWS_REDIS_URL": redis_url,
+        "UNIONNEWS_WORKER_ID": new_worker_id(),
+    }
+
+
+def crawl_worker(start_urls: list[str], redis_url: str, *, sites: dict[str, str | None] | None = None,
+                 full: bool = False, delay: float | None = None, max_articles: int | None = None,
+                 log_file: str | Path | None = None, progress: bool = False,
+                 settings: dict[str, Any] | None = None) -> WorkerSummary:
+    """Run this process as one crawler of the distributed crawl until the crawl is done.
+
+    Raises CrawlError (one line) when it cannot start: bad URL or site, Redis unreachable,
+    or no archive writer running (the writer resets and owns each crawl).
+    """
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.columns import ColumnsSpider
+    from crawler.spiders.listing import split_start_urls
+
+    if not start_urls:
+        raise CrawlError("no start URL: give --start-url (one per column), --site or --config")
+    sites = check_sites(list(start_urls), sites)
+    urls = split_start_urls(list(start_urls))
+    server = connect(redis_url)
+    if not server.exists(key("writer")):
+        raise CrawlError(f"no archive writer on {redis_url}: start `unionnews ingest --redis "
+                         f"{redis_url}` first (it owns the archive and starts each crawl)")
+    base = _settings(Path("unused.db"), delay, str(log_file) if log_file else None, progress)
+    base.setdict({**distributed_settings(base, redis_url, delay), **(settings or {})}, priority="cmdline")
+    process = CrawlerProcess(base)
+    logging.getLogger("scrapy").setLevel(process.settings.get("LOG_LEVEL"))
+    crawler = process.create_crawler(ColumnsSpider)
+    process.crawl(crawler, start_url=urls, full=full, max_articles=max_articles, sites=sites)
+    process.start()
+    return _summary(crawler)
+
+
+def _summary(crawler: Any) -> WorkerSummary:
+    stats, reason = crawler.stats, crawler.stats.get_value("finish_reason")
+    if reason is None or crawler.spider is None:
+        raise CrawlError("the crawl did not start (see the log for why)")
+    report = crawler.spider.report
+    errors = [f"could not fetch start URL {url}: {why}" for url, why in report.start_failures.items()]
+    if reason != "finished":
+        errors.append(f"worker stopped ({reason}); its unfinished requests went back to the queue")
+    return WorkerSummary("finished" if reason == "finished" else "interrupted",
+                         stats.get_value("response_received_count", 0), report.list_pages,
+                         report.parsed, report.parse_failures, errors)

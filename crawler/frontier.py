@@ -1,0 +1,402 @@
+"""The shared frontier of a distributed crawl, on scrapy-redis.
+
+Any number of `unionnews crawl --redis URL` processes, on any machines, share one request
+queue and one duplicate filter in Redis: scrapy-redis's Scheduler and RFPDupeFilter. This
+module adds what a crawl of a news archive needs on top of them:
+
+* leases (LeasedQueue, LeaseAck): a request popped from the queue is remembered under the
+  worker that took it until its output (articles, further requests) has left the worker; a
+  worker that dies (SIGKILL, lost machine) stops its heartbeat and another worker puts its
+  leased requests back in the queue, so nothing it held is lost;
+* an end to the crawl (Worker): a worker with nothing to do waits while the queue holds
+  requests or another worker is busy, and stops when the whole crawl is done;
+* politeness per site across all workers (SharedPoliteness): one timetable per host in Redis,
+  read with Redis's own clock, so N workers together keep the delay one crawler would.
+
+Keys (prefix `unionnews:`): requests (zset), dupefilter (set), lease:<worker> (hash),
+beats and states (hashes of workers), polite:<host>, and those of the item queue (items,
+writer, known, walked, stats, start_failures, start_urls) used by archive/ingest.py.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy_redis.queue import PriorityQueue
+from twisted.internet.task import LoopingCall, deferLater
+
+PREFIX = "unionnews"
+LEASE_META = "unionnews_lease"
+PARENT_META = "unionnews_parent"
+WAKE_META = "unionnews_wake"
+#: Seconds between a worker's heartbeats, and silence after which it counts as dead.
+HEARTBEAT_SECONDS = 1.0
+DEAD_AFTER_SECONDS = 5.0
+#: How often a waiting worker looks at the queue again (Scrapy itself looks every 5 s).
+WAKE_SECONDS = 0.2
+#: The state of a worker whose heartbeat stopped and whose requests went back to the queue.
+LOST = "lost"
+
+
+def key(name: str) -> str:
+    """A Redis key of the distributed crawl, e.g. key('items') -> 'unionnews:items'."""
+    return f"{PREFIX}:{name}"
+
+
+def new_worker_id() -> str:
+    """host:pid:random, unique per crawler process."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+# Pop the best request, lease it to this worker and mark the worker busy, atomically: a
+# request is always either in the queue or in exactly one lease.
+_POP = """
+local found = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #found == 0 then return false end
+redis.call('ZREM', KEYS[1], found[1])
+local lease = redis.sha1hex(found[1])
+redis.call('HSET', KEYS[2], lease, found[2] .. '|' .. found[1])
+redis.call('HSET', KEYS[3], ARGV[1], 'busy')
+return {lease, found[1]}
+"""
+# Put every request a worker leased back in the queue and mark the worker lost. (A worker
+# that was only slow, not dead, turns busy again with its next pop: duplicates, no loss.)
+_REQUEUE = """
+local leased = redis.call('HVALS', KEYS[1])
+for _, value in ipairs(leased) do
+  local bar = string.find(value, '|', 1, true)
+  redis.call('ZADD', KEYS[2], string.sub(value, 1, bar - 1), string.sub(value, bar + 1))
+end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+return #leased
+"""
+# Reserve the next start time for a host, by Redis's clock: max(now, next) and next += delay.
+_RESERVE = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local at = math.max(t, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local delay = tonumber(ARGV[1])
+redis.call('SET', KEYS[1], tostring(at + delay), 'PX', math.ceil((at + delay - t) * 1000) + 60000)
+return tostring(at - t)
+"""
+
+
+def worker_id_of(spider: Any) -> str:
+    return spider.settings.get("UNIONNEWS_WORKER_ID")
+
+
+def lease_key(worker: str) -> str:
+    return key(f"lease:{worker}")
+
+
+class LeasedQueue(PriorityQueue):
+    """scrapy-redis's priority queue, with every pop leased to the popping worker."""
+
+    def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
+        super().__init__(server, spider, key, serializer)
+        self.worker = worker_id_of(spider)
+        self.leases = lease_key(self.worker)
+        self._pop = server.register_script(_POP)
+
+    def push(self, request: Request) -> None:
+        """Queue a request; a retry or redirect of a leased request ends the old lease, and
+        the response that asked for it has one output fewer to hand on."""
+        parent = request.meta.pop(PARENT_META, None)
+        lease = request.meta.pop(LEASE_META, None)
+        super().push(request)
+        if lease:
+            self.server.hdel(self.leases, lease)
+        if parent:
+            outstanding(self.worker).handed_on(parent)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        found = self._pop(keys=[self.key, self.leases, key("states")], args=[self.worker])
+        if not found:
+            return None
+        lease, data = found
+        request = self._decode_request(data)
+        request.meta[LEASE_META] = lease.decode() if isinstance(lease, bytes) else lease
+        return request
+
+
+def end_lease(server: Any, worker: str, request: Request | None) -> None:
+    """The request's output has left this worker: forget its lease."""
+    lease = request.meta.get(LEASE_META) if request is not None else None
+    if lease:
+        server.hdel(lease_key(worker), lease)
+
+
+class Outstanding:
+    """Per leased response: outputs its callback yielded that have not left this worker yet.
+
+    Scrapy hands a callback's output on through a small queue, so the callback finishing
+    does not mean its items are in Redis or its requests queued. A lease ends only when the
+    callback is finished and every output has been handed on (item pushed, dropped or
+    failed; request queued or filtered as a duplicate).
+    """
+
+    def __init__(self, server: Any, worker: str) -> None:
+        self.server, self.worker = server, worker
+        self.pending: dict[str, int] = {}
+        self.finished: set[str] = set()
+
+    def yielded(self, lease: str) -> None:
+        self.pending[lease] = self.pending.get(lease, 0) + 1
+
+    def handed_on(self, lease: str) -> None:
+        self.pending[lease] = self.pending.get(lease, 0) - 1
+        self._end_if_done(lease)
+
+    def callback_finished(self, lease: str) -> None:
+        self.finished.add(lease)
+        self._end_if_done(lease)
+
+    def _end_if_done(self, lease: str) -> None:
+        if lease in self.finished and self.pending.get(lease, 0) <= 0:
+            self.finished.discard(lease)
+            self.pending.pop(lease, None)
+            self.server.hdel(lease_key(self.worker), lease)
+
+
+_OUTSTANDING: dict[str, Outstanding] = {}
+
+
+def outstanding(worker: str, server: Any = None) -> Outstanding:
+    """This process's Outstanding for `worker` (made on first use, with `server`)."""
+    if worker not in _OUTSTANDING:
+        _OUTSTANDING[worker] = Outstanding(server, worker)
+    return _OUTSTANDING[worker]
+
+
+def lease_of(response: Any) -> str | None:
+    request = getattr(response, "request", None)
+    return request.meta.get(LEASE_META) if request is not None else None
+
+
+class LeaseAck:
+    """Spider middleware (outermost): counts what each leased response's callback yields,
+    so that its lease ends once all of it has been handed on (see Outstanding)."""
+
+    def __init__(self, crawler: Any) -> None:
+        from scrapy_redis.connection import get_redis_from_settings
+
+        worker = crawler.settings.get("UNIONNEWS_WORKER_ID")
+        self.outstanding = outstanding(worker, get_redis_from_settings(crawler.settings))
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self.item_done, signal=signal)
+        crawler.signals.connect(self.request_dropped, signal=signals.request_dropped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> LeaseAck:
+        return cls(crawler)
+
+    def _count(self, lease: str | None, output: Any) -> Any:
+        if lease:
+            self.outstanding.yielded(lease)
+            if isinstance(output, Request):
+                output.meta[PARENT_META] = lease
+        return output
+
+    def process_spider_output(self, response: Any, result: Iterable[Any]) -> Iterable[Any]:
+        lease = lease_of(response)
+        for output in result:
+            yield self._count(lease, output)
+        if lease:
+            self.outstanding.callback_finished(lease)
+
+    async def process_spider_output_async(self, response: Any, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        lease = lease_of(response)
+        async for output in result:
+            yield self._count(lease, output)
+        if lease:
+            self.outstanding.callback_finished(lease)
+
+    def item_done(self, item: Any, response: Any = None, **kwargs: Any) -> None:
+        if lease := lease_of(response):
+            self.outstanding.handed_on(lease)
+
+    def request_dropped(self, request: Request, **kwargs: Any) -> None:
+        if parent := request.meta.pop(PARENT_META, None):
+            self.outstanding.handed_on(parent)
+
+
+class Worker:
+    """Extension: one crawler process of a distributed crawl.
+
+    Registers with a heartbeat, waits (instead of closing) while the shared crawl still has
+    work, requeues the leases of workers that died, and on closing reports its figures for
+    the archive writer. A worker asked to stop (SIGTERM) hands its leases back at once.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        from scrapy_redis.connection import get_redis_from_settings
+
+        self.crawler = crawler
+        self.server = get_redis_from_settings(crawler.settings)
+        self.worker = crawler.settings.get("UNIONNEWS_WORKER_ID")
+        self.requeue = self.server.register_script(_REQUEUE)
+        self.beat = LoopingCall(self.heartbeat)
+        self.wake = LoopingCall(self.wake_engine)
+        self.waiting = False
+        for handler, signal in ((self.opened, signals.spider_opened), (self.idle, signals.spider_idle),
+                                (self.closed, signals.spider_closed), (self.dropped, signals.request_dropped),
+                                (self.scheduled, signals.request_scheduled)):
+            crawler.signals.connect(handler, signal=signal)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Worker:
+        return cls(crawler)
+
+    def opened(self, spider: Any) -> None:
+        self.heartbeat()
+        self.server.hset(key("states"), self.worker, "busy")
+        self.server.sadd(key("start_urls"), *spider.start_urls)
+        self.beat.start(HEARTBEAT_SECONDS, now=False)
+        self.wake.start(WAKE_SECONDS, now=False)
+
+    def heartbeat(self) -> None:
+        self.server.hset(key("beats"), self.worker, time.time())
+
+    def wake_engine(self) -> None:
+        """While waiting for others, make the engine ask the queue again (see `scheduled`)."""
+        if self.waiting and self.crawler.engine is not None and self.crawler.engine.spider is not None:
+            self.crawler.engine.crawl(Request("data:,", dont_filter=True, meta={WAKE_META: True}))
+
+    def scheduled(self, request: Request, spider: Any) -> None:
+        if request.meta.get(WAKE_META):
+            raise IgnoreRequest("wake-up call: not a real request")
+
+    def dropped(self, request: Request, spider: Any) -> None:
+        """A duplicate (say, a redirect to a page already fetched) needs no more work."""
+        end_lease(self.server, self.worker, request)
+
+    def idle(self, spider: Any) -> None:
+        """Nothing to do here: stop only when the whole crawl is done."""
+        self.server.hset(key("states"), self.worker, "idle")
+        self.recover_dead()
+        self.waiting = not crawl_done(self.server, self.worker)
+        if self.waiting:
+            raise DontCloseSpider
+
+    def recover_dead(self) -> int:
+        """Put the leased requests of workers whose heartbeat stopped back in the queue."""
+        recovered = 0
+        for worker in dead_workers(self.server):
+            recovered += self.requeue(keys=[lease_key(worker), key("requests"), key("states")],
+                                      args=[worker, LOST])
+            spider = self.crawler.spider
+            spider.logger.warning("worker %s stopped answering: %d of its requests requeued", worker, recovered)
+        return recovered
+
+    def closed(self, spider: Any, reason: str) -> None:
+        for loop in (self.beat, self.wake):
+            if loop.running:
+                loop.stop()
+        if reason != "finished":  # asked to stop: whatever it held goes back to the others
+            self.requeue(keys=[lease_key(self.worker), key("requests"), key("states")],
+                         args=[self.worker, "stopped"])
+        else:
+            self.server.delete(lease_key(self.worker))  # left only by failed downloads: done
+            self.server.hset(key("states"), self.worker, "done")
+        report_figures(self.server, spider, self.crawler.stats, finished=reason == "finished")
+
+
+def dead_workers(server: Any, *, lost_too: bool = False) -> list[str]:
+    """Workers still counted on (busy or idle) whose last heartbeat is older than
+    DEAD_AFTER_SECONDS; with lost_too, also those whose requests were already requeued."""
+    now, states = time.time(), server.hgetall(key("states"))
+    beats = server.hgetall(key("beats"))
+    counted = (b"busy", b"idle", LOST.encode()) if lost_too else (b"busy", b"idle")
+    return [w.decode() for w, state in states.items()
+            if state in counted and now - float(beats.get(w, 0)) > DEAD_AFTER_SECONDS]
+
+
+def crawl_done(server: Any, me: str | None = None) -> bool:
+    """Every registered worker is idle or done (states read first), then the queue is empty.
+
+    In that order the answer cannot be 'done' while work remains: an idle worker makes no
+    requests, and a worker only turns busy by popping from a non-empty queue.
+    """
+    states = server.hgetall(key("states"))
+    if not states or any(state == b"busy" for w, state in states.items() if w.decode() != me):
+        return False  # (a lost worker that was only slow counts again once it pops: busy)
+    return server.zcard(key("requests")) == 0
+
+
+def report_figures(server: Any, spider: Any, stats: Any, finished: bool) -> None:
+    """Add this worker's figures to the crawl's (the writer records them in crawl_runs)."""
+    report = spider.report
+    figures = {"fetched": stats.get_value("response_received_count", 0),
+               "requests": stats.get_value("downloader/request_count", 0),
+               "list_pages": report.list_pages, "article_links": report.article_links,
+               "parsed": report.parsed, "parse_failures": report.parse_failures}
+    for name, value in figures.items():
+        server.hincrby(key("stats"), name, int(value))
+    if finished and report.walked and not report.truncated:
+        server.sadd(key("walked"), *report.walked)
+    if report.empty_columns:
+        server.sadd(key("empty_columns"), *report.empty_columns)
+    for url, why in report.start_failures.items():
+        server.hset(key("start_failures"), url, why)
+
+
+class SharedPoliteness:
+    """Downloader middleware: DOWNLOAD_DELAY between requests to one host, across all workers.
+
+    Each request reserves the next start time of its host in Redis (by Redis's clock, so
+    the machines' clocks do not matter) and waits for it; with a delay of 0 it does nothing.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        from scrapy_redis.connection import get_redis_from_settings
+
+        self.delay = crawler.settings.getfloat("UNIONNEWS_SHARED_DELAY")
+        self.server = get_redis_from_settings(crawler.settings)
+        self.reserve = self.server.register_script(_RESERVE)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SharedPoliteness:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        if self.delay <= 0 or request.url.startswith("data:"):
+            return None
+        wait = reserve_slot(self.reserve, request.url, self.delay)
+        if wait > 0:
+            from twisted.internet import reactor  # the one Scrapy installed (import it late)
+
+            await maybe_deferred_to_future(deferLater(reactor, wait))
+        return None
+
+
+def reserve_slot(script: Any, url: str, delay: float) -> float:
+    """Seconds to wait before requesting `url` so that its host gets one request per `delay`."""
+    from crawler.sites import netloc
+
+    return float(script(keys=[key(f"polite:{netloc(url)}")], args=[delay]))
+
+
+def publish_state(server: Any, known: Iterable[str], walked: Iterable[str]) -> None:
+    """What the archive holds, for the workers' incremental walk (the writer calls this)."""
+    server.delete(key("known"), key("walked_before"))
+    for name, values in (("known", list(known)), ("walked_before", list(walked))):
+        for start in range(0, len(values), 5000):
+            server.sadd(key(name), *values[start:start + 5000])
+
+
+def published_state(settings: Any) -> tuple[set[str], set[str]]:
+    """The archive's known URLs and walked columns as the writer published them."""
+    from scrapy_redis.connection import get_redis_from_settings
+
+    server = get_redis_from_settings(settings)
+    return ({u.decode() for u in server.smembers(key("known"))},
+            {u.decode() for u in server.smembers(key("walked_before"))})
