@@ -45,9 +45,6 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's robots.txt check, fixed for requests that wait for the file together.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
-    # A redirect back into its own chain or off the site becomes a recorded failure (before
-    # Scrapy's RedirectMiddleware at 600 hands it to filters that would drop it silently).
-    "crawler.middlewares.RedirectGuardMiddleware": 650,
     # Every response, as the server sent it (before decompression, redirects and retries act
     # on it), into WARC files: see pipelines/warc.py.
     "pipelines.warc.WarcCaptureMiddleware": 950,
