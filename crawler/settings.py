@@ -37,6 +37,10 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+# Link traps: a column's walk stops after this many list pages, and one list page's links are
+# followed up to this many (a CMS list page has tens); each cut is recorded in failures.
+UNIONNEWS_MAX_LIST_PAGES = 1000
+UNIONNEWS_MAX_LINKS_PER_PAGE = 1000
 
 # Offsite filtering by host *and port*: a start URL's origin is the crawl's whole world.
 DOWNLOADER_MIDDLEWARES = {
@@ -45,6 +49,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's robots.txt check, fixed for requests that wait for the file together.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
+    # A redirect back into its own chain or off the site becomes a recorded failure (before
+    # Scrapy's RedirectMiddleware at 600 hands it to filters that would drop it silently).
+    "crawler.middlewares.RedirectGuardMiddleware": 650,
     # Every response, as the server sent it (before decompression, redirects and retries act
     # on it), into WARC files: see pipelines/warc.py.
     "pipelines.warc.WarcCaptureMiddleware": 950,

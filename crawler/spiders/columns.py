@@ -49,6 +49,7 @@ class ColumnsSpider(scrapy.Spider):
         self.state = ArchiveState()
         self.profiles: dict[str, Profile] = {}
         self.linked: set[str] = set()
+        self.column_links: dict[str, set[str]] = {}
         self.rechecked = False
 
     @classmethod
@@ -74,12 +75,18 @@ class ColumnsSpider(scrapy.Spider):
         links = [u for u in listing.article_links(response, profile) if self._on_origin(u)]
         self.report.saw_list(column, page, len(links))
         self.linked.update(links)
+        limit = self.settings.getint("UNIONNEWS_MAX_LINKS_PER_PAGE")
+        if flood := listing.flood(links, limit):  # a link trap: follow the first `limit`
+            yield FailureRecord(response.url, "walk", flood, response.status, b"", utc_now())
+            links = links[:limit]
         for url in links if self.full else [u for u in links if u not in self.state.known]:
             if request := self._article_request(url):
                 yield request
         next_url = listing.next_page(response, profile)
         if next_url is None:
             self.report.walked.add(column)
+        elif trap := self._trap(column, page, links):
+            yield FailureRecord(response.url, "walk", trap, response.status, b"", utc_now())
         elif self._keep_walking(column, links):
             yield response.follow(next_url, self.parse_list, errback=self.list_failed,
                                   cb_kwargs={"column": column, "page": page + 1})
@@ -94,6 +101,22 @@ class ColumnsSpider(scrapy.Spider):
         if self.full or column not in self.state.walked:
             return True
         return not links or links[-1] not in self.state.seen
+
+    def _trap(self, column: str, page: int, links: list[str]) -> str | None:
+        """Why the walk of a column must stop at this page though it links a next one: it links
+        no article the column's earlier pages did not (a calendar or a pager that repeats), or
+        the column reached UNIONNEWS_MAX_LIST_PAGES pages (a pager that never ends)."""
+        seen = self.column_links.setdefault(column, set())
+        repeats = page > 0 and set(links) <= seen
+        seen.update(links)
+        if repeats:
+            return (f"pagination trap: list page {page + 1} of {column} links no article its earlier "
+                    "pages did not; stopped walking the column")
+        limit = self.settings.getint("UNIONNEWS_MAX_LIST_PAGES")
+        if limit and page + 1 >= limit:
+            return (f"pagination trap: stopped walking {column} after {limit} list pages "
+                    "(UNIONNEWS_MAX_LIST_PAGES)")
+        return None
 
     def _article_request(self, url: str) -> scrapy.Request | None:
         if self.max_articles is not None and self.report.article_requests >= self.max_articles:

@@ -199,9 +199,18 @@ def article_item(response: Response, profile: Profile, allowed_netlocs: set[str]
     )
 
 
+#: IgnoreRequest messages of the robots.txt and offsite filters: requests the crawl chose not to make.
+_CHOSEN_NOT_TO_FETCH = ("Forbidden by robots.txt", "Filtered offsite request")
+#: What Scrapy's download errors that carry no message mean, for the failures table.
+_SILENT_ERRORS = {
+    "DownloadCancelledError": "the body grew larger than download max size (DOWNLOAD_MAXSIZE)",
+    "ResponseDataLossError": "the connection closed before the whole response arrived",
+}
+
+
 def describe(exc: BaseException) -> str:
     """One line naming an error, for the failures table and the log."""
-    text = " ".join(str(exc).split())
+    text = " ".join(str(exc).split()) or _SILENT_ERRORS.get(type(exc).__name__, "")
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
 
 
@@ -212,11 +221,23 @@ def describe_failure(failure: Failure) -> str:
 
 
 def failure_record(failure: Failure, url: str) -> FailureRecord | None:
-    """A fetch-stage failure record, or None for requests we chose not to make (robots, offsite)."""
+    """A fetch-stage failure record, or None for requests we chose not to make (robots, offsite).
+
+    Other ignored requests are losses and are recorded (under the URL first asked for, when
+    redirects led there): a redirect loop or off the site, a body past the size bound."""
     if failure.check(HttpError):
         response = failure.value.response
         return FailureRecord(url, "fetch", f"HTTP {response.status}", response.status,
                              response.body, utc_now())
-    if failure.check(IgnoreRequest):
+    if failure.check(IgnoreRequest) and str(failure.value).startswith(_CHOSEN_NOT_TO_FETCH):
         return None
-    return FailureRecord(url, "fetch", describe(failure.value), None, b"", utc_now())
+    chain = failure.request.meta.get("redirect_urls") or []
+    return FailureRecord(chain[0] if chain else url, "fetch", describe(failure.value), None, b"", utc_now())
+
+
+def flood(links: list[str], limit: int) -> str | None:
+    """The failure reason for a list page linking more articles than any list page should."""
+    if not limit or len(links) <= limit:
+        return None
+    return (f"link flood: the list page links {len(links)} articles; followed the first {limit} "
+            "(UNIONNEWS_MAX_LINKS_PER_PAGE)")
