@@ -202,7 +202,7 @@ def _settings(db_path: Path, delay: float | None, log_file: str | None, progress
 
 
 def _prepare(start_urls: list[str], db_path: str | Path) -> tuple[list[str], Path]:
-    from archive.db import ArchiveError, open_archive
+    from archive.db import ArchiveError, check_writable, open_archive
     from crawler.spiders.listing import split_start_urls
 
     try:
@@ -213,7 +213,11 @@ def _prepare(start_urls: list[str], db_path: str | Path) -> tuple[list[str], Pat
         raise CrawlError("no start URL: give --start-url (one per column) or --config")
     path = Path(db_path).expanduser().resolve()
     try:
-        open_archive(path).close()
+        db = open_archive(path)
+        try:
+            check_writable(db, path)
+        finally:
+            db.close()
     except ArchiveError as exc:
         raise CrawlError(str(exc)) from None
     return urls, path

@@ -222,3 +222,17 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"cannot open archive {path}: {exc}") from None
     return db
+
+
+def check_writable(db: sqlite_utils.Database, path: str | Path) -> None:
+    """Raise ArchiveError unless the archive can be written.
+
+    A read-only database file opens (and migrates, when nothing is left to migrate) without
+    complaint and fails only at the first write, deep inside a crawl: rewriting the schema
+    version it already has is a write that changes nothing.
+    """
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute(f"PRAGMA user_version = {int(version)}")
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"cannot write archive {path}: {exc}") from None

@@ -20,6 +20,7 @@ import hashlib
 import logging
 import mimetypes
 import os
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from io import BytesIO
@@ -35,7 +36,7 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline, FSFilesStore
 from scrapy.pipelines.media import MediaPipeline
-from scrapy.utils.defer import ensure_awaitable
+from scrapy.utils.defer import deferred_from_coro, ensure_awaitable
 
 logger = logging.getLogger(__name__)
 FILES_TABLE = "files"
@@ -118,15 +119,19 @@ class ArchiveFilesPipeline(FilesPipeline):
         """Link rows to article ids the store step has written since (it writes in batches)."""
         if self.db is None:
             return
-        if "articles" in self.db.table_names():
-            with self.db.conn:
-                self.db.execute(
-                    f"UPDATE [{FILES_TABLE}] SET article_id = "
-                    "(SELECT id FROM articles WHERE articles.url = article_url) "
-                    "WHERE article_id IS NULL"
-                )
-        self.db.conn.close()
-        self.db = None
+        db, self.db = self.db, None
+        try:
+            if "articles" in db.table_names():
+                with db.conn:
+                    db.execute(
+                        f"UPDATE [{FILES_TABLE}] SET article_id = "
+                        "(SELECT id FROM articles WHERE articles.url = article_url) "
+                        "WHERE article_id IS NULL"
+                    )
+        except sqlite3.Error as exc:
+            self._give_up(exc, stop=False)
+        finally:
+            db.conn.close()
 
     # What to fetch -------------------------------------------------------------------------
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
@@ -191,8 +196,23 @@ class ArchiveFilesPipeline(FilesPipeline):
         failed = [(url, res if not ok else self.failed_reasons.get(url, "not stored"))
                   for (url, _), (ok, res) in zip(media_urls(item), results) if not (ok and res)]
         if self.db is not None and article_url:
-            self._record(article_url, stored, failed)
+            try:
+                self._record(article_url, stored, failed)
+            except sqlite3.Error as exc:
+                self._give_up(exc, stop=True)
         return item
+
+    def _give_up(self, exc: sqlite3.Error, stop: bool) -> None:
+        """The archive cannot be written (disk full, read-only): stop the crawl with the one
+        error line the store step reports, not a traceback for every article."""
+        if self.db is not None:
+            self.db.conn.close()
+            self.db = None
+        stats = self.crawler.stats
+        if not stats.get_value("unionnews/store_error"):
+            stats.set_value("unionnews/store_error", f"{type(exc).__name__}: {exc}")
+        if stop:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
 
     def _record(self, article_url: str, stored: list[dict],
                 failed: list[tuple[str, Any]]) -> None:

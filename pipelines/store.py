@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from typing import Any
 
@@ -126,19 +127,24 @@ class StorePipeline:
         status = _STATUS.get(reason, reason)
         if report.start_failures and len(report.start_failures) == len(spider.start_urls):
             status = "failed"
-        if reason == "finished" and not report.truncated:
-            mark_walked(db, report.walked, self.run_id)
         counts = self.totals
         warnings = walk_warnings(report.list_pages, report.article_links, report.empty_columns,
                                  report.parsed, report.parse_failures)
-        warnings += coverage_warnings(db, self.run_id, counts)
-        stats.set_value("unionnews/warnings", warnings)
-        finish_run(db, self.run_id, status, time.monotonic() - self.started, counts, {
-            "fetched": stats.get_value("response_received_count", 0),
-            "requests": stats.get_value("downloader/request_count", 0),
-            "list_pages": report.list_pages, "article_links": report.article_links,
-            "warnings": "\n".join(warnings) or None,
-        })
-        db.close()
-        if self.lock is not None:
-            self.lock.release()
+        try:
+            if reason == "finished" and not report.truncated and not stats.get_value("unionnews/store_error"):
+                mark_walked(db, report.walked, self.run_id)
+            warnings += coverage_warnings(db, self.run_id, counts)
+            stats.set_value("unionnews/warnings", warnings)
+            finish_run(db, self.run_id, status, time.monotonic() - self.started, counts, {
+                "fetched": stats.get_value("response_received_count", 0),
+                "requests": stats.get_value("downloader/request_count", 0),
+                "list_pages": report.list_pages, "article_links": report.article_links,
+                "warnings": "\n".join(warnings) or None,
+            })
+        except sqlite3.Error as exc:  # disk full, read-only: the next run closes this run's record
+            if not stats.get_value("unionnews/store_error"):
+                stats.set_value("unionnews/store_error", f"{type(exc).__name__}: {exc}")
+        finally:
+            db.close()
+            if self.lock is not None:
+                self.lock.release()

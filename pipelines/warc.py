@@ -359,6 +359,10 @@ class WarcCaptureMiddleware:
             self.writer.info["isPartOf"] = f"unionnews crawl run {run_id}"
 
     def spider_closed(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        except OSError as exc:  # disk full: the file stays .open; the next crawl closes it
+            if self.stats is not None and not self.stats.get_value("unionnews/store_error"):
+                self.stats.set_value("unionnews/store_error", f"cannot close WARC file: {exc}")
         if self.stats is not None:
             self.stats.set_value("warc/files", [c.name for c in self.writer.closed_files])
