@@ -15,6 +15,7 @@ from typing import Any
 
 from archive.crawl import CrawlError, _settings, check_sites
 from crawler.frontier import key, new_worker_id
+from crawler.sites import netloc
 
 #: Seconds between requests to one host, shared by all workers, when --delay is not given.
 DEFAULT_SHARED_DELAY = 1.0
@@ -115,6 +116,12 @@ def crawl_worker(start_urls: list[str], redis_url: str, *, sites: dict[str, str 
                          f"{redis_url}` first (it owns the archive and starts each crawl)")
     base = _settings(Path("unused.db"), delay, str(log_file) if log_file else None, progress)
     base.setdict({**distributed_settings(base, redis_url, delay), **(settings or {})}, priority="cmdline")
+    if "CONCURRENT_REQUESTS" not in (settings or {}):
+        # A worker pops only what it can send now: popped requests wait in its own download
+        # slots, where no other worker can take them.
+        hosts = {netloc(url) for url in urls}
+        base.set("CONCURRENT_REQUESTS", base.getint("CONCURRENT_REQUESTS_PER_DOMAIN") * len(hosts),
+                 priority="cmdline")
     process = CrawlerProcess(base)
     logging.getLogger("scrapy").setLevel(process.settings.get("LOG_LEVEL"))
     crawler = process.create_crawler(ColumnsSpider)

@@ -23,7 +23,7 @@ from archive.db import ArchiveError, open_archive
 from archive.records import (Alias, ArchiveWriter, FailureRecord, close_stale_runs, coverage_warnings,
                              finish_run, known_urls, mark_walked, start_run, walk_warnings,
                              walked_columns)
-from crawler.frontier import crawl_done, dead_workers, key, lease_key, publish_state
+from crawler.frontier import crawl_done, dead_workers, key, lease_key, publish_state, queued
 from crawler.items import Article
 from pipelines.dedup import DedupPipeline, DuplicateArticle
 from pipelines.redis_items import UnknownItem, loads_item
@@ -42,7 +42,7 @@ end
 return taken
 """
 # Every key of one crawl but the item lists: cleared when a new crawl starts.
-CRAWL_KEYS = ("requests", "dupefilter", "states", "beats", "stats", "walked", "empty_columns",
+CRAWL_KEYS = ("sites", "dupefilter", "states", "beats", "stats", "walked", "empty_columns",
               "start_failures", "start_urls")
 
 
@@ -114,7 +114,7 @@ class Ingest:
     def stranded(self) -> int:
         """Requests no crawler will do: still queued, or leased to crawlers that are gone."""
         dead = dead_workers(self.server)
-        return self.server.zcard(key("requests")) + sum(self.server.hlen(lease_key(w)) for w in dead)
+        return queued(self.server) + sum(self.server.hlen(lease_key(w)) for w in dead)
 
 
 def connect(redis_url: str) -> Any:
@@ -130,8 +130,8 @@ def start_crawl(server: Any, db: Any) -> bool:
     gone = set(dead_workers(server))
     if any(s in (b"busy", b"idle") and w.decode() not in gone for w, s in states.items()):
         return False
-    leases = [k for k in server.scan_iter(match=key("lease:*"))]
-    server.delete(*[key(name) for name in CRAWL_KEYS], *leases)
+    leftovers = [*server.scan_iter(match=key("lease:*")), *server.scan_iter(match=key("requests:*"))]
+    server.delete(*[key(name) for name in CRAWL_KEYS], *leftovers)
     publish_state(server, known_urls(db), walked_columns(db))
     return True
 

@@ -13,7 +13,8 @@ module adds what a crawl of a news archive needs on top of them:
 * politeness per site across all workers (SharedPoliteness): one timetable per host in Redis,
   read with Redis's own clock, so N workers together keep the delay one crawler would.
 
-Keys (prefix `unionnews:`): requests (zset), dupefilter (set), lease:<worker> (hash),
+Keys (prefix `unionnews:`): requests:<host:port> (a zset per site) and sites (set),
+dupefilter (set), lease:<worker> (hash),
 beats and states (hashes of workers), polite:<host>, and those of the item queue (items,
 writer, known, walked, stats, start_failures, start_urls) used by archive/ingest.py.
 """
@@ -42,6 +43,8 @@ HEARTBEAT_SECONDS = 1.0
 DEAD_AFTER_SECONDS = 5.0
 #: How often a waiting worker looks at the queue again (Scrapy itself looks every 5 s).
 WAKE_SECONDS = 0.2
+#: One priority step outweighs any difference in push time (ms), so priorities still rule.
+PRIORITY_SPAN = 10**13
 #: The state of a worker whose heartbeat stopped and whose requests went back to the queue.
 LOST = "lost"
 
@@ -56,27 +59,34 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-# Pop the best request, lease it to this worker and mark the worker busy, atomically: a
-# request is always either in the queue or in exactly one lease.
+# Pop the best request of the first site queue (KEYS[3..]) that has one, lease it to this
+# worker and mark the worker busy, atomically: a request is always either in a queue or in
+# exactly one lease. A lease remembers its queue and score: "queue|score|request".
 _POP = """
-local found = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #found == 0 then return false end
-redis.call('ZREM', KEYS[1], found[1])
-local lease = redis.sha1hex(found[1])
-redis.call('HSET', KEYS[2], lease, found[2] .. '|' .. found[1])
-redis.call('HSET', KEYS[3], ARGV[1], 'busy')
-return {lease, found[1]}
+for i = 3, #KEYS do
+  local found = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+  if #found > 0 then
+    redis.call('ZREM', KEYS[i], found[1])
+    local lease = redis.sha1hex(found[1])
+    redis.call('HSET', KEYS[1], lease, KEYS[i] .. '|' .. found[2] .. '|' .. found[1])
+    redis.call('HSET', KEYS[2], ARGV[1], 'busy')
+    return {lease, found[1]}
+  end
+end
+return false
 """
-# Put every request a worker leased back in the queue and mark the worker lost. (A worker
+# Put every request a worker leased back in its queue and mark the worker lost. (A worker
 # that was only slow, not dead, turns busy again with its next pop: duplicates, no loss.)
 _REQUEUE = """
 local leased = redis.call('HVALS', KEYS[1])
 for _, value in ipairs(leased) do
   local bar = string.find(value, '|', 1, true)
-  redis.call('ZADD', KEYS[2], string.sub(value, 1, bar - 1), string.sub(value, bar + 1))
+  local bar2 = string.find(value, '|', bar + 1, true)
+  redis.call('ZADD', string.sub(value, 1, bar - 1), string.sub(value, bar + 1, bar2 - 1),
+             string.sub(value, bar2 + 1))
 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return #leased
 """
 # Reserve the next start time for a host, by Redis's clock: max(now, next) and next += delay.
@@ -98,8 +108,26 @@ def lease_key(worker: str) -> str:
     return key(f"lease:{worker}")
 
 
+def site_queue(netloc: str) -> str:
+    """The Redis key of one site's (host:port's) request queue."""
+    return key(f"requests:{netloc}")
+
+
+def queued(server: Any) -> int:
+    """Requests waiting in all site queues."""
+    queues = [site_queue(h.decode()) for h in server.smembers(key("sites"))]
+    with server.pipeline() as pipe:
+        for queue in queues:
+            pipe.zcard(queue)
+        return sum(pipe.execute())
+
+
 class LeasedQueue(PriorityQueue):
-    """scrapy-redis's priority queue, with every pop leased to the popping worker."""
+    """scrapy-redis's priority queue, one per site, with every pop leased to the popping worker.
+
+    A worker pops from the sites its own download slots have room for (the emptiest
+    first), so it never holds requests it cannot send while other workers have nothing.
+    """
 
     def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
         super().__init__(server, spider, key, serializer)
@@ -107,19 +135,50 @@ class LeasedQueue(PriorityQueue):
         self.leases = lease_key(self.worker)
         self._pop = server.register_script(_POP)
 
+    def __len__(self) -> int:
+        return queued(self.server)
+
+    def room(self) -> list[str]:
+        """This crawl's sites whose download slot here has room, the emptiest first."""
+        from crawler.sites import netloc
+
+        engine = self.spider.crawler.engine
+        downloader = engine.downloader if engine is not None else None
+        per_site = self.spider.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        free = {}
+        for site in sorted({netloc(url) for url in self.spider.start_urls}):
+            slot = downloader.slots.get(site) if downloader is not None else None
+            free[site] = per_site - (len(slot.active) + len(slot.queue) if slot is not None else 0)
+        return [site for site in sorted(free, key=free.get, reverse=True) if free[site] > 0]
+
     def push(self, request: Request) -> None:
         """Queue a request; a retry or redirect of a leased request ends the old lease, and
-        the response that asked for it has one output fewer to hand on."""
+        the response that asked for it has one output fewer to hand on.
+
+        Within a priority the newest request comes first, as in Scrapy's own (LIFO) queue:
+        a list page's next page, asked for after its articles, is not left waiting behind
+        hundreds of them (scrapy-redis would order equal scores by their pickled bytes).
+        """
+        from crawler.sites import netloc
+
         parent = request.meta.pop(PARENT_META, None)
         lease = request.meta.pop(LEASE_META, None)
-        super().push(request)
+        score = -request.priority * PRIORITY_SPAN - round(time.time() * 1000)
+        site = netloc(request.url)
+        with self.server.pipeline() as pipe:
+            pipe.sadd(key("sites"), site)
+            pipe.execute_command("ZADD", site_queue(site), score, self._encode_request(request))
+            pipe.execute()
         if lease:
             self.server.hdel(self.leases, lease)
         if parent:
             outstanding(self.worker).handed_on(parent)
 
     def pop(self, timeout: int = 0) -> Request | None:
-        found = self._pop(keys=[self.key, self.leases, key("states")], args=[self.worker])
+        sites = self.room()
+        if not sites:
+            return None
+        found = self._pop(keys=[self.leases, key("states"), *map(site_queue, sites)], args=[self.worker])
         if not found:
             return None
         lease, data = found
@@ -291,7 +350,7 @@ class Worker:
         """Put the leased requests of workers whose heartbeat stopped back in the queue."""
         recovered = 0
         for worker in dead_workers(self.server):
-            recovered += self.requeue(keys=[lease_key(worker), key("requests"), key("states")],
+            recovered += self.requeue(keys=[lease_key(worker), key("states")],
                                       args=[worker, LOST])
             spider = self.crawler.spider
             spider.logger.warning("worker %s stopped answering: %d of its requests requeued", worker, recovered)
@@ -302,7 +361,7 @@ class Worker:
             if loop.running:
                 loop.stop()
         if reason != "finished":  # asked to stop: whatever it held goes back to the others
-            self.requeue(keys=[lease_key(self.worker), key("requests"), key("states")],
+            self.requeue(keys=[lease_key(self.worker), key("states")],
                          args=[self.worker, "stopped"])
         else:
             self.server.delete(lease_key(self.worker))  # left only by failed downloads: done
@@ -329,7 +388,7 @@ def crawl_done(server: Any, me: str | None = None) -> bool:
     states = server.hgetall(key("states"))
     if not states or any(state == b"busy" for w, state in states.items() if w.decode() != me):
         return False  # (a lost worker that was only slow counts again once it pops: busy)
-    return server.zcard(key("requests")) == 0
+    return queued(server) == 0
 
 
 def report_figures(server: Any, spider: Any, stats: Any, finished: bool) -> None:
@@ -368,6 +427,11 @@ class SharedPoliteness:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
+        from crawler.sites import netloc
+
+        # One download slot per site (host:port), as the site queues are: Scrapy's default
+        # slot is the host name, which would put two sites on one host in one slot.
+        request.meta.setdefault("download_slot", netloc(request.url))
         if self.delay <= 0 or request.url.startswith("data:"):
             return None
         wait = reserve_slot(self.reserve, request.url, self.delay)
