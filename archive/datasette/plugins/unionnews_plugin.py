@@ -5,7 +5,8 @@
 - `render_cell` shows an article's body as a short excerpt in lists and as paragraphs on its
   own page, links titles to the article, and turns search highlights into <mark>. All text is
   escaped: crawled HTML and whatever an archivist's SQL returns are never trusted.
-- `asgi_wrapper` remembers which page is being rendered (render_cell is not told in 0.65).
+- `asgi_wrapper` remembers which page is being rendered (render_cell is not told in 0.65), and
+  refuses every request but GET, HEAD and OPTIONS with 405: the archive is read-only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from archive import search
 
 DATABASE = "archive"
 EXCERPT_CHARS = 60
+#: The only HTTP methods the published archive answers; anything else is refused with 405.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _ROW_PAGE = re.compile(r"^/[^/]+/articles/[^/.]+$")
 _path: contextvars.ContextVar[str] = contextvars.ContextVar("unionnews_path", default="")
 
@@ -37,6 +40,9 @@ def prepare_connection(conn, database, datasette) -> None:
 def asgi_wrapper(datasette):
     def wrap(app):
         async def remember_path(scope, receive, send):
+            if scope.get("type") == "http" and scope.get("method", "GET") not in READ_METHODS:
+                await _read_only(send)
+                return
             token = _path.set(scope.get("path", "") if scope.get("type") == "http" else "")
             try:
                 await app(scope, receive, send)
@@ -46,6 +52,14 @@ def asgi_wrapper(datasette):
         return remember_path
 
     return wrap
+
+
+async def _read_only(send) -> None:
+    """405 for any request that is not a read: the archive takes no writes, and Datasette 0.65
+    answers some POSTs (to a table, a read-only canned query, /-/insert) with a 500 traceback."""
+    await send({"type": "http.response.start", "status": 405,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD, OPTIONS")]})
+    await send({"type": "http.response.body", "body": "405 只读档案 · This archive is read-only.\n".encode()})
 
 
 @hookimpl
