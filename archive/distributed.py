@@ -62,7 +62,7 @@ def distributed_settings(base: Any, redis_url: str, delay: float | None) -> dict
     middlewares.pop("pipelines.warc.WarcCaptureMiddleware", None)
     # Last before the download slot: robots.txt lookups and retries happen before a request
     # takes its place in the host's timetable, so the time it reserves is when it is sent.
-    middlewares["crawler.frontier.SharedPoliteness"] = 900
+    middlewares["crawler.politeness.SharedPoliteness"] = 900
     return {
         # scrapy-redis: one queue and one duplicate filter for all workers, kept when one stops.
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",

@@ -10,8 +10,7 @@ module adds what a crawl of a news archive needs on top of them:
   leased requests back in the queue, so nothing it held is lost;
 * an end to the crawl (Worker): a worker with nothing to do waits while the queue holds
   requests or another worker is busy, and stops when the whole crawl is done;
-* politeness per site across all workers (SharedPoliteness): one timetable per host in Redis,
-  read with Redis's own clock, so N workers together keep the delay one crawler would.
+* politeness per site across all workers: crawler/politeness.py.
 
 Keys (prefix `unionnews:`): requests:<host:port> (a zset per site) and sites (set),
 dupefilter (set), lease:<worker> (hash),
@@ -30,9 +29,8 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_redis.queue import PriorityQueue
-from twisted.internet.task import LoopingCall, deferLater
+from twisted.internet.task import LoopingCall
 
 PREFIX = "unionnews"
 LEASE_META = "unionnews_lease"
@@ -89,15 +87,7 @@ redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return #leased
 """
-# Reserve the next start time for a host, by Redis's clock: max(now, next) and next += delay.
-_RESERVE = """
-local now = redis.call('TIME')
-local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
-local at = math.max(t, tonumber(redis.call('GET', KEYS[1]) or '0'))
-local delay = tonumber(ARGV[1])
-redis.call('SET', KEYS[1], tostring(at + delay), 'PX', math.ceil((at + delay - t) * 1000) + 60000)
-return tostring(at - t)
-"""
+
 
 
 def worker_id_of(spider: Any) -> str:
@@ -406,47 +396,6 @@ def report_figures(server: Any, spider: Any, stats: Any, finished: bool) -> None
         server.sadd(key("empty_columns"), *report.empty_columns)
     for url, why in report.start_failures.items():
         server.hset(key("start_failures"), url, why)
-
-
-class SharedPoliteness:
-    """Downloader middleware: DOWNLOAD_DELAY between requests to one host, across all workers.
-
-    Each request reserves the next start time of its host in Redis (by Redis's clock, so
-    the machines' clocks do not matter) and waits for it; with a delay of 0 it does nothing.
-    """
-
-    def __init__(self, crawler: Any) -> None:
-        from scrapy_redis.connection import get_redis_from_settings
-
-        self.delay = crawler.settings.getfloat("UNIONNEWS_SHARED_DELAY")
-        self.server = get_redis_from_settings(crawler.settings)
-        self.reserve = self.server.register_script(_RESERVE)
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> SharedPoliteness:
-        return cls(crawler)
-
-    async def process_request(self, request: Request) -> None:
-        from crawler.sites import netloc
-
-        # One download slot per site (host:port), as the site queues are: Scrapy's default
-        # slot is the host name, which would put two sites on one host in one slot.
-        request.meta.setdefault("download_slot", netloc(request.url))
-        if self.delay <= 0 or request.url.startswith("data:"):
-            return None
-        wait = reserve_slot(self.reserve, request.url, self.delay)
-        if wait > 0:
-            from twisted.internet import reactor  # the one Scrapy installed (import it late)
-
-            await maybe_deferred_to_future(deferLater(reactor, wait))
-        return None
-
-
-def reserve_slot(script: Any, url: str, delay: float) -> float:
-    """Seconds to wait before requesting `url` so that its host gets one request per `delay`."""
-    from crawler.sites import netloc
-
-    return float(script(keys=[key(f"polite:{netloc(url)}")], args=[delay]))
 
 
 def publish_state(server: Any, known: Iterable[str], walked: Iterable[str]) -> None:

@@ -7,7 +7,6 @@ holds across the crawlers."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import socket
@@ -213,3 +212,25 @@ def test_politeness_per_site_holds_across_crawlers(redis_url: str, tmp_path: Pat
     # can hold one request back, so the check is on the spacing of nearly all of them.
     assert sorted(gaps)[len(gaps) // 10] > 0.08, sorted(gaps)[:5]
     assert wrong_fields(archived(db), truth) == []
+
+
+def test_a_second_distributed_crawl_is_incremental(replicas, redis_url: str, tmp_path: Path) -> None:
+    """The writer publishes what the archive holds: the next crawl fetches no article again."""
+    province, city = replicas
+    db = tmp_path / "unions.db"
+    with ReplicaServer(province.root) as p_server, ReplicaServer(city.root) as c_server:
+        config = sites_config(tmp_path / "sites.toml", province, p_server.origin, city, c_server.origin)
+        for run, crawlers in enumerate((1, 2)):
+            for server in (p_server, c_server):
+                server.clear_requests()
+            writer = start_writer(redis_url, db)
+            results = [finish(start("crawl", "--redis", redis_url, "--config", str(config), "--delay", "0"))
+                       for _ in range(crawlers)]
+            code, out, err = finish(writer)
+            assert code == 0 and [r[0] for r in results] == [0] * crawlers, (err, results)
+        articles = {url.removeprefix(server.origin) for server, site in ((p_server, province), (c_server, city))
+                    for url in (a["url"] for a in site.truth(server.origin)["articles"].values())}
+        fetched = {r.path for server in (p_server, c_server) for r in server.requests}
+    assert "new 0, updated 0" in out
+    assert fetched & articles == set()
+    assert {"/xwzx/ghxw/", "/a/ghyw/"} <= fetched  # each column's first list page was looked at

@@ -27,7 +27,7 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN, Block
 from ..render import ListEntry
 from .model import (COLUMNS, DATE_LABELS, DATE_STYLES, PER_PAGE, SITE_NAME, SOURCE_LABELS,
-                    CityArticle, CityColumn, published_at, record)
+                    CityArticle, CityColumn, record)
 
 DEFAULT_COUNTS = (45, 40, 35)
 FIRST_DAY = datetime(2021, 3, 1)
