@@ -92,5 +92,8 @@ def _is_meta_line(text: str) -> bool:
 
 def is_attachment(href: str) -> bool:
     """True for a link to a file the archive keeps (PDF, Word, Excel, archives...)."""
-    path = urlsplit(href.strip()).path
+    try:
+        path = urlsplit(href.strip()).path
+    except ValueError:  # a malformed link ("http://[x") is no attachment, and no reason to fail
+        return False
     return "." in path.rsplit("/", 1)[-1] and path.rsplit(".", 1)[-1].lower() in ATTACHMENT_EXTENSIONS

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from cssselect import GenericTranslator
 from lxml import etree
@@ -135,7 +135,7 @@ def _load(html: bytes | str, url: str, encoding: str | None, profile: Profile) -
         root = parse_tree(html)
     except (etree.ParserError, ValueError) as exc:
         raise NotAnArticle(f"not parseable as HTML ({exc})") from None
-    base = urljoin(url, _BASE(root)[0].strip()) if _BASE(root) else url
+    base = (resolve_link(url, _BASE(root)[0]) or url) if _BASE(root) else url
     return _Page(root, url, base, _meta_tags(root), profile)
 
 
@@ -202,10 +202,22 @@ def _column(page: _Page, title: str | None) -> str | None:
 
 
 def _absolute(page: _Page, href: str | None) -> str | None:
+    return resolve_link(page.base, href)
+
+
+def resolve_link(base: str, href: str | None) -> str | None:
+    """The absolute URL a link points to, or None for no link, a script or data URL (any case),
+    or one urllib cannot take apart ("http://[x", a full-width slash in the host, port 99999):
+    one malformed link must not cost the page its article."""
     href = (href or "").strip()
-    if not href or href.startswith(("data:", "javascript:", "#", "mailto:")):
+    if not href or href.lower().startswith(("data:", "javascript:", "vbscript:", "#", "mailto:")):
         return None
-    return urljoin(page.base, href)
+    try:
+        url = urljoin(base, href)
+        urlsplit(url).port
+    except ValueError:
+        return None
+    return url
 
 
 def _images(page: _Page, body_el: HtmlElement) -> list[str]:

@@ -125,6 +125,12 @@ SCRIPTED: list[tuple[str, str, list[str], str]] = [
       '&#60;script&#62;alert(1)&#60;/script&#62; 与 &#x3C;img src=x onerror=alert(1)&#x3E; 是数字实体写成的标签。',
       '&quot;双引号&quot; &#39;单引号&#39; &amp; 和号 &lt;/td&gt;&lt;/tr&gt;&lt;/table&gt; 结束表格的尝试。'],
      "省直机关工会</td></tr></table><img src=x onerror=alert(1)>"),
+    ("/news/x/bad-links.html", "畸形链接测试：职工之家示范点名单公布",
+     ['职工之家示范点名单公布。附件：<a href="http://[evil/名单.pdf">名单.pdf</a>（主机名写坏了的链接）',
+      '<img src="http://a／b/x.jpg"><img src="//[::1/y.jpg"><a href="http://x:99999/z.doc">端口越界的附件.doc</a>'
+      '这些链接都无法解析，但文章本身完好，应当归档。',
+      '附件：<a href="./名单2.pdf">名单2.pdf</a>（这个链接是好的）'],
+     "省直机关工会"),
 ]
 
 

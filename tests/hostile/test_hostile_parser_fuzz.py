@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -72,3 +73,18 @@ def test_huge_single_items(size: int, kind: str) -> None:
     filler = {"text": "工" * size, "attribute": f"<p title='{'x' * size}'>正文</p>",
               "comment": f"<!--{'-' * size}-->", "entity": "&#24037;" * (size // 7)}[kind]
     parse_or_refuse(f"<html><body><h1>职工书屋</h1><div id='zoom'><p>{filler}</p></div></body></html>".encode())
+
+
+@pytest.mark.parametrize("href", ["http://[evil/a.pdf", "//[::1/a.pdf", "http://a\uff0fb/a.pdf",
+                                  "http://x:99999/a.pdf", "JaVaScRiPt:alert(1)//a.pdf", " DATA:text/html,a.pdf"])
+def test_a_malformed_link_costs_the_article_nothing(href: str) -> None:
+    """Found by bench/fuzz_parse.py: one link urllib cannot take apart made the parser raise
+    ValueError, and the whole article was lost. The link is dropped; the article and its good
+    links are kept."""
+    page = (f'<html><head><base href="{href}"></head><body><div class="article"><h1>职工之家示范点名单公布</h1>'
+            '<div id="zoom"><p>省直机关工会公布职工之家示范点名单，各单位工会要认真组织学习，抓好落实。</p>'
+            f'<p>附件：<a href="{href}">名单.pdf</a> <a href="./b.pdf">名单2.pdf</a></p><p><img src="{href}.jpg"></p>'
+            '</div></div></body></html>')
+    record = parse_article(page.encode(), URL)
+    assert record["title"] == "职工之家示范点名单公布"
+    assert record["attachments"] == [URL.rsplit("/", 1)[0] + "/b.pdf"] and record["images"] == []
