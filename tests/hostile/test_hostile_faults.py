@@ -87,12 +87,20 @@ def test_crawls_killed_at_random_points_leave_no_half_article_and_the_next_run_c
     progress = []
     with ReplicaServer(site.root, delay=0.004) as server:
         truth = truth_records(site, server)
-        for _ in range(KILLS):
+        for kill in range(KILLS):
+            before = len(articles(db)) if db.exists() else 0
             crawl = subprocess.Popen([*CLI, "crawl", *start_args(site, server), "--db", str(db), "--delay", "0.01"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.5, 5.0))  # from start-up to the last batches
+            if kill % 2 == 0:  # at any moment from start-up on
+                time.sleep(rng.uniform(0.2, 3.0))
+            else:  # once a batch is committed: before or while the next one is written
+                deadline = time.monotonic() + 60
+                while crawl.poll() is None and len(articles(db) if db.exists() else ()) <= before:
+                    assert time.monotonic() < deadline, "the crawl stored nothing in a minute"
+                    time.sleep(0.05)
+                time.sleep(rng.uniform(0.0, 1.5))
             crawl.send_signal(signal.SIGKILL)
-            assert crawl.wait(timeout=30) == -signal.SIGKILL
+            assert crawl.wait(timeout=30) in (-signal.SIGKILL, 0)  # 0: it had finished
             if db.exists():
                 assert integrity(db) == "ok"
                 stored = articles(db)
