@@ -48,9 +48,14 @@ def test_typing_a_word_in_the_search_page_shows_highlighted_results(
             titles = tab.locator("td.col-title a")
             assert set(marks) == {"职工"}
             assert titles.count() == expected
+            assert tab.locator("text=json_extract").count() == 0  # no SQL shown to a journalist
             titles.first.click()
-            tab.wait_for_selector("td.col-body p")
+            tab.wait_for_selector("td.col-body p", state="attached")  # every field, folded away
+            tab.wait_for_selector("article.unionnews-article .unionnews-body p")
             assert "/archive/articles/" in tab.url
+            body = tab.locator("article.unionnews-article .unionnews-body").bounding_box()
+            assert body and body["width"] > 400  # a readable column, not one character wide
+            tab.screenshot(path=str(tmp_path / "article.png"), full_page=False)
         finally:
             browser.close()
     assert (tmp_path / "search.png").stat().st_size > 10_000

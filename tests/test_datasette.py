@@ -232,3 +232,63 @@ def test_demo_crawls_the_replica_and_serves_search(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_search_page_shows_results_not_sql(ds, replica_archive) -> None:
+    html = get(ds, "/archive/search?q=" + q("安康杯") + "&column=&since=&until=").text
+    assert "select" not in html.lower() and "json_extract" not in html and "Custom SQL" not in html
+    doc = lxml.html.fromstring(html)
+    assert not doc.cssselect("#sql-query, #sql-editor, textarea")
+    assert [th.get("class") for th in doc.cssselect("table.unionnews-hits th")] == [
+        "col-title", "col-published_at", "col-column", "col-source", "col-snippet", "col-url"]
+    expected = search.search(open_archive(replica_archive), "安康杯", limit=500)
+    assert doc.cssselect("h2.unionnews-count")[0].text_content().startswith(f"{len(expected)} 条结果")
+    dates = [td.text_content() for td in doc.cssselect("td.col-published_at")]
+    assert dates == [h.published_at[:10] for h in expected]
+    assert doc.cssselect('label[for="qp1"]')[0].text_content().startswith("检索词")
+    # archivists can still ask for the SQL
+    assert "json_extract" in get(ds, "/archive/search?q=" + q("安康杯") + "&_show_sql=1").text
+
+
+def test_search_page_says_when_nothing_matches(ds) -> None:
+    doc = page(ds, "/archive/search?q=" + q("没有这样的文字qqq"))
+    assert doc.cssselect("p.zero-results") and not doc.cssselect("table.unionnews-hits")
+
+
+def test_article_page_reads_like_an_article(ds, replica_archive) -> None:
+    article_id, title, body, source, warc_file, url = rows(
+        replica_archive, "SELECT id, title, body, source, warc_file, url FROM articles "
+        "WHERE length(body) > 300 AND source IS NOT NULL AND images != '[]' ORDER BY id LIMIT 1")[0]
+    doc = page(ds, f"/archive/articles/{article_id}")
+    article = doc.cssselect("article.unionnews-article")[0]
+    assert article.cssselect("h1")[0].text_content() == title
+    assert [p.text_content() for p in article.cssselect(".unionnews-body > p")] == [
+        line for line in body.split("\n") if line.strip()]
+    assert "来源：" + source in article.cssselect(".unionnews-meta")[0].text_content()
+    assert article.cssselect(f'.unionnews-source a[href="{url}"]')
+    assert article.cssselect(".unionnews-images a[href^='http://127.0.0.1:']")
+    assert article.cssselect("dd.unionnews-warc_file")[0].text_content() == warc_file
+    assert not article.cssselect(".unionnews-history")  # the replica's articles never changed
+    json_href = article.cssselect(".export-links a")[0].get("href")
+    assert get(ds, json_href).json()["rows"][0][0] == article_id
+
+
+def test_article_page_links_its_history_and_never_links_unsafe_urls(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    db = open_archive(path)
+    db["articles"].insert({"url": "javascript:alert(1)", "title": "新标题", "body": "第一段\n\n第二段",
+                           "images": '["javascript:alert(2)", "http://x/a.jpg"]', "attachments": "not json",
+                           "first_seen_at": "2024-01-01T00:00:00Z"})
+    db["revisions"].insert({"article_id": 1, "title": "旧标题", "body": "旧", "first_seen_at": "2023-12-01T00:00:00Z",
+                            "last_seen_at": "2023-12-31T00:00:00Z", "replaced_at": "2024-01-01T00:00:00Z"})
+    db.conn.commit()
+    served = make_datasette(path)
+    doc = page(served, "/archive/articles/1")
+    assert [p.text for p in doc.cssselect(".unionnews-body p")] == ["第一段", "第二段"]
+    history = doc.cssselect(".unionnews-history a")[0].get("href")
+    assert history == "/archive/article_history?article_id=1"
+    assert [v["version"] for v in get(served, history.replace("history?", "history.json?_shape=array&")).json()] == [
+        "revision 1", "current"]
+    hrefs = [a.get("href") for a in doc.cssselect("article a")]
+    assert "http://x/a.jpg" in hrefs and not [h for h in hrefs if "javascript" in h.lower()]
+    assert "javascript:alert(2)" in doc.cssselect(".unionnews-images")[0].text_content()

@@ -5,6 +5,8 @@
 - `render_cell` shows an article's body as a short excerpt in lists and as paragraphs on its
   own page, links titles to the article, and turns search highlights into <mark>. All text is
   escaped: crawled HTML and whatever an archivist's SQL returns are never trusted.
+- `extra_template_vars` gives the article page (row-archive-articles.html) its parts: paragraphs,
+  image and attachment links (http/https only), and how many earlier versions it has.
 - `asgi_wrapper` remembers which page is being rendered (render_cell is not told in 0.65), and
   refuses every request but GET, HEAD and OPTIONS with 405: the archive is read-only.
 """
@@ -12,10 +14,12 @@
 from __future__ import annotations
 
 import contextvars
+import json
 import re
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils import urlsafe_components
 from markupsafe import Markup, escape
 
 from archive import search
@@ -94,3 +98,56 @@ def _article_link(datasette: Any, article_id: Any, title: str) -> Markup | None:
         return None
     href = datasette.urls.row(DATABASE, "articles", str(article_id))
     return Markup(f'<a href="{escape(href)}">{search.marked_html(title)}</a>')
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    if database != DATABASE or table != "articles" or view_name != "row" or request is None:
+        return {}
+
+    async def article_vars() -> dict:
+        pks = urlsafe_components(request.url_vars.get("pks", ""))
+        if len(pks) != 1:
+            return {}
+        article_id = pks[0]
+        db = datasette.get_database(DATABASE)
+        result = await db.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+        row = result.first()
+        if row is None:
+            return {}
+        revisions = (await db.execute(
+            "SELECT count(*) FROM revisions WHERE article_id = ?", [row["id"]])).single_value()
+        return {"article": article_parts(dict(row), revisions)}
+
+    return article_vars
+
+
+def article_parts(row: dict, revisions: int) -> dict:
+    """What the article page shows of one articles row: the row itself, its body's paragraphs,
+    its image and attachment URLs that are safe to link, and its number of earlier versions."""
+    return {
+        **row,
+        "paragraphs": [line for line in (row.get("body") or "").split("\n") if line.strip()],
+        "images": _links(row.get("images")),
+        "attachments": _links(row.get("attachments")),
+        "href": safe_href(row.get("url")),
+        "revisions": revisions,
+    }
+
+
+def safe_href(url: Any) -> str | None:
+    """The URL when it is http(s) and so harmless as a link target; otherwise None."""
+    if isinstance(url, str) and re.match(r"https?://[^\s]+$", url, re.I):
+        return url
+    return None
+
+
+def _links(value: Any) -> list[dict]:
+    try:
+        urls = json.loads(value) if isinstance(value, str) else []
+    except ValueError:
+        return []
+    if not isinstance(urls, list):
+        return []
+    return [{"url": u, "href": safe_href(u), "name": u.rsplit("/", 1)[-1] or u}
+            for u in urls if isinstance(u, str)]
