@@ -292,3 +292,20 @@ def test_article_page_links_its_history_and_never_links_unsafe_urls(tmp_path: Pa
     hrefs = [a.get("href") for a in doc.cssselect("article a")]
     assert "http://x/a.jpg" in hrefs and not [h for h in hrefs if "javascript" in h.lower()]
     assert "javascript:alert(2)" in doc.cssselect(".unionnews-images")[0].text_content()
+
+
+def test_home_page_offers_search_and_only_the_archive(ds) -> None:
+    doc = page(ds, "/")
+    form = doc.cssselect("form.unionnews-home-search")[0]
+    assert form.get("action") == "/archive/search" and form.cssselect("input[name=q]")
+    assert "_memory" not in doc.text_content()
+    links = {a.get("href") for a in doc.cssselect("a")}
+    assert {"/archive/articles_list", "/archive/changed_articles", "/archive"} <= links
+
+
+def test_article_tables_have_titles_and_room_for_text(ds) -> None:
+    doc = page(ds, "/archive/articles_list")
+    assert doc.cssselect("h1")[0].text_content().startswith("文章列表 · Articles")
+    css = " ".join(s.text_content() for s in doc.cssselect("style"))
+    assert "td.col-title { min-width" in css and "td.col-year" in css
+    assert "td.col-title { min-width" in get(ds, "/archive/articles").text
