@@ -224,6 +224,22 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+def open_read_only(path: str | Path, error: type[Exception] = ArchiveError) -> sqlite_utils.Database:
+    """The archive opened read-only (verify, export): reading it never changes it.
+
+    Raises `error` with one readable line when there is no archive or it cannot be read.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise error(f"no archive database at {path}")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise error(f"cannot read archive {path}: {exc}") from None
+    return sqlite_utils.Database(conn)
+
+
 def check_writable(db: sqlite_utils.Database, path: str | Path) -> None:
     """Raise ArchiveError unless the archive can be written.
 

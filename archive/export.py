@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ import sqlite_utils
 from wacz.main import main as wacz_main
 from warcio.archiveiterator import ArchiveIterator
 
+from archive import db as archive_db
 from pipelines.warc import WARC_SUFFIX, read_manifest, sha256_file
 
 JSON_LIST_COLUMNS = ("images", "attachments")
@@ -39,15 +39,7 @@ class ExportError(Exception):
 
 def open_read_only(db_path: str | Path) -> sqlite_utils.Database:
     """The archive opened read-only: exporting never changes it."""
-    path = Path(db_path)
-    if not path.is_file():
-        raise ExportError(f"no archive database at {path}")
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise ExportError(f"cannot read archive {path}: {exc}") from None
-    return sqlite_utils.Database(conn)
+    return archive_db.open_read_only(db_path, ExportError)
 
 
 # JSON Lines ---------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from archive.db import open_read_only
 from pipelines.warc import MANIFEST_NAME, OPEN_SUFFIX, WARC_SUFFIX, read_manifest, sha256_file
 
 POINTER_COLUMNS = ("warc_file", "warc_offset", "warc_length", "warc_digest")
@@ -90,7 +90,7 @@ def verify_archive(db_path: str | Path, warc_dir: str | Path | None = None,
     files_dir = Path(files_dir) if files_dir else default_files
     report = Report()
     verify_warc_dir(warc_dir, report)
-    db = _open_read_only(db_path)
+    db = open_read_only(db_path, FixityError)
     try:
         verify_pointers(db, warc_dir, report)
         verify_attachments(db, files_dir, report)
@@ -98,18 +98,6 @@ def verify_archive(db_path: str | Path, warc_dir: str | Path | None = None,
     finally:
         db.conn.close()
     return report
-
-
-def _open_read_only(db_path: str | Path) -> sqlite_utils.Database:
-    path = Path(db_path)
-    if not path.is_file():
-        raise FixityError(f"no archive database at {path}")
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise FixityError(f"cannot read archive {path}: {exc}") from None
-    return sqlite_utils.Database(conn)
 
 
 def verify_warc_dir(warc_dir: Path, report: Report) -> None:
