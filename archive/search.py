@@ -263,7 +263,8 @@ def plan(query: str) -> _Plan | None:
         expr = " AND ".join(long)
         parts.append((INDEX_TABLE, expr, "{title} : (" + expr + ")"))
     if short:
-        expr = " AND ".join(f'"{c}"' for c in short)
+        # A character only in the title is indexed marked only, so "anywhere" is either token.
+        expr = " AND ".join(f'("{c}" OR "{_TITLE_MARK}{c}")' for c in short)
         title_expr = " AND ".join(f'"{_TITLE_MARK}{c}"' for c in short)
         parts.append((CHARS_TABLE, expr, title_expr))
     table, match, title_match = parts[0]

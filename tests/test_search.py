@@ -86,6 +86,21 @@ def test_the_common_words_are_actually_found(db) -> None:
     assert found_ids(db, "位工") and found_ids(db, '"为丰富职工"')
 
 
+def test_one_character_words_found_one_in_the_title_and_one_in_the_body(db) -> None:
+    """Each article holds a title character that its body lacks (and the reverse): both single-
+    character words must match it, as LIKE would, though they sit in different fields."""
+    checked = 0
+    for article_id, title, body in db.execute("SELECT id, title, body FROM articles LIMIT 40"):
+        only_title = next((c for c in title if c not in body and not c.isspace()), None)
+        only_body = next((c for c in body if c not in title and not c.isspace()), None)
+        if only_title and only_body:
+            query = f"{only_title} {only_body}"
+            assert article_id in found_ids(db, query), query
+            assert sorted(found_ids(db, query)) == sorted(like_ids(db, query))
+            checked += 1
+    assert checked >= 10
+
+
 @pytest.mark.parametrize("query", ["\x00", "工\x00会", "\x01\x1f\x7f"])
 def test_control_characters_match_what_the_text_holds(db, query: str) -> None:
     """No stored text has control characters; LIKE would stop reading its pattern at a NUL."""
