@@ -153,7 +153,10 @@ def _crawl_worker(sites: dict[str, str | None], redis_url: str, config: dict, fu
               type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
 @click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=60, show_default=True,
               metavar="SECONDS", help="Give up when no crawler joins within this time.")
-def ingest(redis_url: str, db_path: str, wait_seconds: float) -> None:
+@click.option("--crawlers", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Do not finish before N crawlers have joined (within --wait): for crawlers "
+                   "that start later than others finish.")
+def ingest(redis_url: str, db_path: str, wait_seconds: float, crawlers: int) -> None:
     """Write a distributed crawl into the archive: the one writer of the SQLite file.
 
     Start it first: it starts the crawl (clears the shared frontier, publishes what the
@@ -174,7 +177,7 @@ def ingest(redis_url: str, db_path: str, wait_seconds: float) -> None:
     from archive.ingest import ingest as run_ingest
 
     try:
-        summary = run_ingest(redis_url, db_path, wait_seconds=wait_seconds)
+        summary = run_ingest(redis_url, db_path, wait_seconds=wait_seconds, crawlers=crawlers)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())

@@ -68,7 +68,7 @@ def distributed_settings(base: Any, redis_url: str, delay: float | None) -> dict
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_QUEUE_CLASS": "crawler.frontier.LeasedQueue",
         "SCHEDULER_QUEUE_KEY": key("requests"),
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.frontier.AtomicDupeFilter",
         "SCHEDULER_DUPEFILTER_KEY": key("dupefilter"),
         "SCHEDULER_PERSIST": True,
         "REDIS_URL": redis_url,

@@ -49,8 +49,9 @@ CRAWL_KEYS = ("sites", "dupefilter", "states", "beats", "stats", "walked", "empt
 class Ingest:
     """Reads items from Redis and writes them into one archive for one crawl run."""
 
-    def __init__(self, server: Any, db: Any, run_id: int) -> None:
+    def __init__(self, server: Any, db: Any, run_id: int, crawlers: int = 1, wait: float = 60.0) -> None:
         self.server, self.db, self.run_id = server, db, run_id
+        self.crawlers, self.deadline = crawlers, time.monotonic() + wait
         self.writer = ArchiveWriter(db, run_id)
         self.dedup = DedupPipeline()
         self.take = server.register_script(_TAKE)
@@ -103,8 +104,8 @@ class Ingest:
         """Every crawler that joined has ended (done, stopped, or silent for good), and no
         item is left to write."""
         states = self.server.hgetall(key("states"))
-        if not states:
-            return False
+        if not states or (len(states) < self.crawlers and time.monotonic() < self.deadline):
+            return False  # more crawlers were announced (--crawlers): wait for them, up to --wait
         gone = set(dead_workers(self.server, lost_too=True))
         live = {w.decode(): s for w, s in states.items() if w.decode() not in gone}
         if any(state not in (b"done", b"stopped") for state in live.values()):
@@ -136,8 +137,9 @@ def start_crawl(server: Any, db: Any) -> bool:
     return True
 
 
-def ingest(redis_url: str, db_path: str | Path, *, wait_seconds: float = 60.0) -> RunSummary:
-    """Write a distributed crawl into the archive at db_path until the crawl is done.
+def ingest(redis_url: str, db_path: str | Path, *, wait_seconds: float = 60.0, crawlers: int = 1) -> RunSummary:
+    """Write a distributed crawl into the archive at db_path until the crawl is done: every
+    crawler that joined has ended, and at least `crawlers` joined (or `wait_seconds` passed).
 
     Raises CrawlError (one line) when it cannot run: Redis unreachable, archive unwritable,
     or another crawl or writer holds the archive's lock; or when no crawler joins within
@@ -157,17 +159,17 @@ def ingest(redis_url: str, db_path: str | Path, *, wait_seconds: float = 60.0) -
         except ArchiveError as exc:
             raise CrawlError(str(exc)) from None
         try:
-            return _run(server, db, wait_seconds)
+            return _run(server, db, wait_seconds, crawlers)
         finally:
             db.close()
     finally:
         lock.release()
 
 
-def _run(server: Any, db: Any, wait_seconds: float) -> RunSummary:
+def _run(server: Any, db: Any, wait_seconds: float, crawlers: int) -> RunSummary:
     close_stale_runs(db)
     start_crawl(server, db)
-    run = Ingest(server, db, start_run(db, [], full=False))
+    run = Ingest(server, db, start_run(db, [], full=False), crawlers, wait_seconds)
     run.announce()
     run.write_pending()
     deadline = time.monotonic() + wait_seconds

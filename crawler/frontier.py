@@ -29,10 +29,12 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from twisted.internet.task import LoopingCall
 
 PREFIX = "unionnews"
+DUPEFILTER = f"{PREFIX}:dupefilter"
 LEASE_META = "unionnews_lease"
 PARENT_META = "unionnews_parent"
 WAKE_META = "unionnews_wake"
@@ -73,6 +75,17 @@ for i = 3, #KEYS do
 end
 return false
 """
+# Queue a request unless the duplicate filter already has it (KEYS: dupefilter, sites, the
+# site's queue): marking it seen and queueing it happen together, so a crawler killed
+# between the two cannot leave a request marked seen that no queue holds.
+_PUSH = """
+if ARGV[1] == '1' or redis.call('SADD', KEYS[1], ARGV[2]) == 1 then
+  redis.call('SADD', KEYS[2], ARGV[3])
+  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+  return 1
+end
+return 0
+"""
 # Put every request a worker leased back in its queue and mark the worker lost. (A worker
 # that was only slow, not dead, turns busy again with its next pop: duplicates, no loss.)
 _REQUEUE = """
@@ -96,6 +109,14 @@ def worker_id_of(spider: Any) -> str:
 
 def lease_key(worker: str) -> str:
     return key(f"lease:{worker}")
+
+
+class AtomicDupeFilter(RFPDupeFilter):
+    """scrapy-redis's duplicate filter that only looks: LeasedQueue.push marks a request seen
+    in the same atomic step that queues it (and drops it there if another crawler won)."""
+
+    def request_seen(self, request: Request) -> bool:
+        return bool(self.server.sismember(self.key, self.request_fingerprint(request)))
 
 
 def site_queue(netloc: str) -> str:
@@ -124,6 +145,8 @@ class LeasedQueue(PriorityQueue):
         self.worker = worker_id_of(spider)
         self.leases = lease_key(self.worker)
         self._pop = server.register_script(_POP)
+        self._push = server.register_script(_PUSH)
+        self.seen = AtomicDupeFilter(server, DUPEFILTER)
 
     def __len__(self) -> int:
         return queued(self.server)
@@ -155,10 +178,9 @@ class LeasedQueue(PriorityQueue):
         lease = request.meta.pop(LEASE_META, None)
         score = -request.priority * PRIORITY_SPAN - round(time.time() * 1000)
         site = netloc(request.url)
-        with self.server.pipeline() as pipe:
-            pipe.sadd(key("sites"), site)
-            pipe.execute_command("ZADD", site_queue(site), score, self._encode_request(request))
-            pipe.execute()
+        self._push(keys=[key("dupefilter"), key("sites"), site_queue(site)],
+                   args=[int(request.dont_filter), self.seen.request_fingerprint(request), site, score,
+                         self._encode_request(request)])
         if lease:
             self.server.hdel(self.leases, lease)
         if parent:

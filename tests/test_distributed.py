@@ -75,11 +75,11 @@ def start(*args: str) -> subprocess.Popen:
     return subprocess.Popen([*UNIONNEWS, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def start_writer(redis_url: str, db: Path) -> subprocess.Popen:
+def start_writer(redis_url: str, db: Path, crawlers: int = 1) -> subprocess.Popen:
     """Start `unionnews ingest` and wait until it has announced itself in Redis."""
     import redis
 
-    writer = start("ingest", "--redis", redis_url, "--db", str(db), "--wait", "60")
+    writer = start("ingest", "--redis", redis_url, "--db", str(db), "--wait", "60", "--crawlers", str(crawlers))
     client = redis.Redis.from_url(redis_url)
     deadline = time.monotonic() + 20
     while not client.exists("unionnews:writer"):
@@ -127,7 +127,7 @@ def test_three_crawlers_and_one_writer_archive_both_sites_completely(replicas, r
     db = tmp_path / "unions.db"
     with ReplicaServer(province.root, delay=0.01) as p_server, ReplicaServer(city.root, delay=0.01) as c_server:
         config = sites_config(tmp_path / "sites.toml", province, p_server.origin, city, c_server.origin)
-        writer = start_writer(redis_url, db)
+        writer = start_writer(redis_url, db, crawlers=3)
         crawlers = [start("crawl", "--redis", redis_url, "--config", str(config), "--delay", "0")
                     for _ in range(3)]
         results = [finish(crawler) for crawler in crawlers]
@@ -161,7 +161,7 @@ def test_a_crawler_killed_mid_way_loses_nothing(replicas, redis_url: str, tmp_pa
     client = redis.Redis.from_url(redis_url)
     with ReplicaServer(province.root, delay=0.05) as p_server, ReplicaServer(city.root, delay=0.05) as c_server:
         config = sites_config(tmp_path / "sites.toml", province, p_server.origin, city, c_server.origin)
-        writer = start_writer(redis_url, db)
+        writer = start_writer(redis_url, db, crawlers=3)
         crawlers = {}
         for _ in range(3):
             crawler = start("crawl", "--redis", redis_url, "--config", str(config), "--delay", "0")
@@ -185,6 +185,8 @@ def test_a_crawler_killed_mid_way_loses_nothing(replicas, redis_url: str, tmp_pa
     assert [r[0] for r in others] == [0, 0], others
     assert code == 0, err
     rows = archived(db)
+    missing = [u for t in (p_truth, c_truth) for u in (a["url"] for a in t["articles"].values()) if u not in rows]
+    assert missing == [], (out, err, others)
     assert (wrong_fields(rows, p_truth) + wrong_fields(rows, c_truth))[:3] == [], (out, err, others)
     assert len(rows) == len(p_truth["articles"]) + len(c_truth["articles"])
     states = {w.decode().split(":")[1]: s.decode() for w, s in client.hgetall("unionnews:states").items()}
@@ -198,7 +200,7 @@ def test_politeness_per_site_holds_across_crawlers(redis_url: str, tmp_path: Pat
     with ReplicaServer(city.root) as server:
         starts = [a for url in city.start_urls(server.origin) for a in ("--start-url", url)]
         truth = city.truth(server.origin)
-        writer = start_writer(redis_url, db)
+        writer = start_writer(redis_url, db, crawlers=3)
         crawlers = [start("crawl", "--redis", redis_url, "--site", "cdzgh", *starts, "--delay", "0.1")
                     for _ in range(3)]
         results = [finish(crawler) for crawler in crawlers]
@@ -223,9 +225,10 @@ def test_a_second_distributed_crawl_is_incremental(replicas, redis_url: str, tmp
         for run, crawlers in enumerate((1, 2)):
             for server in (p_server, c_server):
                 server.clear_requests()
-            writer = start_writer(redis_url, db)
-            results = [finish(start("crawl", "--redis", redis_url, "--config", str(config), "--delay", "0"))
+            writer = start_writer(redis_url, db, crawlers)
+            started = [start("crawl", "--redis", redis_url, "--config", str(config), "--delay", "0")
                        for _ in range(crawlers)]
+            results = [finish(crawler) for crawler in started]
             code, out, err = finish(writer)
             assert code == 0 and [r[0] for r in results] == [0] * crawlers, (err, results)
         articles = {url.removeprefix(server.origin) for server, site in ((p_server, province), (c_server, city))
