@@ -76,7 +76,7 @@ def run_distributed(sites: dict[str, str], db: Path, redis_url: str, workers: in
     client.flushdb()
     started = time.perf_counter()
     writer = subprocess.Popen([sys.executable, "-c", "from archive.cli import main; main()", "ingest",
-                               "--redis", redis_url, "--db", str(db)], stdout=subprocess.PIPE, text=True)
+                               "--redis", redis_url, "--db", str(db), "--crawlers", str(workers)], stdout=subprocess.PIPE, text=True)
     while not client.exists("unionnews:writer"):
         time.sleep(0.02)
     crawlers = [subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(sites), redis_url, str(concurrency)],
