@@ -237,3 +237,20 @@ def test_a_second_distributed_crawl_is_incremental(replicas, redis_url: str, tmp
     assert "new 0, updated 0" in out
     assert fetched & articles == set()
     assert {"/xwzx/ghxw/", "/a/ghyw/"} <= fetched  # each column's first list page was looked at
+
+
+def test_a_crawler_without_redis_or_writer_fails_with_one_line(redis_url: str, tmp_path: Path) -> None:
+    url_args = ["--start-url", "http://127.0.0.1:9/a/", "--site", "cdzgh"]
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    for redis_arg, message in ((closed, f"Error: cannot reach Redis at {closed}: "),
+                               (redis_url, f"Error: no archive writer on {redis_url}: start `unionnews "
+                                           f"ingest --redis {redis_url}` first")):
+        code, out, err = finish(start("crawl", "--redis", redis_arg, *url_args))
+        assert code == 1 and len(err.strip().splitlines()) == 1 and err.startswith(message), err
+
+
+def test_a_writer_that_no_crawler_joins_gives_up(redis_url: str, tmp_path: Path) -> None:
+    code, out, err = finish(start("ingest", "--redis", redis_url, "--db", str(tmp_path / "a.db"), "--wait", "1"))
+    assert code == 1
+    assert err.strip() == ("Error: no crawler joined within 1 s "
+                           "(start them with `unionnews crawl --redis URL ...`)")
