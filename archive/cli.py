@@ -75,12 +75,16 @@ def verify(db_path: str, warc_dir: str | None, files_dir: str | None) -> None:
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log (INFO) here.")
 @click.option("--progress/--no-progress", default=None,
               help="Live counters on stderr [default: on when stderr is a terminal].")
+@click.option("--warc-dir", envvar="UNIONNEWS_WARC_DIR", type=click.Path(file_okay=False),
+              help="Write the WARC files here [default: $UNIONNEWS_WARC_DIR, else warc/ beside "
+                   "the database].")
 @click.option("--redis", "redis_url", metavar="URL",
               help="Distributed: share the frontier in Redis (redis://HOST:PORT/N) with other "
                    "crawlers; items go to `unionnews ingest`, which writes the archive.")
 def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path: str | None,
           db_path: str | None, full: bool, delay: float | None, max_articles: int | None,
-          log_file: str | None, progress: bool | None, redis_url: str | None) -> None:
+          log_file: str | None, progress: bool | None, warc_dir: str | None,
+          redis_url: str | None) -> None:
     """Crawl the columns' list pages and articles into the archive.
 
     Incremental by default: each column's list is walked until it reaches articles already
@@ -118,7 +122,7 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path:
             list(sites), db_path or config.get("db") or "archive.db", full=full,
             delay=delay if delay is not None else config.get("delay"), max_articles=max_articles,
             log_file=log_file, progress=sys.stderr.isatty() if progress is None else progress,
-            sites=sites)
+            settings={"UNIONNEWS_WARC_DIR": warc_dir} if warc_dir else None, sites=sites)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())

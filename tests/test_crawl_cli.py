@@ -76,6 +76,18 @@ def test_crawl_prints_one_summary_line_and_exits_0(small_site, tmp_path: Path) -
     assert result.stderr == ""  # quiet under cron: no log noise, no progress bar without a terminal
 
 
+def test_warc_dir_puts_the_warc_files_where_asked_and_verify_finds_them(small_site, tmp_path: Path) -> None:
+    site, server = small_site
+    db, warcs = tmp_path / "a.db", tmp_path / "elsewhere" / "warcs"
+    result = unionnews("crawl", *start_args(site, server), "--db", str(db), "--delay", "0",
+                       "--warc-dir", str(warcs))
+    assert result.returncode == 0, result.stderr
+    assert list(warcs.glob("*.warc.gz")) and not (tmp_path / "warc").exists()
+    assert count(db, "select count(*) from articles where warc_file is null") == 0
+    verified = unionnews("verify", "--db", str(db), "--warc-dir", str(warcs))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
 def test_scrapy_crawl_columns_works_from_the_repo_root(small_site, tmp_path: Path) -> None:
     site, server = small_site
     db = tmp_path / "a.db"
