@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 import click
 
 
@@ -125,6 +127,14 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path:
             settings={"UNIONNEWS_WARC_DIR": warc_dir} if warc_dir else None, sites=sites)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
+    _finish(summary)
+
+
+def _finish(summary: Any) -> NoReturn:
+    """End `crawl` or `ingest` the way cron reads it: the summary line on stdout, template-change
+    warnings and errors on stderr, and the run's documented exit code."""
+    import sys
+
     click.echo(summary.line())
     for warning in summary.warnings:
         click.echo(f"WARNING: the site may have changed its template: {warning}", err=True)
@@ -175,8 +185,6 @@ def ingest(redis_url: str, db_path: str, wait_seconds: float, crawlers: int) -> 
     Example:
       unionnews ingest --redis redis://10.0.0.5:6379/0 --db /srv/unionnews/archive.db
     """
-    import sys
-
     from archive.crawl import CrawlError
     from archive.ingest import ingest as run_ingest
 
@@ -184,12 +192,7 @@ def ingest(redis_url: str, db_path: str, wait_seconds: float, crawlers: int) -> 
         summary = run_ingest(redis_url, db_path, wait_seconds=wait_seconds, crawlers=crawlers)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(summary.line())
-    for warning in summary.warnings:
-        click.echo(f"WARNING: the site may have changed its template: {warning}", err=True)
-    if summary.errors:
-        raise click.ClickException("; ".join(summary.errors))
-    sys.exit(summary.exit_code)
+    _finish(summary)
 
 
 def _crawl_sites(start_urls: list[str], names: tuple[str, ...],
