@@ -19,6 +19,7 @@ from crawler.items import Article
 from crawler.layout import is_noise
 from crawler.parse import parse_article
 from crawler.profiles import Profile
+from crawler.sites import netloc
 from pipelines.clean import clean_url
 
 _SCRIPT_PAGER_ARGS = r"\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']\s*\)"
@@ -63,11 +64,6 @@ def split_start_urls(value: str | list[str] | tuple[str, ...]) -> list[str]:
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
             raise ValueError(f"start URL {url!r} is not an http(s) URL")
     return list(dict.fromkeys(urls))
-
-
-def netloc(url: str) -> str:
-    """host:port of a URL, lower-cased (the unit the crawl stays within)."""
-    return urlsplit(url).netloc.lower()
 
 
 def netlocs(urls: list[str]) -> set[str]:
