@@ -31,10 +31,10 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from .server import LoggedRequest
+from .server import LoggedRequest, _HTTPServer
 
 #: What a script payload does when it runs: any of these three leaves a trace a browser test finds.
 MARKER_TAG = "pwned-marker"
@@ -308,10 +308,7 @@ class HostileServer:
         return list_page("一万个链接", links).encode()
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
+class _Server(_HTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
         """Clients that cut connections (size bounds, timeouts) are expected here: no traceback."""
 
