@@ -22,7 +22,6 @@ import mimetypes
 import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -37,6 +36,8 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline, FSFilesStore
 from scrapy.pipelines.media import MediaPipeline
 from scrapy.utils.defer import deferred_from_coro, ensure_awaitable
+
+from archive.records import utc_now
 
 logger = logging.getLogger(__name__)
 FILES_TABLE = "files"
@@ -82,10 +83,6 @@ def ensure_files_table(db: sqlite_utils.Database) -> None:
     db[FILES_TABLE].create(FILES_COLUMNS, pk=FILES_PK, foreign_keys=fks, if_not_exists=True)
     db[FILES_TABLE].create_index(["article_id"], if_not_exists=True)
     db[FILES_TABLE].create_index(["sha256"], if_not_exists=True)
-
-
-def _utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class ArchiveFilesPipeline(FilesPipeline):
@@ -217,7 +214,7 @@ class ArchiveFilesPipeline(FilesPipeline):
     def _record(self, article_url: str, stored: list[dict],
                 failed: list[tuple[str, Any]]) -> None:
         assert self.db is not None
-        now = _utc_now()
+        now = utc_now()
         table = self.db[FILES_TABLE]
         with self.db.conn:
             for res in stored:
