@@ -305,8 +305,8 @@ def datasette_p95(path: Path, requests: int) -> dict[str, tuple[float, float]]:
     server, url = serve_in_thread(path)
     words = [q for _, q in QUERIES]
     pages = {
-        "articles_list page (50 rows, 4 facets)": lambda i: "archive/articles_list",
-        "articles table page (50 rows, 2 facets)": lambda i: "archive/articles",
+        "articles_list page (50 rows, 5 facets)": lambda i: "archive/articles_list",
+        "articles table page (50 rows, 3 facets)": lambda i: "archive/articles",
         "search page (up to 500 hits)": lambda i: "archive/search?column=&since=&until=&q="
         + urllib.parse.quote(words[i % len(words)]),
         "search page, rare words": lambda i: "archive/search?column=&since=&until=&q="

@@ -246,6 +246,21 @@ def run(*args: str, color: bool = False):
     return CliRunner().invoke(cli, ["search", *args], color=color)
 
 
+def test_an_older_archive_gets_the_current_list_view_and_facet_indexes_on_open(tmp_path: Path) -> None:
+    """Datasette's facets count from indexes, not by reading every article, after an upgrade."""
+    path = tmp_path / "a.db"
+    db = open_archive(path)
+    db["articles"].insert({"url": "u1", "title": "标题", "body": "正文", "site": "cdzgh"})
+    with sqlite3.connect(path) as conn:  # as an earlier unionnews left it
+        conn.execute("DROP VIEW articles_list")
+        conn.execute("CREATE VIEW articles_list AS SELECT title, body AS excerpt FROM articles")
+        conn.execute("DROP INDEX idx_articles_search_site")
+    db = open_archive(path)
+    assert db.execute("SELECT site, excerpt FROM articles_list").fetchall() == [("cdzgh", "正文")]
+    plan = db.execute("EXPLAIN QUERY PLAN SELECT site, count(*) FROM articles GROUP BY site").fetchall()
+    assert "USING COVERING INDEX idx_articles_search_site" in plan[-1][-1]
+
+
 def test_cli_prints_ranked_highlighted_results(replica_archive: Path) -> None:
     result = run("--db", str(replica_archive), "--limit", "3", "安康杯", color=True)
     assert result.exit_code == 0, result.output
