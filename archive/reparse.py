@@ -16,19 +16,24 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from scrapy.http import HtmlResponse, Request
 
 from archive.crawl import acquire_lock
 from archive.db import open_archive
-from archive.records import ArchiveWriter, FailureRecord
+from archive.records import Alias, ArchiveWriter, FailureRecord
 from crawler.items import Article
-from crawler.parse import parse_article
-from crawler.profiles import DEFAULT_PROFILE, load_profile
+from crawler.profiles import DEFAULT_PROFILE, Profile, profile_names
+from crawler.sites import GENERIC, netloc, profile_for
+from crawler.spiders.listing import article_item, describe
 from pipelines.clean import CleanPipeline
+from pipelines.dedup import DedupPipeline, DuplicateArticle
 from pipelines.validate import problems
 
-# The latest stored page of every article, with what the parse cannot know by itself.
+# The latest stored page of every article, with what the parse cannot know by itself
+# (the crawl parsed the page at the URL its redirects ended on).
 _LATEST_PAGES = """
-select a.url, a.fetched_url, a.site, p.url as page_url, p.headers, p.body, p.status
+select a.url, a.fetched_url, a.site, coalesce(p.final_url, p.url) as page_url, p.headers, p.body,
+       p.status
 from articles a join pages p on p.id = (select max(id) from pages where article_id = a.id)
 order by a.id
 """
@@ -40,6 +45,13 @@ select f.url, f.raw from failures f
 where f.id in (select max(id) from failures where stage = 'parse' and raw is not null group by url)
   and f.url not in (select url from articles)
   and f.url not in (select fetched_url from articles where fetched_url is not null)
+  and f.url not in (select url from aliases)
+"""
+
+# The site most of a host's archived articles belong to (a failed page has no site column).
+_SITE_OF_HOST = """
+select site from articles where substr(url, 1, length(:prefix)) = :prefix and site is not null
+group by site order by count(*) desc limit 1
 """
 
 
@@ -59,51 +71,91 @@ class ReparseSummary:
                 f"({rate:.0f} pages/s)")
 
 
-def _charset(headers: dict[str, str]) -> str | None:
-    content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
-    if "charset=" not in content_type.lower():
-        return None
-    return content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
+class SiteProfiles:
+    """The profile each stored page is read with again: the one its site was crawled with.
+
+    A site named after a bundled profile gets that profile; any other name is a site crawled
+    without one (`--site generic` archives it under its host), read by generic extraction as
+    the crawl read it; no site at all (rows older than the site column) gets the default.
+    Each profile is loaded once.
+    """
+
+    def __init__(self, default: str = DEFAULT_PROFILE) -> None:
+        self.default = default
+        self.bundled = set(profile_names())
+        self.loaded: dict[str | None, Profile] = {}
+
+    def get(self, site: str | None, url: str) -> Profile:
+        if site not in self.loaded:
+            name = site if site in self.bundled or site is None else GENERIC
+            self.loaded[site] = profile_for(name, url, self.default)
+        return self.loaded[site]
 
 
-def reparse_row(row: dict[str, Any], profile: Any, clean: CleanPipeline) -> Article | FailureRecord:
-    """One stored page, parsed again, as the Article to write (or why it no longer parses)."""
-    raw = gzip.decompress(row["body"])
-    headers = json.loads(row["headers"] or "{}")
+def site_of_host(db: sqlite_utils.Database, url: str) -> str | None:
+    """The site of the archived articles on the host a URL is on (None when there are none)."""
+    parts = url.split("/", 3)
+    prefix = "/".join(parts[:3]) + "/"
+    row = next(db.query(_SITE_OF_HOST, {"prefix": prefix}), None)
+    return row["site"] if row else None
+
+
+def stored_response(url: str, raw: bytes, headers: dict[str, str], status: int | None) -> HtmlResponse:
+    """A stored page as the response the crawl parsed, so the crawl's own code reads it again."""
+    return HtmlResponse(url, status=status or 200, headers=headers, body=raw, request=Request(url))
+
+
+def parse_stored(response: HtmlResponse, profile: Profile, clean: CleanPipeline) -> Article | FailureRecord:
+    """The Article the crawl would make of a page (canonical URL resolved, cleaned, validated),
+    or the failure saying why the page does not parse."""
     try:
-        record = parse_article(raw, row["page_url"], encoding=_charset(headers), profile=profile)
+        article = clean.process_item(article_item(response, profile, {netloc(response.url)}))
     except Exception as exc:  # NotAnArticle, or a parser bug on one page
-        return FailureRecord(row["page_url"], "parse", f"reparse: {type(exc).__name__}: {exc}"[:300])
-    article = clean.process_item(Article(
-        url=row["url"], title=record.get("title") or "", published_at=record.get("published_at"),
-        body=record.get("body") or "", source=record.get("source"), author=record.get("author"),
-        editor=record.get("editor"), column=record.get("column"),
-        images=list(record.get("images") or []), attachments=list(record.get("attachments") or []),
-        fetched_url=row["fetched_url"] or row["url"],
-    ))
+        return FailureRecord(response.url, "parse", f"reparse: {describe(exc)}"[:300])
     if found := problems(article):
-        return FailureRecord(row["page_url"], "parse", "reparse: " + "; ".join(found))
-    article.url = row["url"]  # the archive's key stays, whatever the canonical link says now
+        return FailureRecord(response.url, "parse", "reparse: " + "; ".join(found))
     return article
 
 
-def recover_row(url: str, raw: bytes, profile: Any, clean: CleanPipeline) -> Article | None:
-    """A page that failed to parse during a crawl, as an Article if the parser now reads it."""
-    row = {"url": url, "fetched_url": url, "page_url": url, "headers": "{}",
-           "body": raw, "status": 200}
-    article = reparse_row(row, profile, clean)
+def reparse_row(row: dict[str, Any], profile: Profile, clean: CleanPipeline) -> Article | FailureRecord:
+    """One stored page, parsed again, as the Article to write (or why it no longer parses).
+
+    The archive's key and fetched URL stay, whatever the canonical link says now, and the page
+    is not stored again (it is the one just read).
+    """
+    headers = json.loads(row["headers"] or "{}")
+    response = stored_response(row["page_url"], gzip.decompress(row["body"]), headers, row["status"])
+    article = parse_stored(response, profile, clean)
+    if isinstance(article, Article):
+        article.url, article.fetched_url, article.raw = row["url"], row["fetched_url"] or row["url"], b""
+    return article
+
+
+def recover_items(url: str, raw: bytes, profile: Profile, clean: CleanPipeline,
+                  dedup: DedupPipeline) -> list[Article | Alias] | None:
+    """A page that failed to parse during a crawl, as the crawl would store it now that it
+    parses (None if it still does not): the article under its canonical URL, or only an alias
+    when that article is archived already (dedup), and the URL it failed under as an alias."""
+    article = parse_stored(stored_response(url, gzip.decompress(raw), {}, 200), profile, clean)
     if not isinstance(article, Article):
         return None
-    article.raw = gzip.decompress(raw)  # so its page is archived like any crawled one
-    return article
+    try:
+        items: list[Article | Alias] = [dedup.process_item(article)]
+    except DuplicateArticle:
+        items = []
+    others = dict.fromkeys(u for u in (url, article.fetched_url) if u and u != article.url)
+    return items + [Alias(other, article.url) for other in others]
 
 
-def _recover(reader: sqlite_utils.Database, writer: ArchiveWriter, profile: Any,
+def _recover(reader: sqlite_utils.Database, writer: ArchiveWriter, profiles: SiteProfiles,
              clean: CleanPipeline, summary: ReparseSummary) -> None:
+    dedup = DedupPipeline()
+    dedup.seen.update(row["url"] for row in reader.query("select url from articles"))
     for row in reader.query(_FAILED_PAGES):
         summary.pages += 1
-        if (article := recover_row(row["url"], row["raw"], profile, clean)) is not None:
-            writer.write([article])
+        profile = profiles.get(site_of_host(reader, row["url"]), row["url"])
+        if (items := recover_items(row["url"], row["raw"], profile, clean, dedup)) is not None:
+            writer.write(items)
             summary.recovered += 1
 
 
@@ -122,6 +174,7 @@ def reparse_archive(db_path: str | Path, *, profile: str = DEFAULT_PROFILE,
                     batch_size: int = 500) -> ReparseSummary:
     """Re-extract every archived article from its latest raw page; return what changed.
 
+    Each page is read with its own site's profile (`profile` is for pages of no known site).
     Takes the crawl lock, so it never runs beside a crawl of the same archive.
     """
     lock = acquire_lock(Path(db_path).expanduser().resolve())
@@ -129,13 +182,14 @@ def reparse_archive(db_path: str | Path, *, profile: str = DEFAULT_PROFILE,
     try:
         reader, db = open_archive(db_path), open_archive(db_path)
         writer = ArchiveWriter(db, None, sighting=False)
-        summary, site_profile, clean = ReparseSummary(), load_profile(profile), CleanPipeline()
+        summary, profiles, clean = ReparseSummary(), SiteProfiles(profile), CleanPipeline()
         for batch in _batches(reader, batch_size):
             summary.pages += len(batch)
-            writer.write([reparse_row(row, site_profile, clean) for row in batch])
+            writer.write([reparse_row(row, profiles.get(row["site"], row["page_url"]), clean)
+                          for row in batch])
         summary.updated, summary.unchanged = writer.totals.updated, writer.totals.unchanged
         summary.failed = writer.totals.failed
-        _recover(reader, writer, site_profile, clean, summary)
+        _recover(reader, writer, profiles, clean, summary)
         reader.close()
         db.close()
     finally:
