@@ -11,18 +11,22 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .assets import CONTENT_TYPES
 from .model import OFFSITE, ORIGIN
 
 TEXT_SUFFIXES = (".html", ".js", ".css", ".txt")
+#: What answering a client that hung up raises (a crawl shutting down or killed): not an error.
+DROPPED_CLIENT = (ConnectionResetError, BrokenPipeError)
 NOT_FOUND = "<html><head><title>404 Not Found</title></head><body><h1>404</h1><p>您访问的页面不存在或已被删除。</p></body></html>"
 SERVER_ERROR = "<html><head><title>500 Internal Server Error</title></head><body><h1>500</h1><p>服务器内部错误。</p></body></html>"
 
@@ -148,6 +152,12 @@ class _HTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up is no error worth a traceback; anything else still prints one."""
+        if isinstance(sys.exc_info()[1], DROPPED_CLIENT):
+            return
+        super().handle_error(request, client_address)
 
 
 def _handler_for(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
