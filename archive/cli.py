@@ -323,6 +323,8 @@ def export(db_path: str, warc_dir: str | None, wacz_path: str | None,
               help="Only articles of this column (栏目), e.g. 工会新闻; repeatable.")
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="Only articles with this source (来源); repeatable.")
+@click.option("--site", "sites", multiple=True, metavar="NAME",
+              help="Only articles of this site (see `unionnews sites`); repeatable.")
 @click.option("--since", metavar="DATE", help="Published on or after DATE (2023, 2023-01, 2023-01-18).")
 @click.option("--until", metavar="DATE", help="Published on or before DATE (inclusive).")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
@@ -330,8 +332,8 @@ def export(db_path: str, warc_dir: str | None, wacz_path: str | None,
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON list of {url, title, published_at, snippet, ...}; [] if none.")
 @click.argument("query", nargs=-1, required=True)
-def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], since: str | None,
-           until: str | None, limit: int, as_json: bool, query: tuple[str, ...]) -> None:
+def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sites: tuple[str, ...],
+           since: str | None, until: str | None, limit: int, as_json: bool, query: tuple[str, ...]) -> None:
     """Find the articles whose title or body contains QUERY, best matches first.
 
     Any text works, Chinese or not, of any length: 工, 工会, 2022年, 安康杯. Several words
@@ -343,6 +345,7 @@ def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sin
     Examples:
         unionnews search 工会
         unionnews search 职工 书屋 --column 工会新闻 --since 2022
+        unionnews search 劳模 --site cdzgh
         unionnews search --json --limit 5 '"安康杯 竞赛"'
         unionnews search -- -工
     """
@@ -354,11 +357,11 @@ def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sin
 
     if not Path(db_path).is_file():
         raise CannotRun(f"no archive at {db_path} (crawl first, or give --db)")
+    filters = {"columns": columns, "sources": sources, "sites": sites, "since": since, "until": until}
     try:
-        hits = searching.search(
-            open_archive(db_path), " ".join(query), columns=columns, sources=sources,
-            since=since, until=until, limit=limit,
-        )
+        db = open_archive(db_path)
+        hits = searching.search(db, " ".join(query), limit=limit, **filters)
+        total = searching.count(db, " ".join(query), **filters) if hits and not as_json else len(hits)
     except (ArchiveError, searching.SearchError) as exc:
         raise click.UsageError(str(exc)) from None
     if as_json:
@@ -368,6 +371,9 @@ def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sin
         click.echo("No article matches.", err=True)
     for number, hit in enumerate(hits, start=1):
         _echo_hit(number, hit)
+    if total > len(hits):
+        click.echo(f"{total} articles match; the best {len(hits)} are shown (--limit N for more).",
+                   err=True)
 
 
 def _echo_hit(number: int, hit) -> None:

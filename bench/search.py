@@ -307,9 +307,9 @@ def datasette_p95(path: Path, requests: int) -> dict[str, tuple[float, float]]:
     pages = {
         "articles_list page (50 rows, 5 facets)": lambda i: "archive/articles_list",
         "articles table page (50 rows, 3 facets)": lambda i: "archive/articles",
-        "search page (up to 500 hits)": lambda i: "archive/search?column=&since=&until=&q="
+        "search page (50 hits + total)": lambda i: "archive/search?column=&site=&since=&until=&q="
         + urllib.parse.quote(words[i % len(words)]),
-        "search page, rare words": lambda i: "archive/search?column=&since=&until=&q="
+        "search page, rare words": lambda i: "archive/search?column=&site=&since=&until=&q="
         + urllib.parse.quote(["邛崃", "峨眉山", "稻城亚丁", "鸬"][i % 4]),
     }
     results = {}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from archive import search
 from archive.db import open_archive
 from archive.serve import serve_in_thread
 
@@ -47,8 +48,15 @@ def test_typing_a_word_in_the_search_page_shows_highlighted_results(
             marks = tab.locator("td.col-snippet mark").all_inner_texts()
             titles = tab.locator("td.col-title a")
             assert set(marks) == {"职工"}
-            assert titles.count() == expected
+            assert tab.locator("h2.unionnews-count").inner_text().startswith(f"共 {expected} 篇")
+            assert titles.count() == min(expected, search.PAGE_SIZE)  # then the next page
             assert tab.locator("text=json_extract").count() == 0  # no SQL shown to a journalist
+            hrefs = "els => els.map(e => e.getAttribute('href'))"
+            first_page = titles.evaluate_all(hrefs)
+            tab.locator("a[rel=next]").first.click()
+            tab.wait_for_url("**page=2**")
+            assert f"第 {search.PAGE_SIZE + 1}–" in tab.locator("h2.unionnews-count").inner_text()
+            assert titles.count() and not set(titles.evaluate_all(hrefs)) & set(first_page)
             titles.first.click()
             tab.wait_for_selector("td.col-body p", state="attached")  # every field, folded away
             tab.wait_for_selector("article.unionnews-article .unionnews-body p")

@@ -94,18 +94,42 @@ def test_search_page_finds_highlights_and_links(ds, replica_archive) -> None:
     doc = page(ds, "/archive/search?q=" + q("安康杯") + "&column=&since=&until=")
     titles = doc.cssselect("td.col-title a")
     db = open_archive(replica_archive)
-    expected = search.search(db, "安康杯", limit=500)
+    expected = search.search(db, "安康杯", limit=search.PAGE_SIZE)
     assert [a.get("href") for a in titles] == [f"/archive/articles/{h.id}" for h in expected]
     marks = doc.cssselect("td.col-snippet mark")
     assert marks and {m.text_content() for m in marks} == {"安康杯"}
     assert doc.cssselect('td.col-url a[href^="http://127.0.0.1:"]')
 
 
+def test_search_page_counts_every_match_and_pages_through_them_all(ds, replica_archive) -> None:
+    db = open_archive(replica_archive)
+    like = rows(replica_archive, "SELECT count(*) FROM articles WHERE title LIKE '%职工%' OR body LIKE '%职工%'")
+    path, seen = "/archive/search?q=" + q("职工") + "&column=&site=&since=&until=", []
+    while path:
+        doc = page(ds, path)
+        heading = doc.cssselect("h2.unionnews-count")[0].text_content()
+        assert heading.startswith(f"共 {like[0][0]} 篇，第 {len(seen) + 1}–")
+        seen += [a.get("href") for a in doc.cssselect("td.col-title a")]
+        path = next((a.get("href") for a in doc.cssselect("a[rel=next]")), None)
+    assert seen == [f"/archive/articles/{h.id}" for h in search.search(db, "职工", limit=None)]
+    assert len(seen) > search.PAGE_SIZE  # more than one page was walked
+
+
+def test_search_page_offers_the_archives_columns_to_choose_from(ds, replica_archive) -> None:
+    doc = page(ds, "/archive/search?q=" + q("职工") + "&column=" + q("通知公告"))
+    options = doc.cssselect("select[name=column] option")
+    assert [o.get("value") for o in options] == [""] + sorted(
+        r[0] for r in rows(replica_archive, 'SELECT DISTINCT "column" FROM articles'))
+    assert [o.get("value") for o in options if o.get("selected") is not None] == ["通知公告"]
+    assert not doc.cssselect("select[name=site]")  # one site: nothing to choose
+
+
 def test_search_page_filters_by_column_and_dates(ds, replica_archive) -> None:
     path = "/archive/search.json?_shape=array&q=" + q("职工") + "&column=" + q("通知公告")
     data = get(ds, path + "&since=2022-01&until=2023").json()
     db = open_archive(replica_archive)
-    expected = search.search(db, "职工", columns=["通知公告"], since="2022-01", until="2023", limit=500)
+    expected = search.search(db, "职工", columns=["通知公告"], since="2022-01", until="2023",
+                             limit=search.PAGE_SIZE)
     assert [item["id"] for item in data] == [hit.id for hit in expected] and data
     assert all(item["column"] == "通知公告" for item in data)
 
@@ -216,18 +240,24 @@ def test_demo_crawls_the_replica_and_serves_search(tmp_path: Path) -> None:
                 break
         url = lines[-1].split()[1]
         assert any(line.startswith("crawl finished") for line in lines), lines
-        for _ in range(100):  # the URL is printed just before the server binds
-            try:
-                with urllib.request.urlopen(url + "archive/search.json?_shape=array&q=" + q("工会")) as r:
-                    found = json.loads(r.read())
-                break
-            except OSError:
-                import time
+        found, number = [], 1
+        while True:  # every page of results
+            for _ in range(100):  # the URL is printed just before the server binds
+                try:
+                    with urllib.request.urlopen(f"{url}archive/search.json?_shape=array&q={q('工会')}"
+                                                f"&page={number}") as r:
+                        hits = json.loads(r.read())
+                    break
+                except OSError:
+                    import time
 
-                time.sleep(0.1)
+                    time.sleep(0.1)
+            if not hits:
+                break
+            found, number = found + hits, number + 1
         expected = rows(tmp_path / "archive.db",
                         "SELECT count(*) FROM articles WHERE title LIKE '%工会%' OR body LIKE '%工会%'")
-        assert len(found) == expected[0][0] == 310  # every article, each with its highlight
+        assert len({hit["id"] for hit in found}) == len(found) == expected[0][0] == 310
         assert all("\ue000工会\ue001" in (hit["snippet"] + hit["title"]) for hit in found)
     finally:
         process.terminate()
@@ -236,13 +266,14 @@ def test_demo_crawls_the_replica_and_serves_search(tmp_path: Path) -> None:
 
 def test_search_page_shows_results_not_sql(ds, replica_archive) -> None:
     html = get(ds, "/archive/search?q=" + q("安康杯") + "&column=&since=&until=").text
-    assert "select" not in html.lower() and "json_extract" not in html and "Custom SQL" not in html
+    assert "select\n" not in html.lower() and "json_extract" not in html and "Custom SQL" not in html
     doc = lxml.html.fromstring(html)
     assert not doc.cssselect("#sql-query, #sql-editor, textarea")
     assert [th.get("class") for th in doc.cssselect("table.unionnews-hits th")] == [
         "col-title", "col-published_at", "col-column", "col-source", "col-snippet", "col-url"]
-    expected = search.search(open_archive(replica_archive), "安康杯", limit=500)
-    assert doc.cssselect("h2.unionnews-count")[0].text_content().startswith(f"{len(expected)} 条结果")
+    expected = search.search(open_archive(replica_archive), "安康杯", limit=search.PAGE_SIZE)
+    total = search.count(open_archive(replica_archive), "安康杯")
+    assert doc.cssselect("h2.unionnews-count")[0].text_content().startswith(f"共 {total} 篇，第 1–")
     dates = [td.text_content() for td in doc.cssselect("td.col-published_at")]
     assert dates == [h.published_at[:10] for h in expected]
     assert doc.cssselect('label[for="qp1"]')[0].text_content().startswith("检索词")

@@ -74,7 +74,9 @@ QUERIES = [
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_results_are_exactly_the_like_set(db, query: str) -> None:
-    assert sorted(found_ids(db, query)) == sorted(like_ids(db, query))
+    expected = like_ids(db, query)
+    assert sorted(found_ids(db, query)) == sorted(expected)
+    assert search.count(db, query) == len(expected)  # the total the search page shows
 
 
 def test_the_common_words_are_actually_found(db) -> None:
@@ -197,6 +199,17 @@ def test_filters_equal_the_filtered_like_set(db) -> None:
     assert found_ids(db, "工会", since="2023-01-18", until="2023-01-18")
 
 
+def test_site_filter_equals_the_filtered_like_set(replica_archive: Path, tmp_path: Path) -> None:
+    with sqlite3.connect(replica_archive) as source, sqlite3.connect(tmp_path / "a.db") as copy:
+        source.backup(copy)
+    db = open_archive(tmp_path / "a.db")
+    db.execute("UPDATE articles SET site = 'cdzgh' WHERE id % 3 = 0")  # two sites in one archive
+    both = {"sites": ["cdzgh"], "columns": ["通知公告"]}
+    expected = like_ids(db, "工会", 'AND site = ? AND "column" = ?', ["cdzgh", "通知公告"])
+    assert sorted(found_ids(db, "工会", **both)) == sorted(expected) and expected
+    assert search.count(db, "工会", **both) == len(expected)
+
+
 def test_a_bad_date_is_one_clear_error(db) -> None:
     with pytest.raises(search.SearchError, match="--since must be a date"):
         search.search(db, "工会", since="last week")
@@ -255,10 +268,12 @@ def test_an_older_archive_gets_the_current_list_view_and_facet_indexes_on_open(t
         conn.execute("DROP VIEW articles_list")
         conn.execute("CREATE VIEW articles_list AS SELECT title, body AS excerpt FROM articles")
         conn.execute("DROP INDEX idx_articles_search_site")
+        conn.execute("DROP INDEX idx_articles_search_month")
     db = open_archive(path)
     assert db.execute("SELECT site, excerpt FROM articles_list").fetchall() == [("cdzgh", "正文")]
-    plan = db.execute("EXPLAIN QUERY PLAN SELECT site, count(*) FROM articles GROUP BY site").fetchall()
-    assert "USING COVERING INDEX idx_articles_search_site" in plan[-1][-1]
+    for facet, index in (("site", "idx_articles_search_site"), ("month", "idx_articles_search_month")):
+        sql = f"EXPLAIN QUERY PLAN SELECT {facet}, count(*) FROM articles_list GROUP BY {facet}"
+        assert f"INDEX {index}" in db.execute(sql).fetchall()[-1][-1]
 
 
 def test_cli_prints_ranked_highlighted_results(replica_archive: Path) -> None:
@@ -268,6 +283,14 @@ def test_cli_prints_ranked_highlighted_results(replica_archive: Path) -> None:
     assert "\x1b[31m\x1b[1m安康杯\x1b[0m" in result.output  # the word itself is highlighted
     plain = run("--db", str(replica_archive), "--limit", "3", "安康杯")
     assert "安康杯" in plain.output and "\x1b[" not in plain.output
+    total = like_ids(open_archive(replica_archive), "安康杯")
+    assert f"{len(total)} articles match; the best 3 are shown" in plain.output
+
+
+def test_cli_filters_by_site(replica_archive: Path) -> None:
+    site = run("--db", str(replica_archive), "--json", "--site", "scszjggh", "安康杯")
+    assert len(json.loads(site.output)) == 20 and {h["site"] for h in json.loads(site.output)} == {"scszjggh"}
+    assert json.loads(run("--db", str(replica_archive), "--json", "--site", "cdzgh", "安康杯").output) == []
 
 
 def test_cli_json_matches_the_library(replica_archive: Path, db) -> None:
