@@ -283,8 +283,11 @@ def _summary(path: Path, crawler: Any) -> RunSummary:
     run_id = stats.get_value("unionnews/run_id")
     if run_id is None:
         raise CrawlError("the crawl did not start (see the log for why)")
+    store_error = stats.get_value("unionnews/store_error")
     db = open_archive(path)
     try:
+        if store_error:
+            _record_failure(db, run_id, f"could not write to {path}: {store_error}", stats)
         row = db["crawl_runs"].get(run_id)
     finally:
         db.close()
@@ -299,11 +302,33 @@ def _summary(path: Path, crawler: Any) -> RunSummary:
     spider = crawler.spider
     summary.errors = [f"could not fetch start URL {url}: {why}"
                       for url, why in spider.report.start_failures.items()]
-    if store_error := stats.get_value("unionnews/store_error"):
+    if store_error:
         summary.errors.append(f"could not write to {path}: {store_error}")
     if row["status"] == "interrupted":
         summary.errors.append("crawl interrupted; the next run completes what is missing")
     return summary
+
+
+#: Where a run's figures are in Scrapy's stats, for a run whose own end could not be written.
+_RUN_STATS = {"fetched": "response_received_count", "requests": "downloader/request_count",
+              "new": "unionnews/new", "updated": "unionnews/updated",
+              "unchanged": "unionnews/unchanged", "failed": "unionnews/failed",
+              "seconds": "elapsed_time_seconds"}
+
+
+def _record_failure(db: Any, run_id: int, reason: str, stats: Any) -> None:
+    """Mark the run failed, with the reason, now that the crawl's writers are closed (a full
+    disk often has room again once their journal is gone). When even this cannot be written,
+    the run stays 'running' until the next run marks it interrupted (close_stale_runs)."""
+    import sqlite3
+
+    from archive.records import fail_run
+
+    figures = {name: stats.get_value(key, 0) for name, key in _RUN_STATS.items()}
+    try:
+        fail_run(db, run_id, reason, figures)
+    except sqlite3.Error:
+        pass
 
 
 # -- in a child process -------------------------------------------------------------------------

@@ -362,6 +362,23 @@ def finish_run(db: sqlite_utils.Database, run_id: int, status: str, seconds: flo
     })
 
 
+#: Figures a run that failed may still lack (its own end could not be written).
+_FAILED_RUN_FIGURES = ("fetched", "new", "updated", "unchanged", "failed", "requests", "seconds")
+
+
+def fail_run(db: sqlite_utils.Database, run_id: int, reason: str, figures: dict[str, Any]) -> None:
+    """Record that a run failed and why (the archive could not be written): status 'failed',
+    the reason first in its warnings, and an end time and `figures` where it has none."""
+    names = [name for name in _FAILED_RUN_FIGURES if name in figures]
+    fill = "".join(f", [{name}] = coalesce([{name}], ?)" for name in names)
+    with db.conn:
+        db.execute(
+            "update crawl_runs set status = 'failed', ended_at = coalesce(ended_at, ?), "
+            f"warnings = ? || coalesce(char(10) || warnings, ''){fill} where id = ?",
+            [utc_now(), reason, *[figures[name] for name in names], run_id],
+        )
+
+
 def known_urls(db: sqlite_utils.Database) -> set[str]:
     """URLs an incremental run need not fetch: every URL of an archived article, and pages
     that answered 404/410 (gone for good; --full asks again)."""

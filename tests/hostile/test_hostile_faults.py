@@ -181,6 +181,50 @@ def test_a_full_disk_is_one_clear_error_and_loses_nothing(seeded, tmp_path: Path
     assert integrity(after / db.name) == "ok"
     assert {url: kept.get(url) for url in before} == before  # nothing that was archived is lost
     assert_whole(kept, truth_records(site, server))
+    assert last_run(after / db.name)[:2] == ("failed", lines[0].removeprefix("Error: "))  # not 'running'
+
+
+def last_run(db: Path) -> tuple[str, str | None, int | None]:
+    """Status, first warning line and fetched count of the archive's latest crawl run."""
+    with sqlite3.connect(db, timeout=30) as conn:
+        status, warnings, fetched = conn.execute(
+            "select status, warnings, fetched from crawl_runs order by id desc limit 1").fetchone()
+    return status, warnings.splitlines()[0] if warnings else None, fetched
+
+
+def _stored(db: Path) -> int:
+    try:
+        return len(articles(db)) if db.exists() else 0
+    except sqlite3.OperationalError:  # the crawl has not created the tables yet
+        return 0
+
+
+def _writer_process(crawl: int) -> int:
+    """The archive writer process a crawl spawned (not multiprocessing's resource tracker)."""
+    out = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", str(crawl)], capture_output=True, text=True).stdout
+    return next(int(line.split()[0]) for line in out.splitlines() if "spawn_main" in line)
+
+
+def test_a_writer_killed_mid_crawl_fails_the_run_with_its_reason(tmp_path: Path) -> None:
+    site = build_site(tmp_path / "site")
+    db = tmp_path / "a.db"
+    with ReplicaServer(site.root, delay=0.005) as server:
+        crawl = subprocess.Popen([*CLI, "crawl", *start_args(site, server), "--db", str(db), "--delay", "0.01"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while crawl.poll() is None and _stored(db) < 20:
+            assert time.monotonic() < deadline, "the crawl stored nothing in a minute"
+            time.sleep(0.05)
+        os.kill(_writer_process(crawl.pid), signal.SIGKILL)  # as the kernel's OOM killer would
+        out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 1
+    reason = f"could not write to {db}: the writer process died (exit -9)"
+    assert err.strip().splitlines() == [f"Error: {reason}"]
+    status, warning, fetched = last_run(db)
+    assert (status, warning) == ("failed", reason) and fetched
+    assert out.startswith(f"crawl failed: fetched {fetched}, ")
+    assert integrity(db) == "ok"
+    assert_whole(articles(db), truth_records(site, server))
 
 
 def test_a_second_crawl_through_another_path_to_the_same_archive_refuses(seeded, tmp_path: Path) -> None:
