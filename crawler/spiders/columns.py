@@ -20,6 +20,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from archive.crawl import lock_for_scrapy
 from archive.records import FailureRecord, NotModified, utc_now
 from crawler.items import Article
 from crawler import sites as site_profiles
@@ -54,6 +55,7 @@ class ColumnsSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ColumnsSpider:
+        lock_for_scrapy(crawler)  # before any component touches the archive or its WARC folder
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.recheck_unlisted, signal=signals.spider_idle)
         return spider
@@ -62,7 +64,7 @@ class ColumnsSpider(scrapy.Spider):
         self.profiles = site_profiles.profiles_by_host(self.sites, self.settings.get("UNIONNEWS_PROFILE"))
         self.state = load_state(self.settings, want_validators=self.full)
         for url in self.start_urls:
-            yield scrapy.Request(url, self.parse_list, errback=self.list_failed,
+            yield scrapy.Request(url, self.parse_list, errback=self.list_failed, priority=1,
                                  cb_kwargs={"column": url, "page": 0})
         for url in sorted(self.state.retry) if not self.full else ():
             if self._on_origin(url) and (request := self._article_request(url)):
@@ -79,17 +81,19 @@ class ColumnsSpider(scrapy.Spider):
         if flood := listing.flood(links, limit):  # a link trap: follow the first `limit`
             yield FailureRecord(response.url, "walk", flood, response.status, b"", utc_now())
             links = links[:limit]
-        for url in links if self.full else [u for u in links if u not in self.state.known]:
-            if request := self._article_request(url):
-                yield request
+        wanted = links if self.full else [u for u in links if u not in self.state.known]
+        articles = [request for url in wanted if (request := self._article_request(url))]
+        # The next list page goes first, ahead of every queued article (priority 1): a walk
+        # that waited behind the articles left the downloader idle (bench/crawl.py).
         next_url = listing.next_page(response, profile)
         if next_url is None:
             self.report.walked.add(column)
         elif trap := self._trap(column, page, links):
             yield FailureRecord(response.url, "walk", trap, response.status, b"", utc_now())
         elif self._keep_walking(column, links):
-            yield response.follow(next_url, self.parse_list, errback=self.list_failed,
+            yield response.follow(next_url, self.parse_list, errback=self.list_failed, priority=1,
                                   cb_kwargs={"column": column, "page": page + 1})
+        yield from articles
 
     def _keep_walking(self, column: str, links: list[str]) -> bool:
         """Incremental runs stop at a page whose oldest (last) link was seen before, once the
