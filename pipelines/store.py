@@ -12,7 +12,6 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.background import BackgroundWriter, InlineWriter, StoreFailed
-from archive.crawl import CrawlLock, acquire_lock
 from archive.db import open_archive
 from archive.records import (
     Alias, FailureRecord, WriteCounts, close_stale_runs, coverage_warnings, finish_run, mark_walked,
@@ -41,11 +40,9 @@ class StorePipeline:
         self.path = db_path(settings)
         self.batch_size = settings.getint("UNIONNEWS_BATCH_SIZE")
         self.batch_seconds = settings.getfloat("UNIONNEWS_BATCH_SECONDS")
-        self.take_lock = not settings.getbool("UNIONNEWS_LOCK_HELD")
         self.in_process = not settings.getbool("UNIONNEWS_WRITER_PROCESS")
         self.buffer: list[Any] = []
         self.oldest = 0.0
-        self.lock: CrawlLock | None = None
         self.db: Any = None
         self.run_id = 0
         self.sink: BackgroundWriter | InlineWriter | None = None
@@ -59,8 +56,6 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        if self.take_lock:
-            self.lock = acquire_lock(self.path)
         self.db = open_archive(self.path)
         close_stale_runs(self.db)
         spider = self.crawler.spider
@@ -146,5 +141,3 @@ class StorePipeline:
                 stats.set_value("unionnews/store_error", f"{type(exc).__name__}: {exc}")
         finally:
             db.close()
-            if self.lock is not None:
-                self.lock.release()

@@ -168,6 +168,28 @@ def test_a_second_crawl_on_the_same_database_refuses_and_the_first_is_unharmed(t
     assert count(db, "select count(*) from crawl_runs") == 1
 
 
+def test_scrapy_crawl_beside_a_running_crawl_says_so_in_one_line_and_touches_nothing(tmp_path: Path) -> None:
+    site = build_site(tmp_path / "site", articles_per_column=(30, 25, 25))
+    db = tmp_path / "a.db"
+    with ReplicaServer(site.root, delay=0.01) as server:
+        first = start("crawl", *start_args(site, server), "--db", str(db), "--delay", "0.05")
+        wait_for(lambda: any((tmp_path / "warc").glob("*.open")))  # it is writing its first WARC
+        other_host = server.offsite + site.columns[0].path  # a host the first crawl never asks
+        second = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "columns", "-a", f"start_url={other_host}",
+             "-s", f"UNIONNEWS_DB={db}"], cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert second.returncode == 1
+        told = [line for line in second.stderr.splitlines() if "ERROR" in line or "Error" in line]
+        assert len(told) == 1 and told[0].endswith(
+            f"[archive.crawl] ERROR: another crawl (pid {first.pid}) is running on {db}; not starting a second one")
+        assert "Traceback" not in second.stderr and "Spider opened" not in second.stderr
+        assert not [r for r in server.requests if r.host.startswith("localhost")]  # fetched nothing
+        out, err = first.communicate(timeout=120)
+    assert first.returncode == 0 and "new 80," in out, err
+    verify = unionnews("verify", "--db", str(db))  # its open WARC was not closed under it
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
 def test_a_crawl_killed_mid_way_leaves_a_valid_archive_that_the_next_run_completes(tmp_path: Path) -> None:
     site = build_site(tmp_path / "site")
     db = tmp_path / "a.db"
