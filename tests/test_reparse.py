@@ -4,6 +4,7 @@ parse during a crawl lands under its canonical URL, never as a second row of an 
 
 from __future__ import annotations
 
+import gzip
 import sqlite3
 import urllib.request
 from pathlib import Path
@@ -36,8 +37,6 @@ def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
 
 def fail_to_parse(db: Path, url: str, raw: bytes) -> None:
     """Record `url` as a page an older parser refused, kept with its bytes (as a crawl does)."""
-    import gzip
-
     with sqlite3.connect(db) as conn:
         conn.execute("insert into failures (run_id, url, stage, reason, http_status, at, raw) values "
                      "(1, ?, 'parse', 'NotAnArticle: no article text on the page', 200, "
