@@ -45,6 +45,9 @@ class CrawlLock:
             os.close(self.fd)
             self.fd = -1
 
+    def __del__(self) -> None:  # a crawler built and never run drops its lock with it
+        self.release()
+
 
 def acquire_lock(db_path: str | Path) -> CrawlLock:
     """Take the archive's crawl lock at once, or raise CrawlLocked naming who holds it.

@@ -190,6 +190,24 @@ def test_scrapy_crawl_beside_a_running_crawl_says_so_in_one_line_and_touches_not
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
+def test_a_crawler_built_but_never_run_does_not_keep_the_archive_locked(tmp_path: Path) -> None:
+    import gc
+
+    from scrapy.utils.test import get_crawler
+
+    from archive.crawl import CrawlLocked, acquire_lock
+    from crawler.spiders.columns import ColumnsSpider
+
+    db = tmp_path / "a.db"
+    crawler = get_crawler(ColumnsSpider, {"UNIONNEWS_DB": str(db)})
+    ColumnsSpider.from_crawler(crawler, start_url="http://127.0.0.1:9/xwzx/ghxw/")
+    with pytest.raises(CrawlLocked):  # the crawl it would run holds the archive
+        acquire_lock(db)
+    del crawler
+    gc.collect()
+    acquire_lock(db).release()
+
+
 def test_a_crawl_killed_mid_way_leaves_a_valid_archive_that_the_next_run_completes(tmp_path: Path) -> None:
     site = build_site(tmp_path / "site")
     db = tmp_path / "a.db"
