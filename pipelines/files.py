@@ -50,6 +50,17 @@ FILES_COLUMNS: dict[str, type] = {
     "warc_file": str, "warc_offset": int, "warc_length": int, "warc_digest": str,
 }
 FILES_PK = ("article_url", "url", "sha256")
+# One row per (article, file URL, content): a row seen again keeps its first_seen_at and the
+# article_id close_spider linked it to. One prepared statement per article instead of
+# sqlite-utils' insert + update, whose schema lookups on every call were 8% of the crawl
+# process's CPU (bench/crawl.py).
+UPSERT_FILE = (
+    f"INSERT INTO [{FILES_TABLE}] ({', '.join(f'[{c}]' for c in FILES_COLUMNS)}) "
+    f"VALUES ({', '.join(f':{c}' for c in FILES_COLUMNS)}) "
+    f"ON CONFLICT ({', '.join(f'[{c}]' for c in FILES_PK)}) DO UPDATE SET "
+    + ", ".join(f"[{c}] = excluded.[{c}]" for c in FILES_COLUMNS
+                if c not in (*FILES_PK, "first_seen_at", "article_id"))
+)
 
 
 def db_path_from(settings: Any) -> Path:
@@ -148,11 +159,11 @@ class ArchiveFilesPipeline(FilesPipeline):
                   info: MediaPipeline.SpiderInfo | None = None, *, item: Any = None) -> str:
         if response is None:
             return f"by-url/{hashlib.sha256(request.url.encode()).hexdigest()}"
-        return content_path(hashlib.sha256(response.body).hexdigest(), request.url)
+        return content_path(body_sha256(response), request.url)
 
     async def file_downloaded(self, response: Response, request: Request,
                               info: MediaPipeline.SpiderInfo, *, item: Any = None) -> str:
-        sha256 = hashlib.sha256(response.body).hexdigest()
+        sha256 = body_sha256(response)
         path = content_path(sha256, request.url)
         if not (isinstance(self.store, FSFilesStore) and
                 (Path(self.store.basedir) / path).is_file()):
@@ -215,13 +226,8 @@ class ArchiveFilesPipeline(FilesPipeline):
                 failed: list[tuple[str, Any]]) -> None:
         assert self.db is not None
         now = utc_now()
-        table = self.db[FILES_TABLE]
         with self.db.conn:
-            for res in stored:
-                row = _file_row(article_url, res, now)
-                table.insert(row, ignore=True)
-                table.update([row[k] for k in FILES_PK],
-                             {k: v for k, v in row.items() if k != "first_seen_at"})
+            self.db.conn.executemany(UPSERT_FILE, [_file_row(article_url, res, now) for res in stored])
             if failed and "failures" in self.db.table_names():
                 self.db["failures"].insert_all(
                     {"url": url, "stage": "fetch", "at": now,
@@ -229,10 +235,19 @@ class ArchiveFilesPipeline(FilesPipeline):
                     for url, f in failed)
 
 
+def body_sha256(response: Response) -> str:
+    """Hex sha256 of a response body, computed once per response (FilesPipeline asks for the
+    storage path and then for the checksum: two passes over an attachment that may be MBs)."""
+    sha256 = response.meta.get("unionnews_sha256")
+    if sha256 is None:
+        sha256 = response.meta["unionnews_sha256"] = hashlib.sha256(response.body).hexdigest()
+    return sha256
+
+
 def _file_row(article_url: str, res: dict, now: str) -> dict[str, Any]:
     warc = res.get("warc") or {}
     return {
-        "article_url": article_url, "url": res["url"], "kind": res["kind"],
+        "article_id": None, "article_url": article_url, "url": res["url"], "kind": res["kind"],
         "sha256": res["checksum"], "path": res["path"], "size": res["size"],
         "content_type": res["content_type"], "status": res["http_status"],
         "fetched_url": res["fetched_url"], "first_seen_at": now, "last_seen_at": now,

@@ -51,17 +51,22 @@ SPIDER = textwrap.dedent('''
 def crawl_articles(root: Path) -> Site:
     """Crawl two article pages that link an image and attachments; return the served site."""
     site = Site()
+    try:
+        crawl_site(root, site)
+    finally:
+        site.close()
+    return site
+
+
+def crawl_site(root: Path, site: Site) -> None:
+    """Crawl the articles of `site` (adding the routes they link to) into root/archive.db."""
     site.routes["/files/big.zip"] = (200, [("Content-Type", "application/zip")], BIG)
     site.routes["/a/1.html"] = (200, [("Content-Type", "text/html")],
                                 b'<html><body><img src="../img/photo.png"></body></html>')
     script = root / "articles.py"
     script.write_text(SPIDER)
-    try:
-        subprocess.run([sys.executable, str(script), site.origin, str(root)], check=True,
-                       timeout=120, cwd=root)
-    finally:
-        site.close()
-    return site
+    subprocess.run([sys.executable, str(script), site.origin, str(root)], check=True,
+                   timeout=120, cwd=root)
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +132,23 @@ def test_failures_are_listed_when_the_archive_has_a_failures_table(tmp_path: Pat
     [too_big] = [r for u, _, r in failed if u == "/files/big.zip" and r.startswith(article)]
     assert "larger than download max size (20000)" in too_big
     assert {url for url, _, _ in failed} == {"/files/big.zip", "/files/gone.doc"}
+
+
+
+def test_a_second_crawl_updates_each_row_in_place_and_keeps_when_it_was_first_seen(tmp_path: Path) -> None:
+    site = Site()
+    try:
+        crawl_site(tmp_path, site)
+        conn = sqlite3.connect(tmp_path / "archive.db")
+        with conn:
+            conn.execute("UPDATE files SET first_seen_at = '2020-01-01T00:00:00+00:00', "
+                         "last_seen_at = first_seen_at, warc_file = 'old.warc.gz'")
+        crawl_site(tmp_path, site)
+    finally:
+        site.close()
+    again = rows(tmp_path)
+    assert len(again) == 4  # the same four (article, file) pairs, no duplicates
+    assert {r["first_seen_at"] for r in again} == {"2020-01-01T00:00:00+00:00"}
+    assert all(r["last_seen_at"] > "2020" and r["warc_file"] != "old.warc.gz" for r in again)
+    by_file = {(r["url"], r["file"]) for r in responses(tmp_path / "warc")}
+    assert all((r["url"], r["warc_file"]) in by_file for r in again)  # the new capture
