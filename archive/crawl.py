@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,9 +46,6 @@ class CrawlLock:
             os.close(self.fd)
             self.fd = -1
 
-    def __del__(self) -> None:  # a crawler built and never run drops its lock with it
-        self.release()
-
 
 def acquire_lock(db_path: str | Path) -> CrawlLock:
     """Take the archive's crawl lock at once, or raise CrawlLocked naming who holds it.
@@ -76,8 +74,9 @@ def lock_for_scrapy(crawler: Any) -> None:
     """Take the archive's lock for a crawl Scrapy started itself (`scrapy crawl columns`), as
     the first thing the crawl builds: the WARC capture closes the files an earlier crawl left
     open as soon as it is built, which must never happen beside a running crawl. Released when
-    the engine stops. Nothing to take when the caller holds it (`unionnews crawl` sets
-    UNIONNEWS_LOCK_HELD) or the crawl writes no archive here (a distributed worker).
+    the engine stops, or when the crawler is dropped without running. Nothing to take when the
+    caller holds it (`unionnews crawl` sets UNIONNEWS_LOCK_HELD) or the crawl writes no archive
+    here (a distributed worker).
 
     When another crawl holds it, the crawl does not start (Scrapy exits 1) and the log says
     why in one error line naming the holder, not in a traceback.
@@ -96,6 +95,7 @@ def lock_for_scrapy(crawler: Any) -> None:
         _already_reported(exc)
         raise
     crawler.signals.connect(lock.release, signal=signals.engine_stopped, weak=False)
+    weakref.finalize(crawler, lock.release)
 
 
 def _already_reported(exc: BaseException) -> None:
