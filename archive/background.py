@@ -64,7 +64,7 @@ class BackgroundWriter:
         self.pending = 0
         self.process = context.Process(target=serve, name="unionnews-writer", daemon=True,
                                        args=(path, run_id, site, self.jobs, self.results, os.getpid()))
-        _start(self.process)
+        start_process(self.process)
 
     def submit(self, batch: Sequence[Any]) -> None:
         self.jobs.put(list(batch))
@@ -115,19 +115,22 @@ class BackgroundWriter:
             self.process.kill()  # it ignores SIGTERM; a half-written batch is rolled back
 
 
-def _start(process: Any) -> None:
-    """Start a spawned process even when this program's main module is no file (stdin, a REPL):
-    spawn would try to re-import it in the child, and fail."""
+def start_process(process: Any) -> None:
+    """Start a spawned helper process without re-running this program's main module in it.
+
+    Spawn re-imports `__main__` in the child by default: that fails when it is no file (stdin,
+    a REPL) and runs it again when it is a script without an `if __name__ == "__main__"`
+    guard (a crawl script would crawl twice). The helpers' targets live in importable modules,
+    so the child is told there is no main module to import.
+    """
     main = sys.modules["__main__"]
-    path = getattr(main, "__file__", None)
-    if path is None or os.path.exists(path):
-        process.start()
-        return
-    del main.__file__
+    hidden = {name: main.__dict__.pop(name) for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__spec__ = None
     try:
         process.start()
     finally:
-        main.__file__ = path
+        del main.__spec__
+        main.__dict__.update(hidden)
 
 
 def serve(path: str, run_id: int, site: str | None, jobs: Any, results: Any, parent: int) -> None:

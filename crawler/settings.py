@@ -82,6 +82,9 @@ UNIONNEWS_BATCH_SECONDS = 2.0
 UNIONNEWS_WARC_DIR = None
 UNIONNEWS_WARC_ENABLED = True
 UNIONNEWS_WARC_MAX_BYTES = 256 * 1024 * 1024
+# Build, digest and gzip WARC records in a child process (pipelines/warc.py), off the crawl's
+# one busy core; False writes them in the crawl's own process.
+UNIONNEWS_WARC_PROCESS = True
 # Images and attachments: FILES_STORE None means files/ beside the archive; larger are refused.
 FILES_STORE = None
 UNIONNEWS_FILES_MAXSIZE = 32 * 1024 * 1024

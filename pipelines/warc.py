@@ -15,6 +15,14 @@ Scrapy 2.11, idna 2.10 and warcio 1.7 (it would downgrade this project's Scrapy 
 WACZ rather than plain rotating WARC files, and does not expose record offsets to the item
 pipeline. The `wacz` package is used where it fits: `archive/export.py` packages these files.
 
+Where: records are built, digested, gzipped and written by a child process (`WarcProcess`),
+one exchange at a time in the order the responses arrive, and each response waits (asyncio) for
+its record's pointer before it goes on to the spider. That work was a seventh of the crawl
+process's CPU, and a Scrapy crawl is bound to one core (bench/crawl.py). With
+`UNIONNEWS_WARC_PROCESS = False`, or a Twisted reactor without asyncio, the middleware writes in
+the crawl's own process (`InlineWarc`), as before. If the WARC process dies, the crawl stops
+with that reason: pages it could not capture are not archived.
+
 Fidelity: the middleware sits at priority 950, next to the downloader, so it sees the body
 before HttpCompressionMiddleware decodes it and every response before RedirectMiddleware and
 RetryMiddleware act on it. Scrapy gives headers in normalised case and has already removed
@@ -32,12 +40,17 @@ hashed and listed, so the rows the killed crawl committed still point at verifia
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import multiprocessing
 import os
+import signal
 import socket
 import uuid
 import zlib
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -50,8 +63,12 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.asyncio import is_asyncio_available
+from scrapy.utils.defer import deferred_from_coro
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from archive.background import start_process
 
 logger = logging.getLogger(__name__)
 MANIFEST_NAME = "manifest-sha256.txt"
@@ -255,52 +272,218 @@ class RotatingWarcWriter:
         self._writer.write_record(warcinfo)
 
 
-def _header_lines(headers: Any) -> list[tuple[str, str]]:
-    """Scrapy Headers -> (name, value) pairs, one per value, renaming headers already undone."""
+def _header_lines(headers: Iterable[tuple[bytes, list[bytes]]]) -> list[tuple[str, str]]:
+    """(name, values) pairs -> (name, value) pairs, one per value, renaming headers already undone."""
     lines = []
-    for key, values in headers.items():
+    for key, values in headers:
         name = _RENAMED_HEADERS.get(key.lower(), key.decode("latin-1"))
         for value in values:
             lines.append((name, value.decode("latin-1")))
     return lines
 
 
-def build_records(writer: WARCWriter, request: Request, response: Response) -> tuple[Any, Any]:
+@dataclass(frozen=True)
+class Exchange:
+    """One request and the response the server sent for it, as plain picklable data: what a
+    WARC writer needs, in this process or in the WARC process."""
+
+    url: str
+    status: int
+    protocol: str
+    headers: list[tuple[bytes, list[bytes]]]
+    body: bytes
+    ip_address: str | None
+    method: str
+    request_url: str
+    request_headers: list[tuple[bytes, list[bytes]]]
+    request_body: bytes
+
+    @classmethod
+    def of(cls, request: Request, response: Response) -> Exchange:
+        return cls(
+            url=response.url, status=response.status, protocol=response.protocol or "HTTP/1.1",
+            headers=list(response.headers.items()), body=response.body,
+            ip_address=None if response.ip_address is None else str(response.ip_address),
+            method=request.method, request_url=request.url,
+            request_headers=list(request.headers.items()), request_body=request.body,
+        )
+
+
+def build_records(writer: WARCWriter, exchange: Exchange) -> tuple[Any, Any]:
     """Build the WARC request and response records for one exchange (not yet written)."""
-    protocol = response.protocol or "HTTP/1.1"
     try:
-        reason = HTTPStatus(response.status).phrase
+        reason = HTTPStatus(exchange.status).phrase
     except ValueError:
         reason = ""
-    status_line = f"{response.status} {reason}".strip()
-    http_headers = StatusAndHeaders(status_line, _header_lines(response.headers),
-                                    protocol=protocol)
+    status_line = f"{exchange.status} {reason}".strip()
+    http_headers = StatusAndHeaders(status_line, _header_lines(exchange.headers),
+                                    protocol=exchange.protocol)
     extra = {}
-    if response.ip_address is not None:
-        extra["WARC-IP-Address"] = str(response.ip_address)
+    if exchange.ip_address is not None:
+        extra["WARC-IP-Address"] = exchange.ip_address
     resp_record = writer.create_warc_record(
-        response.url, "response", payload=BytesIO(response.body),
-        length=len(response.body), http_headers=http_headers, warc_headers_dict=extra,
+        exchange.url, "response", payload=BytesIO(exchange.body),
+        length=len(exchange.body), http_headers=http_headers, warc_headers_dict=extra,
     )
-    req_record = _request_record(writer, request, response.url, protocol)
+    req_record = _request_record(writer, exchange)
     req_record.rec_headers.replace_header(
         "WARC-Date", resp_record.rec_headers.get_header("WARC-Date")
     )
     return req_record, resp_record
 
 
-def _request_record(writer: WARCWriter, request: Request, url: str, protocol: str) -> Any:
-    parts = urlsplit(request.url)
+def _request_record(writer: WARCWriter, exchange: Exchange) -> Any:
+    parts = urlsplit(exchange.request_url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    lines = _header_lines(request.headers)
+    lines = _header_lines(exchange.request_headers)
     if not any(name.lower() == "host" for name, _ in lines):
         lines.insert(0, ("Host", parts.netloc))
-    http_headers = StatusAndHeaders(f"{request.method} {target} {protocol}", lines,
+    http_headers = StatusAndHeaders(f"{exchange.method} {target} {exchange.protocol}", lines,
                                     is_http_request=True)
     return writer.create_warc_record(
-        url, "request", payload=BytesIO(request.body), length=len(request.body),
-        http_headers=http_headers,
+        exchange.url, "request", payload=BytesIO(exchange.request_body),
+        length=len(exchange.request_body), http_headers=http_headers,
     )
+
+
+class InlineWarc:
+    """Writes each exchange at once, in the crawl's process (UNIONNEWS_WARC_PROCESS = False)."""
+
+    def __init__(self, writer: RotatingWarcWriter) -> None:
+        self.writer = writer
+
+    def write(self, exchange: Exchange) -> dict[str, Any]:
+        return self.writer.write(*build_records(self.writer.writer, exchange)).as_meta()
+
+    def close(self) -> list[ClosedWarc]:
+        self.writer.close()
+        return self.writer.closed_files
+
+
+class WarcProcess:
+    """Writes exchanges in a child process, in the order given; each write answers with the
+    record's pointer, awaited by the crawl (asyncio) before the response goes on.
+
+    Building records, digesting and gzipping them cost the crawl's process about a seventh of
+    its CPU (bench/crawl.py), on the one core a Scrapy crawl can use; here they run on another.
+    The child writes nothing more once the crawl is gone (killed): the file stays `.open` for
+    the next crawl to close.
+    """
+
+    def __init__(self, writer: RotatingWarcWriter) -> None:
+        context = multiprocessing.get_context("spawn")  # never fork a process running a reactor
+        jobs, self.jobs = context.Pipe(duplex=False)
+        self.replies, replies = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=serve, name="unionnews-warc", daemon=True,
+            args=(jobs, replies, writer.warc_dir, writer.prefix, writer.max_bytes, writer.info,
+                  os.getpid()))
+        start_process(self.process)
+        jobs.close()
+        replies.close()
+        self.loop = asyncio.get_event_loop()
+        self.waiting: deque[asyncio.Future[dict[str, Any]]] = deque()
+        self.failed: str | None = None
+        self.loop.add_reader(self.replies.fileno(), self._answered)
+
+    def write(self, exchange: Exchange) -> asyncio.Future[dict[str, Any]]:
+        """The pointer of the exchange's response record, once the child has written it."""
+        answer = self.loop.create_future()
+        if self.failed is None:
+            try:
+                self.jobs.send(("write", exchange))
+            except OSError:
+                self._gone()
+        if self.failed is not None:
+            answer.set_exception(WarcWriteError(self.failed))
+        else:
+            self.waiting.append(answer)
+        return answer
+
+    def _answered(self) -> None:
+        try:
+            while self.replies.poll():
+                self._settle(*self.replies.recv())
+        except (EOFError, OSError):
+            self._gone()
+
+    def _gone(self) -> None:
+        """The child died: fail what waits for it, and every write from now on."""
+        if self.failed is None:
+            self.process.join(timeout=5)
+            self.failed = f"the WARC writer process died (exit {self.process.exitcode})"
+            self.loop.remove_reader(self.replies.fileno())
+        while self.waiting:
+            answer = self.waiting.popleft()
+            if not answer.done():
+                answer.set_exception(WarcWriteError(self.failed))
+
+    def close(self) -> list[ClosedWarc]:
+        """Finish the current file (renamed, hashed, listed) and end the child."""
+        if self.failed is not None:
+            return []
+        self.loop.remove_reader(self.replies.fileno())
+        try:
+            self._answered_all()
+            self.jobs.send(("close", None))
+            ok, value = self.replies.recv()
+        except (EOFError, OSError):
+            self._gone()
+            raise WarcWriteError(self.failed) from None
+        finally:
+            self.process.join(timeout=30)
+            if self.process.is_alive():
+                self.process.kill()
+        if not ok:
+            raise WarcWriteError(value)
+        return [ClosedWarc(**closed) for closed in value]
+
+    def _answered_all(self) -> None:
+        """Answer exchanges still waiting (a crawl cut short closes with some in flight)."""
+        while self.waiting:
+            self._settle(*self.replies.recv())
+
+    def _settle(self, ok: bool, value: Any) -> None:
+        """Answer the oldest waiting write: the child answers in the order it was asked."""
+        answer = self.waiting.popleft()
+        if answer.done():  # its response was cancelled meanwhile
+            return
+        if ok:
+            answer.set_result(value)
+        else:
+            answer.set_exception(WarcWriteError(value))
+
+
+class WarcWriteError(OSError):
+    """An exchange could not be written to WARC (disk full, the WARC process gone)."""
+
+
+def serve(jobs: Any, replies: Any, warc_dir: Path, prefix: str, max_bytes: int,
+          info: dict[str, str], parent: int) -> None:
+    """The WARC process: write each exchange from `jobs` in order and answer with its pointer
+    (or the error) on `replies`; on "close", finish the file and answer with the closed files."""
+    # Ctrl-C reaches the whole process group: the crawl shuts down gracefully, then closes this
+    # one. SIGTERM still ends it (multiprocessing sends it to daemons left at exit); a file it
+    # leaves `.open` is closed by the next crawl.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    writer = RotatingWarcWriter(warc_dir, prefix=prefix, max_bytes=max_bytes, info=info)
+    while True:
+        try:
+            kind, exchange = jobs.recv()
+        except EOFError:
+            return  # the crawl is gone: leave the open file to the next crawl's recovery
+        if os.getppid() != parent:
+            return
+        try:
+            if kind == "close":
+                writer.close()
+                replies.send((True, [asdict(closed) for closed in writer.closed_files]))
+            else:
+                replies.send((True, writer.write(*build_records(writer.writer, exchange)).as_meta()))
+        except Exception as exc:  # disk full, read-only: the crawl records it, we go on
+            replies.send((False, f"{type(exc).__name__}: {exc}"))
+        if kind == "close":
+            return
 
 
 class WarcCaptureMiddleware:
@@ -310,12 +493,16 @@ class WarcCaptureMiddleware:
     archive database named by `UNIONNEWS_DB`), `UNIONNEWS_WARC_ENABLED` (default True; False turns capture off),
     `UNIONNEWS_WARC_MAX_BYTES` (rotation size, default 256 MiB), `UNIONNEWS_WARC_PREFIX`
     (file name prefix), `UNIONNEWS_RUN_ID` (named in each file's warcinfo record; by default
-    the run number the store step puts in the stats).
+    the run number the store step puts in the stats), `UNIONNEWS_WARC_PROCESS` (default True:
+    write in a child process; False, or a reactor without asyncio, writes in this one).
     """
 
-    def __init__(self, writer: RotatingWarcWriter, crawler: Crawler) -> None:
+    def __init__(self, writer: RotatingWarcWriter, crawler: Crawler, in_process: bool = False) -> None:
         self.writer = writer
+        self.crawler = crawler
         self.stats = crawler.stats
+        self.in_process = in_process or not is_asyncio_available()
+        self.sink: InlineWarc | WarcProcess | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -334,35 +521,48 @@ class WarcCaptureMiddleware:
         )
         for closed in recover_open_files(warc_dir) if Path(warc_dir).is_dir() else []:
             logger.warning("closed %s, left open by an interrupted crawl", closed.name)
-        middleware = cls(writer, crawler)
+        middleware = cls(writer, crawler, in_process=not settings.getbool("UNIONNEWS_WARC_PROCESS", True))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         """Write the exchange, then hand the response on unchanged with its WARC location."""
         if "cached" in response.flags:
             return response
-        if "isPartOf" not in self.writer.info:
-            self._name_run()
-        req_record, resp_record = build_records(self.writer.writer, request, response)
-        pointer = self.writer.write(req_record, resp_record)
-        request.meta["warc"] = pointer.as_meta()
+        if self.sink is None:
+            self.sink = self._open()
+        pointer = self.sink.write(Exchange.of(request, response))
+        try:
+            request.meta["warc"] = pointer if isinstance(pointer, dict) else await pointer
+        except WarcWriteError as exc:
+            if getattr(self.sink, "failed", None):
+                self._stop(str(exc))
+            raise
         if self.stats is not None:
             self.stats.inc_value("warc/records")
             self.stats.inc_value("warc/payload_bytes", len(response.body))
         return response
 
-    def _name_run(self) -> None:
-        """The store step numbers the crawl run when it opens; warcinfo records say which."""
+    def _stop(self, reason: str) -> None:
+        """Without its WARC writer the crawl would archive pages it cannot prove: stop it."""
+        if self.stats is not None and not self.stats.get_value("unionnews/store_error"):
+            self.stats.set_value("unionnews/store_error", reason)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
+
+    def _open(self) -> InlineWarc | WarcProcess:
+        """Start writing, on the first response: by then the store step has numbered the crawl
+        run, which the files' warcinfo records name."""
         run_id = self.stats.get_value("unionnews/run_id") if self.stats is not None else None
-        if run_id is not None:
+        if "isPartOf" not in self.writer.info and run_id is not None:
             self.writer.info["isPartOf"] = f"unionnews crawl run {run_id}"
+        return InlineWarc(self.writer) if self.in_process else WarcProcess(self.writer)
 
     def spider_closed(self) -> None:
+        closed: list[ClosedWarc] = []
         try:
-            self.writer.close()
+            closed = self.sink.close() if self.sink is not None else []
         except OSError as exc:  # disk full: the file stays .open; the next crawl closes it
             if self.stats is not None and not self.stats.get_value("unionnews/store_error"):
                 self.stats.set_value("unionnews/store_error", f"cannot close WARC file: {exc}")
         if self.stats is not None:
-            self.stats.set_value("warc/files", [c.name for c in self.writer.closed_files])
+            self.stats.set_value("warc/files", [c.name for c in closed])

@@ -92,6 +92,7 @@ SPIDER = textwrap.dedent('''
     from scrapy.crawler import CrawlerProcess
 
     origin, warc_dir, out, max_bytes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    in_process = sys.argv[5] == "inline"
 
     class Walk(scrapy.Spider):
         name = "walk"
@@ -111,20 +112,23 @@ SPIDER = textwrap.dedent('''
         "TELNETCONSOLE_ENABLED": False,
         "DOWNLOADER_MIDDLEWARES": {"pipelines.warc.WarcCaptureMiddleware": 950},
         "UNIONNEWS_WARC_DIR": warc_dir, "UNIONNEWS_WARC_MAX_BYTES": max_bytes,
-        "UNIONNEWS_RUN_ID": "7",
+        "UNIONNEWS_RUN_ID": "7", "UNIONNEWS_WARC_PROCESS": not in_process,
     })
     process.crawl(Walk)
     process.start()
 ''')
 
 
-def crawl(tmp_path: Path, site: Site, max_bytes: int = 1 << 30) -> tuple[Path, list[dict]]:
-    """Crawl `site` with the WARC middleware on; return the WARC folder and the callback log."""
+def crawl(tmp_path: Path, site: Site, max_bytes: int = 1 << 30,
+          in_process: bool = False) -> tuple[Path, list[dict]]:
+    """Crawl `site` with the WARC middleware on (writing in its own process, or in the crawl's
+    with `in_process`); return the WARC folder and the callback log."""
     script = tmp_path / "walk.py"
     script.write_text(SPIDER)
     warc_dir, out = tmp_path / "warc", tmp_path / "seen.jsonl"
     subprocess.run([sys.executable, str(script), site.origin, str(warc_dir), str(out),
-                    str(max_bytes)], check=True, timeout=120, cwd=tmp_path)
+                    str(max_bytes), "inline" if in_process else "process"],
+                   check=True, timeout=120, cwd=tmp_path)
     return warc_dir, [json.loads(line) for line in out.read_text().splitlines()]
 
 
@@ -256,3 +260,30 @@ def test_warcinfo_names_the_crawl_run(captured) -> None:
         text = info.content_stream().read().decode()
     assert info.rec_type == "warcinfo"
     assert "isPartOf: unionnews crawl run 7" in text and "software: unionnews" in text
+
+
+def test_capture_in_the_crawls_own_process_writes_the_same_records(tmp_path: Path) -> None:
+    site = Site()
+    try:
+        warc_dir, seen = crawl(tmp_path, site, in_process=True)
+    finally:
+        site.close()
+    records = responses(warc_dir)
+    sent = sorted((site.origin + path, status, body) for path, status, body in site.log)
+    assert sorted((r["url"], r["status"], r["raw"]) for r in records) == sent
+    assert all(r["digest_ok"] for r in records)
+    [path] = list(warc_dir.glob("*.warc.gz"))
+    for entry in seen:  # each pointer reads back its own record
+        with open(path, "rb") as fh:
+            fh.seek(entry["warc"]["offset"])
+            record = next(iter(ArchiveIterator(BytesIO(fh.read(entry["warc"]["length"])))))
+        assert record.rec_headers.get_header("WARC-Target-URI") == entry["url"]
+    assert read_manifest(warc_dir) == {path.name: sha256_file(path)}
+
+
+def test_a_crawl_script_without_a_main_guard_runs_once(captured) -> None:
+    """The WARC process is spawned without re-running the crawl's main module (walk.py has
+    no `if __name__ == "__main__"`): each URL was asked for once (twice for the retried 500)."""
+    site, _, _ = captured
+    paths = [path for path, _, _ in site.log]
+    assert len(paths) == len(set(paths)) + 1 and paths.count("/broken.html") == 2

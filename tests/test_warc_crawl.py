@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import sqlite3
 import urllib.request
 from io import BytesIO
@@ -248,3 +249,46 @@ def test_verify_names_a_raw_page_changed_inside_the_database(crawled, tmp_path: 
     assert result.exit_code == 1
     assert f"BAD {copy / 'archive.db'}: pages row 3: raw bytes differ from their sha256" in result.output
     assert "80 raw pages" in result.output
+
+
+def warc_process(crawl: int, warc_dir: Path) -> int:
+    """The child of a crawl that holds its open WARC file: the WARC writer process."""
+    for child in Path(f"/proc/{crawl}/task/{crawl}/children").read_text().split():
+        fds = Path(f"/proc/{child}/fd")
+        try:
+            if any(os.readlink(fd).endswith(".warc.gz.open") for fd in fds.iterdir()):
+                return int(child)
+        except OSError:  # the child ended meanwhile
+            continue
+    raise LookupError("no child of the crawl has a WARC file open")
+
+
+def test_a_warc_writer_killed_mid_crawl_stops_the_crawl_with_one_clear_line(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    site = build_site(tmp_path / "site")
+    db = tmp_path / "archive.db"
+    with ReplicaServer(site.root, delay=0.005) as server:
+        args = [a for url in site.start_urls(server.origin) for a in ("--start-url", url)]
+        crawl = subprocess.Popen(
+            [sys.executable, "-c", "from archive.cli import main; main()", "crawl", *args,
+             "--db", str(db), "--delay", "0.01"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and stored(db) < 10:
+            time.sleep(0.05)
+        os.kill(warc_process(crawl.pid, tmp_path / "warc"), signal.SIGKILL)
+        out, err = crawl.communicate(timeout=120)
+        total = len(site.truth(server.origin)["articles"])
+        assert crawl.returncode == 1
+        assert err.strip().splitlines() == [
+            f"Error: could not write to {db}: the WARC writer process died (exit -9)"]
+        assert out.startswith("crawl failed: ")
+        assert stored(db) < total  # it stopped instead of archiving pages it could not capture
+        run_crawl(site.start_urls(server.origin), db, delay=0)  # the next run completes
+    assert stored(db) == total
+    result = CliRunner().invoke(cli, ["verify", "--db", str(db)])
+    assert result.exit_code == 0, result.output
