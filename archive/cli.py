@@ -248,10 +248,12 @@ def sites() -> None:
 def reparse(db_path: str) -> None:
     """Re-run the parser over the archived raw pages, without the network.
 
-    After a parser improvement, this updates every article from the bytes the crawl kept;
-    articles whose title or body changes keep their earlier version in revisions. Pages that
-    no longer parse are recorded in failures and their article is left as it was; pages that
-    failed to parse during a crawl (kept with their bytes) are archived if they now parse.
+    After a parser improvement, this updates every article from the bytes the crawl kept, each
+    page read with its own site's profile (generic extraction for a site without a bundled
+    one); articles whose title or body changes keep their earlier version in revisions. Pages
+    that no longer parse are recorded in failures and their article is left as it was; pages
+    that failed to parse during a crawl (kept with their bytes) are archived under their
+    canonical URL if they now parse.
 
     \b
     Example:
