@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from archive.crawl import CrawlError, _settings, check_sites
-from crawler.frontier import key, new_worker_id
+from crawler.frontier import key, new_worker_id, unseen, walks_ended
 from crawler.sites import netloc
+from crawler.spiders.columns import ColumnsSpider
 
 #: Seconds between requests to one host, shared by all workers, when --delay is not given.
 DEFAULT_SHARED_DELAY = 1.0
@@ -40,6 +41,31 @@ class WorkerSummary:
     @property
     def exit_code(self) -> int:
         return 1 if self.errors else 0
+
+
+class WorkerSpider(ColumnsSpider):
+    """The columns spider as one worker: on --full, whether every column was walked to its
+    end and which archived articles no list linked are judged across all workers.
+
+    The walks end on whichever workers fetched the last list pages, so each worker adds the
+    columns it walked to a shared set and waits for all of them. An article some worker's
+    list linked was requested through the shared duplicate filter, so the unlisted ones are
+    the archived ones that filter has not seen. Every worker asks for them once, through the
+    same filter, so each is fetched once, by whichever worker pops it.
+    """
+
+    def walks_complete(self) -> bool:
+        return walks_ended(self._redis(), self.report.walked, self.start_urls)
+
+    def unlisted(self) -> list[str]:
+        return unseen(self._redis(), super().unlisted())
+
+    def _redis(self) -> Any:
+        from scrapy_redis.connection import get_redis_from_settings
+
+        if getattr(self, "_server", None) is None:
+            self._server = get_redis_from_settings(self.settings)
+        return self._server
 
 
 def connect(redis_url: str) -> Any:
@@ -103,7 +129,6 @@ def crawl_worker(start_urls: list[str], redis_url: str, *, sites: dict[str, str 
     """
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.spiders.columns import ColumnsSpider
     from crawler.spiders.listing import split_start_urls
 
     if not start_urls:
@@ -124,7 +149,7 @@ def crawl_worker(start_urls: list[str], redis_url: str, *, sites: dict[str, str 
                  priority="cmdline")
     process = CrawlerProcess(base)
     logging.getLogger("scrapy").setLevel(process.settings.get("LOG_LEVEL"))
-    crawler = process.create_crawler(ColumnsSpider)
+    crawler = process.create_crawler(WorkerSpider)
     process.crawl(crawler, start_url=urls, full=full, max_articles=max_articles, sites=sites)
     process.start()
     return _summary(crawler)

@@ -5,7 +5,8 @@ any machines) push their items onto a Redis list and this process alone writes t
 validate, dedup (aliases), then the same ArchiveWriter batches as a local crawl.
 
 It also owns each crawl: started while no crawler is running, it clears the shared frontier
-and publishes what the archive already holds (for incremental walks); it ends when every
+and publishes what the archive already holds (crawler/spiders/state.py: for incremental walks,
+retries of transient failures, and --full's conditional requests and recheck); it ends when every
 crawler that joined is done (or gone) and every item is written. Items move to a `writing`
 list before they are written and leave it after the commit, so a writer killed mid-batch
 writes that batch again when restarted.
@@ -21,10 +22,10 @@ from typing import Any
 from archive.crawl import CrawlError, CrawlLocked, RunSummary, acquire_lock
 from archive.db import ArchiveError, open_archive
 from archive.records import (Alias, ArchiveWriter, FailureRecord, close_stale_runs, coverage_warnings,
-                             finish_run, known_urls, mark_walked, start_run, walk_warnings,
-                             walked_columns)
-from crawler.frontier import crawl_done, dead_workers, key, lease_key, publish_state, queued
+                             finish_run, mark_walked, start_run, walk_warnings)
+from crawler.frontier import crawl_done, dead_workers, key, lease_key, queued
 from crawler.items import Article
+from crawler.spiders.state import ArchiveState
 from pipelines.dedup import DedupPipeline, DuplicateArticle
 from pipelines.redis_items import UnknownItem, loads_item
 from pipelines.validate import problems
@@ -43,7 +44,7 @@ return taken
 """
 # Every key of one crawl but the item lists: cleared when a new crawl starts.
 CRAWL_KEYS = ("sites", "dupefilter", "states", "beats", "stats", "walked", "empty_columns",
-              "start_failures", "start_urls")
+              "start_failures", "start_urls", "walks_ended", "full")
 
 
 class Ingest:
@@ -133,7 +134,7 @@ def start_crawl(server: Any, db: Any) -> bool:
         return False
     leftovers = [*server.scan_iter(match=key("lease:*")), *server.scan_iter(match=key("requests:*"))]
     server.delete(*[key(name) for name in CRAWL_KEYS], *leftovers)
-    publish_state(server, known_urls(db), walked_columns(db))
+    ArchiveState.of_archive(db).publish(server)
     return True
 
 
@@ -202,7 +203,8 @@ def _finish(server: Any, run: Ingest, status: str, wait_seconds: float) -> RunSu
     warnings += coverage_warnings(db, run.run_id, counts)
     if status == "finished" and crawl_done(server):
         mark_walked(db, [u.decode() for u in server.smembers(key("walked"))], run.run_id)
-    db["crawl_runs"].update(run.run_id, {"start_urls": json.dumps(start_urls)})
+    db["crawl_runs"].update(run.run_id, {"start_urls": json.dumps(start_urls),
+                                         "full": int(bool(server.exists(key("full"))))})
     finish_run(db, run.run_id, status, time.monotonic() - run.started, counts, {
         "fetched": stats.get("fetched", 0), "requests": stats.get("requests", 0),
         "list_pages": stats.get("list_pages", 0), "article_links": stats.get("article_links", 0),

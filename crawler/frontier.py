@@ -14,8 +14,10 @@ module adds what a crawl of a news archive needs on top of them:
 
 Keys (prefix `unionnews:`): requests:<host:port> (a zset per site) and sites (set),
 dupefilter (set), lease:<worker> (hash),
-beats and states (hashes of workers), polite:<host>, and those of the item queue (items,
-writer, known, walked, stats, start_failures, start_urls) used by archive/ingest.py.
+beats and states (hashes of workers), polite:<host>, walks_ended (columns walked to their
+end in this crawl, for the recheck of unlisted articles on --full), full (set when a worker
+runs --full), those of the archive's state (crawler/spiders/state.py) and those of the item
+queue (items, writer, walked, stats, start_failures, start_urls) used by archive/ingest.py.
 """
 
 from __future__ import annotations
@@ -331,6 +333,8 @@ class Worker:
         self.heartbeat()
         self.server.hset(key("states"), self.worker, "busy")
         self.server.sadd(key("start_urls"), *spider.start_urls)
+        if getattr(spider, "full", False):
+            self.server.set(key("full"), 1)  # the writer records the run as a full one
         self.beat.start(HEARTBEAT_SECONDS, now=False)
         self.wake.start(WAKE_SECONDS, now=False)
 
@@ -420,18 +424,23 @@ def report_figures(server: Any, spider: Any, stats: Any, finished: bool) -> None
         server.hset(key("start_failures"), url, why)
 
 
-def publish_state(server: Any, known: Iterable[str], walked: Iterable[str]) -> None:
-    """What the archive holds, for the workers' incremental walk (the writer calls this)."""
-    server.delete(key("known"), key("walked_before"))
-    for name, values in (("known", list(known)), ("walked_before", list(walked))):
-        for start in range(0, len(values), 5000):
-            server.sadd(key(name), *values[start:start + 5000])
+def unseen(server: Any, urls: list[str]) -> list[str]:
+    """The URLs no request of this crawl has asked for yet, by the shared duplicate filter
+    (its fingerprint depends on method, URL and body only, as for the spider's requests)."""
+    seen = AtomicDupeFilter(server, DUPEFILTER)
+    found: list[str] = []
+    for start in range(0, len(urls), 5000):
+        chunk = urls[start:start + 5000]
+        marks = server.smismember(DUPEFILTER, [seen.request_fingerprint(Request(u)) for u in chunk])
+        found += [url for url, mark in zip(chunk, marks) if not mark]
+    return found
 
 
-def published_state(settings: Any) -> tuple[set[str], set[str]]:
-    """The archive's known URLs and walked columns as the writer published them."""
-    from scrapy_redis.connection import get_redis_from_settings
-
-    server = get_redis_from_settings(settings)
-    return ({u.decode() for u in server.smembers(key("known"))},
-            {u.decode() for u in server.smembers(key("walked_before"))})
+def walks_ended(server: Any, walked: Iterable[str], columns: Iterable[str]) -> bool:
+    """Add the columns this worker walked to their last list page to the crawl's; True when
+    every one of `columns` has been walked to its end by some worker of this crawl."""
+    walked = list(walked)
+    if walked:
+        server.sadd(key("walks_ended"), *walked)
+    wanted = list(columns)
+    return all(server.smismember(key("walks_ended"), wanted)) if wanted else True

@@ -239,6 +239,109 @@ def test_a_second_distributed_crawl_is_incremental(replicas, redis_url: str, tmp
     assert {"/xwzx/ghxw/", "/a/ghyw/"} <= fetched  # each column's first list page was looked at
 
 
+def crawl_distributed(redis_url: str, db: Path, args: list[str], crawlers: int = 2) -> str:
+    """One whole distributed crawl: the writer and `crawlers` crawlers with `args`; the
+    writer's summary line."""
+    writer = start_writer(redis_url, db, crawlers)
+    started = [start("crawl", "--redis", redis_url, *args, "--delay", "0") for _ in range(crawlers)]
+    results = [finish(crawler) for crawler in started]
+    code, out, err = finish(writer)
+    assert code == 0 and [r[0] for r in results] == [0] * crawlers, (out, err, results)
+    return out
+
+
+def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(row) for row in conn.execute(sql, params)]
+
+
+@pytest.fixture
+def own_site(tmp_path: Path):
+    """A provincial replica of this test's own (it edits the site), two list pages a column."""
+    site = build_site(tmp_path / "site", articles_per_column=(30, 25, 25))
+    with ReplicaServer(site.root) as server:
+        yield site, server, [a for url in site.start_urls(server.origin) for a in ("--start-url", url)]
+
+
+def test_a_full_distributed_rerun_asks_conditionally_and_records_edits_and_withdrawals(
+        own_site, redis_url: str, tmp_path: Path) -> None:
+    """As a local --full run: unchanged articles answer 304 to the stored validators and are
+    seen again, an edited one gets a revision, a removed one (no list links it any more, so
+    some worker asks for it again once every walk is done) is marked withdrawn and kept."""
+    site, server, starts = own_site
+    db = tmp_path / "a.db"
+    crawl_distributed(redis_url, db, starts)
+    before = archived(db)
+    edited = next(u for u in before if "/xwzx/tzgg/" in u)
+    removed = next(u for u in before if "/xwzx/ghxw/" in u)
+    site.edit_article(edited.removeprefix(server.origin), title="关于调整职工疗休养安排的通知（更正）")
+    site.remove_article(removed.removeprefix(server.origin))
+    server.clear_requests()
+    out = crawl_distributed(redis_url, db, [*starts, "--full"])
+    requests, truth = server.requests, site.truth(server.origin)
+    after = archived(db)
+
+    assert fetched_twice(server, truth) == []
+    archived_paths = {row["fetched_url"].removeprefix(server.origin) for row in before.values()}
+    asked = [r for r in requests if r.path in archived_paths]
+    assert len(asked) == len(before) and all(r.if_none_match for r in asked)  # each once, conditionally
+    # 200 only for the edited and removed articles' pages and their neighbours' (上一篇/下一篇)
+    assert sum(r.status == 304 for r in asked) >= len(before) - 6
+    # 304s reach the writer as sightings (an article also linked under an alias URL may be
+    # seen under both, as in a local crawl)
+    assert "new 0, updated 1, " in out and int(out.split("unchanged ")[1].split(",")[0]) >= len(before) - 2
+    assert [r["title"] for r in rows(db, "select title from revisions")] == [before[edited]["title"]]
+    assert after[edited]["title"] == "关于调整职工疗休养安排的通知（更正）"
+    assert after[removed]["withdrawn_at"] and after[removed]["body"] == before[removed]["body"]
+    assert rows(db, "select http_status from failures where url = ? and run_id = 2", (removed,)) == [
+        {"http_status": 404}]
+    assert {url for url, row in after.items() if row["run_id"] != 2} == {removed}  # the rest seen again
+    assert rows(db, "select full from crawl_runs") == [{"full": 0}, {"full": 1}]
+
+
+def test_a_transient_failure_is_fetched_by_the_next_distributed_run(own_site, redis_url: str,
+                                                                     tmp_path: Path) -> None:
+    """A page that answered 500 is asked again by the next incremental run, though its list
+    page is past where that run's walk stops (the writer publishes the pages to retry)."""
+    site, server, starts = own_site
+    db = tmp_path / "a.db"
+    routes_file = site.root / "routes.json"
+    routes = json.loads(routes_file.read_text(encoding="utf-8"))
+    first_list = (site.www / "xwzx/ghxw/index.html").read_text(encoding="utf-8")
+    deep = next(p for p, a in sorted(site.truth(server.origin)["articles"].items())
+                if p.startswith("/xwzx/ghxw/") and p.rsplit("/", 1)[1] not in first_list
+                and not a["aliases"] and not a["redirect_from"])  # served under this URL only
+    routes_file.write_text(json.dumps({**routes, deep: {"status": 500}}), encoding="utf-8")
+    crawl_distributed(redis_url, db, starts)
+    assert server.url(deep) not in archived(db)
+    routes_file.write_text(json.dumps(routes), encoding="utf-8")  # the server recovered overnight
+    server.clear_requests()
+    out = crawl_distributed(redis_url, db, starts)
+    assert "new 1, updated 0" in out and server.url(deep) in archived(db)
+    assert sum(r.path == deep for r in server.requests) == 1
+    assert "/xwzx/ghxw/index_1.html" not in {r.path for r in server.requests}  # not by walking there
+
+
+def test_the_workers_read_the_archive_state_the_writer_published(redis_url: str) -> None:
+    """Every field of the state a local crawl reads travels to the workers (a new field that
+    did not would make distributed crawls quietly differ from local ones)."""
+    import dataclasses
+
+    import redis
+
+    from crawler.spiders.state import ArchiveState
+
+    state = ArchiveState(**{f.name: {f"http://a.test/{f.name}/{i}.html" for i in range(3)}
+                            for f in dataclasses.fields(ArchiveState)})
+    state.validators = {"http://a.test/1.html": {"etag": '"x"', "last-modified": "Mon, 01 Jan 2024 00:00:00 GMT"}}
+    client = redis.Redis.from_url(redis_url)
+    ArchiveState(known={"http://a.test/old.html"}).publish(client)
+    state.publish(client)  # replaces what an earlier crawl published
+    assert ArchiveState.published(client, want_validators=True) == state
+    assert ArchiveState.published(client).validators == {}  # only --full runs load them
+
+
 def test_a_crawler_without_redis_or_writer_fails_with_one_line(redis_url: str, tmp_path: Path) -> None:
     url_args = ["--start-url", "http://127.0.0.1:9/a/", "--site", "cdzgh"]
     closed = f"redis://127.0.0.1:{free_port()}/0"

@@ -136,16 +136,24 @@ class ColumnsSpider(scrapy.Spider):
 
         A page taken down answers 404 and its article is marked withdrawn (never deleted).
         """
-        if not self.full or self.rechecked or not self.report.walked >= set(self.start_urls):
+        if not self.full or self.rechecked or not self.walks_complete():
             return
         self.rechecked = True
-        columns = tuple(url.rsplit("/", 1)[0] + "/" for url in self.start_urls)
-        unlisted = sorted(u for u in self.state.archived - self.linked if u.startswith(columns))
+        unlisted = self.unlisted()
         for url in unlisted:
             if request := self._article_request(url):
                 self.crawler.engine.crawl(request)
         if unlisted:
             raise DontCloseSpider
+
+    def walks_complete(self) -> bool:
+        """Every start URL's list was walked to its last page in this crawl."""
+        return self.report.walked >= set(self.start_urls)
+
+    def unlisted(self) -> list[str]:
+        """Archived articles under this crawl's columns that no list page linked this time."""
+        columns = tuple(url.rsplit("/", 1)[0] + "/" for url in self.start_urls)
+        return sorted(u for u in self.state.archived - self.linked if u.startswith(columns))
 
     def profile_for(self, url: str) -> Profile:
         """The site profile of the host a URL is on (start URLs' hosts are the only ones crawled)."""
