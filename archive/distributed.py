@@ -9,12 +9,13 @@ WARC and no attachment files: the raw page bytes travel with each article to the
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from archive.crawl import CrawlError, _settings, check_sites
-from crawler.frontier import key, new_worker_id, unseen, walks_ended
+from crawler.frontier import key, new_worker_id, unseen, walk_ended, walks_ended
 from crawler.sites import netloc
 from crawler.spiders.columns import ColumnsSpider
 
@@ -47,15 +48,21 @@ class WorkerSpider(ColumnsSpider):
     """The columns spider as one worker: on --full, whether every column was walked to its
     end and which archived articles no list linked are judged across all workers.
 
-    The walks end on whichever workers fetched the last list pages, so each worker adds the
-    columns it walked to a shared set and waits for all of them. An article some worker's
-    list linked was requested through the shared duplicate filter, so the unlisted ones are
-    the archived ones that filter has not seen. Every worker asks for them once, through the
-    same filter, so each is fetched once, by whichever worker pops it.
+    The walks end on whichever workers fetched the last list pages, so the worker that parses
+    a column's last page adds it to a shared set (before that page's lease ends: a worker
+    killed later does not take it along), and the recheck waits for every column. An article
+    some worker's list linked was requested through the shared duplicate filter, so the
+    unlisted ones are the archived ones that filter has not seen. Every worker asks for them
+    once, through the same filter, so each is fetched once, by whichever worker pops it.
     """
 
+    def parse_list(self, response: Any, column: str, page: int) -> Iterator[Any]:
+        yield from super().parse_list(response, column, page)
+        if self.full and column in self.report.walked:
+            walk_ended(self._redis(), column)
+
     def walks_complete(self) -> bool:
-        return walks_ended(self._redis(), self.report.walked, self.start_urls)
+        return walks_ended(self._redis(), self.start_urls)
 
     def unlisted(self) -> list[str]:
         return unseen(self._redis(), super().unlisted())

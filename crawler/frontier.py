@@ -436,11 +436,12 @@ def unseen(server: Any, urls: list[str]) -> list[str]:
     return found
 
 
-def walks_ended(server: Any, walked: Iterable[str], columns: Iterable[str]) -> bool:
-    """Add the columns this worker walked to their last list page to the crawl's; True when
-    every one of `columns` has been walked to its end by some worker of this crawl."""
-    walked = list(walked)
-    if walked:
-        server.sadd(key("walks_ended"), *walked)
+def walk_ended(server: Any, column: str) -> None:
+    """Record that this crawl walked `column`'s list to its last page (on whichever worker)."""
+    server.sadd(key("walks_ended"), column)
+
+
+def walks_ended(server: Any, columns: Iterable[str]) -> bool:
+    """Every one of `columns` has been walked to its end by some worker of this crawl."""
     wanted = list(columns)
     return all(server.smismember(key("walks_ended"), wanted)) if wanted else True
