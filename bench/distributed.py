@@ -2,6 +2,7 @@
 
     python bench/distributed.py [--articles-per-column 150] [--server-delay 0.2]
                                 [--concurrency 4] [--workers 1,3] [--repeat 1]
+    python bench/distributed.py --full-rerun [--workers 3] ...
 
 Builds the provincial and the city replica, serves each with an artificial delay before
 every response (so, as on the internet, a crawler spends its time waiting, not parsing),
@@ -20,6 +21,12 @@ plain crawl's requests to one host, so it is not held to the same concurrency.)
 
 Prints seconds, articles/s and the speed-up of each N over one worker, and checks that each
 run archived every article and fetched no page twice.
+
+With --full-rerun it measures a `--full` rerun of an archived crawl instead (N = the last
+--workers count), on two copies of the same archive in the same run: (a) with the stored
+ETag/Last-Modified withheld from the workers (as distributed --full was before conditional
+requests), the baseline; (b) as shipped, where unchanged pages answer 304 without a body.
+Prints seconds, answers with a body, 304 answers and article pages parsed for each.
 """
 
 from __future__ import annotations
@@ -39,8 +46,8 @@ from pathlib import Path
 WORKER = """
 import json, sys
 from archive.distributed import crawl_worker
-sites, url, concurrency = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-summary = crawl_worker(list(sites), url, sites=sites, delay=0,
+sites, url, concurrency, full = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+summary = crawl_worker(list(sites), url, sites=sites, delay=0, full=full,
                        settings={"CONCURRENT_REQUESTS_PER_DOMAIN": concurrency, "LOG_LEVEL": "ERROR"})
 print(summary.line())
 """
@@ -69,7 +76,8 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
     sys.exit("redis-server did not start")
 
 
-def run_distributed(sites: dict[str, str], db: Path, redis_url: str, workers: int, concurrency: int) -> float:
+def run_distributed(sites: dict[str, str], db: Path, redis_url: str, workers: int, concurrency: int,
+                    full: bool = False, withhold_validators: bool = False) -> float:
     import redis
 
     client = redis.Redis.from_url(redis_url)
@@ -79,7 +87,10 @@ def run_distributed(sites: dict[str, str], db: Path, redis_url: str, workers: in
                                "--redis", redis_url, "--db", str(db), "--crawlers", str(workers)], stdout=subprocess.PIPE, text=True)
     while not client.exists("unionnews:writer"):
         time.sleep(0.02)
-    crawlers = [subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(sites), redis_url, str(concurrency)],
+    if withhold_validators:  # the baseline of --full-rerun: no conditional requests
+        client.delete("unionnews:validators")
+    crawlers = [subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(sites), redis_url, str(concurrency),
+                                  "1" if full else "0"],
                                  stdout=subprocess.PIPE, text=True) for _ in range(workers)]
     for crawler in crawlers:
         crawler.communicate()
@@ -103,6 +114,53 @@ def check(db: Path, servers: list, truths: list[dict]) -> str:
     return "; ".join(problems) or "ok"
 
 
+def compare_workers(sites: dict[str, str], root: Path, redis_url: str, servers: list, truths: list[dict],
+                    counts: list[int], concurrency: int, repeat: int) -> None:
+    """A first crawl with each number of crawlers: seconds, articles/s, speed-up over the first."""
+    articles = sum(len(t["articles"]) for t in truths)
+    results: dict[str, float] = {}
+    for k in counts:
+        label = f"{k} crawler{'s' if k > 1 else ''} + writer"
+        best, verdict = float("inf"), ""
+        for attempt in range(repeat):
+            for server in servers:
+                server.clear_requests()
+            db = root / f"bench-{len(results)}-{attempt}.db"
+            best = min(best, run_distributed(sites, db, redis_url, k, concurrency))
+            verdict = check(db, servers, truths)
+        results[label] = best
+        print(f"  {label:<38} {best:7.1f} s  {articles / best:7.1f} articles/s  [{verdict}]")
+    baseline = next(iter(results.values()))
+    print()
+    for label, seconds in results.items():
+        print(f"  speed-up of {label:<38} {baseline / seconds:5.2f}x")
+
+
+def compare_full_rerun(sites: dict[str, str], root: Path, redis_url: str, servers: list, truths: list[dict],
+                       workers: int, concurrency: int, repeat: int) -> None:
+    """A --full rerun of one archived crawl, without and with the stored validators."""
+    first = root / "archived.db"
+    run_distributed(sites, first, redis_url, workers, concurrency)
+    print(f"  first crawl archived: [{check(first, servers, truths)}]")
+    results: dict[str, float] = {}
+    for label, withhold in (("--full, validators withheld (before)", True), ("--full, conditional (now)", False)):
+        best, answers = float("inf"), Counter()
+        for attempt in range(repeat):
+            for server in servers:
+                server.clear_requests()
+            db = root / f"rerun-{withhold}-{attempt}.db"
+            shutil.copyfile(first, db)
+            best = min(best, run_distributed(sites, db, redis_url, workers, concurrency, True, withhold))
+            answers = Counter(r.status for server in servers for r in server.requests)
+        with sqlite3.connect(db) as conn:
+            unchanged = conn.execute("select unchanged from crawl_runs order by id desc").fetchone()[0]
+        results[label] = best
+        print(f"  {label:<38} {best:7.1f} s  {answers[200]:5} answers with a body  {answers[304]:5} x 304  "
+              f"{unchanged:5} seen unchanged  [{check(db, servers, truths)}]")
+    before, now = results.values()
+    print(f"\n  speed-up of the conditional --full rerun: {before / now:5.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles-per-column", type=int, default=150)
@@ -110,6 +168,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight per site per process")
     parser.add_argument("--workers", default="1,3", help="crawler counts to compare (the first is the baseline)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per setting; the fastest counts")
+    parser.add_argument("--full-rerun", action="store_true",
+                        help="measure a --full rerun with and without conditional requests instead")
     args = parser.parse_args()
 
     from replica import ReplicaServer, build_site
@@ -132,23 +192,11 @@ def main() -> None:
                 articles = sum(len(t["articles"]) for t in truths)
                 print(f"{articles} articles on 2 sites, {args.server_delay:g} s server delay, "
                       f"{args.concurrency} requests in flight per site per process\n")
-                results: dict[str, float] = {}
-                for label, runner in [(f"{k} crawler{'s' if k > 1 else ''} + writer",
-                                       lambda db, k=k: run_distributed(sites, db, redis_url, k, args.concurrency))
-                                      for k in counts]:
-                    best, verdict = float("inf"), ""
-                    for attempt in range(args.repeat):
-                        for server in servers:
-                            server.clear_requests()
-                        db = root / f"bench-{len(results)}-{attempt}.db"
-                        best = min(best, runner(db))
-                        verdict = check(db, servers, truths)
-                    results[label] = best
-                    print(f"  {label:<38} {best:7.1f} s  {articles / best:7.1f} articles/s  [{verdict}]")
-                baseline = next(iter(results.values()))
-                print()
-                for label, seconds in results.items():
-                    print(f"  speed-up of {label:<38} {baseline / seconds:5.2f}x")
+                if args.full_rerun:
+                    compare_full_rerun(sites, root, redis_url, servers, truths, counts[-1], args.concurrency,
+                                       args.repeat)
+                else:
+                    compare_workers(sites, root, redis_url, servers, truths, counts, args.concurrency, args.repeat)
         finally:
             redis_process.terminate()
 
