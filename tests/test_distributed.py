@@ -121,6 +121,17 @@ def finish(process: subprocess.Popen, timeout: float = 120) -> tuple[int, str, s
     return process.returncode, out, err
 
 
+def crawl_distributed(redis_url: str, db: Path, args: list[str], crawlers: int = 2) -> str:
+    """One whole distributed crawl: the writer and `crawlers` crawlers with `args`; the
+    writer's summary line."""
+    writer = start_writer(redis_url, db, crawlers)
+    started = [start("crawl", "--redis", redis_url, *args, "--delay", "0") for _ in range(crawlers)]
+    results = [finish(crawler) for crawler in started]
+    code, out, err = finish(writer)
+    assert code == 0 and [r[0] for r in results] == [0] * crawlers, (out, err, results)
+    return out
+
+
 def test_three_crawlers_and_one_writer_archive_both_sites_completely(replicas, redis_url: str,
                                                                      tmp_path: Path) -> None:
     province, city = replicas
@@ -225,29 +236,13 @@ def test_a_second_distributed_crawl_is_incremental(replicas, redis_url: str, tmp
         for run, crawlers in enumerate((1, 2)):
             for server in (p_server, c_server):
                 server.clear_requests()
-            writer = start_writer(redis_url, db, crawlers)
-            started = [start("crawl", "--redis", redis_url, "--config", str(config), "--delay", "0")
-                       for _ in range(crawlers)]
-            results = [finish(crawler) for crawler in started]
-            code, out, err = finish(writer)
-            assert code == 0 and [r[0] for r in results] == [0] * crawlers, (err, results)
+            out = crawl_distributed(redis_url, db, ["--config", str(config)], crawlers)
         articles = {url.removeprefix(server.origin) for server, site in ((p_server, province), (c_server, city))
                     for url in (a["url"] for a in site.truth(server.origin)["articles"].values())}
         fetched = {r.path for server in (p_server, c_server) for r in server.requests}
     assert "new 0, updated 0" in out
     assert fetched & articles == set()
     assert {"/xwzx/ghxw/", "/a/ghyw/"} <= fetched  # each column's first list page was looked at
-
-
-def crawl_distributed(redis_url: str, db: Path, args: list[str], crawlers: int = 2) -> str:
-    """One whole distributed crawl: the writer and `crawlers` crawlers with `args`; the
-    writer's summary line."""
-    writer = start_writer(redis_url, db, crawlers)
-    started = [start("crawl", "--redis", redis_url, *args, "--delay", "0") for _ in range(crawlers)]
-    results = [finish(crawler) for crawler in started]
-    code, out, err = finish(writer)
-    assert code == 0 and [r[0] for r in results] == [0] * crawlers, (out, err, results)
-    return out
 
 
 def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
