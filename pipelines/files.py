@@ -203,7 +203,7 @@ class ArchiveFilesPipeline(FilesPipeline):
         # Results come back in the order of get_media_requests, which is media_urls' order.
         failed = [(url, res if not ok else self.failed_reasons.get(url, "not stored"))
                   for (url, _), (ok, res) in zip(media_urls(item), results) if not (ok and res)]
-        if self.db is not None and article_url:
+        if self.db is not None and article_url and (stored or failed):
             try:
                 self._record(article_url, stored, failed)
             except sqlite3.Error as exc:
