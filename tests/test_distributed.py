@@ -6,11 +6,13 @@ holds across the crawlers."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import shutil
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -221,9 +223,11 @@ def test_politeness_per_site_holds_across_crawlers(redis_url: str, tmp_path: Pat
     assert len(times) > 25
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert times[-1] - times[0] >= 0.1 * (len(times) - 1) * 0.95  # one request per 0.1 s overall
-    # Spaced, not bunched (alone, three crawlers would leave ~0.03 s): a loaded test machine
-    # can hold one request back, so the check is on the spacing of nearly all of them.
-    assert sorted(gaps)[len(gaps) // 10] > 0.08, sorted(gaps)[:5]
+    # Spaced, not bunched (alone, three crawlers would leave ~0.03 s). A loaded test machine can
+    # hold a request back past its slot so that it lands next to the following one; so the
+    # checks are the typical gap and the most requests in any second (10, and 2 held back).
+    assert statistics.median(gaps) > 0.08, sorted(gaps)[:5]
+    assert max(bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times)) <= 12
     assert wrong_fields(archived(db), truth) == []
 
 
