@@ -29,16 +29,16 @@ Where (c)'s time went, and what was done (same 5,100 articles):
   were 8% of the crawl's CPU: now one prepared upsert per article.
 - WARC records (warcio building, digests, gzip) were a seventh of the crawl's CPU: a child
   process writes them now, each response awaiting its pointer, through a 1 MiB pipe.
-Old and new code back to back on the same machine: crawl-process CPU 3.32 -> 2.72 ms per
-article (ceiling 301 -> 367 articles/s); (c) 0.48x -> 0.54x of (b) at load 1.5-3, 0.42x ->
-0.46x at load 3-6 (the old walk varied with luck: 0.36x-0.48x). 1.0x is not reached. What
-remains is per response: Scrapy's HTTP/1.1 client and middleware chain cost about 1 ms a
-response, and the files make (c) fetch 1.8x the responses of (b) (per response, (c) runs at
-0.83x-0.98x of (b)); parsing costs 0.5 ms an article. Measured and not adopted: Scrapy 2.19's experimental aiohttp download handler
-(-10% crawl CPU, but a private, experimental module with a stricter HTTP parser than Twisted's
-lenient one), dropping unused middlewares (cookies, auth, proxy, depth: within noise) and 64
-concurrent requests instead of 32 (-5% wall; the list walk, one page at a time per column,
-then bounds the crawl).
+Old and new code back to back on the same machine: crawl-process CPU 3.32 -> 2.72 ms per article
+(ceiling 301 -> 367 articles/s); (c) 0.48x -> 0.54x of (b) at load 1.5-3, 0.42x -> 0.46x at load
+3-6 (the old walk varied with luck: 0.36x-0.48x). 1.0x is not reached. What remains is per
+response: Scrapy's HTTP/1.1 client and middleware chain cost about 1 ms a response, and the
+files make (c) fetch 1.8x the responses of (b) (per response, (c) runs at 0.83x-0.98x of (b));
+parsing costs 0.5 ms an article. Measured and not adopted: Scrapy 2.19's experimental aiohttp
+download handler (-10% crawl CPU, but a private, experimental module with a stricter HTTP parser
+than Twisted's lenient one), dropping unused middlewares (cookies, auth, proxy, depth: within
+noise) and 64 concurrent requests instead of 32 (-5% wall; the list walk, one page at a time per
+column, then bounds the crawl).
 """
 
 from __future__ import annotations
