@@ -208,10 +208,20 @@ def _stored(db: Path) -> int:
         return 0
 
 
-def _writer_process(crawl: int) -> int:
-    """The archive writer process a crawl spawned (not multiprocessing's resource tracker)."""
+def _writer_process(crawl: int, db: Path) -> int:
+    """The archive writer process a crawl spawned: the child that has the database open (not
+    the WARC writer, nor multiprocessing's resource tracker)."""
     out = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", str(crawl)], capture_output=True, text=True).stdout
-    return next(int(line.split()[0]) for line in out.splitlines() if "spawn_main" in line)
+    children = [int(line.split()[0]) for line in out.splitlines() if "spawn_main" in line]
+    return next(pid for pid in children if str(db) in _open_files(pid))
+
+
+def _open_files(pid: int) -> set[str]:
+    folder = Path(f"/proc/{pid}/fd")
+    try:
+        return {os.readlink(fd) for fd in folder.iterdir()}
+    except OSError:  # gone meanwhile
+        return set()
 
 
 def test_a_writer_killed_mid_crawl_fails_the_run_with_its_reason(tmp_path: Path) -> None:
@@ -224,7 +234,7 @@ def test_a_writer_killed_mid_crawl_fails_the_run_with_its_reason(tmp_path: Path)
         while crawl.poll() is None and _stored(db) < 20:
             assert time.monotonic() < deadline, "the crawl stored nothing in a minute"
             time.sleep(0.05)
-        os.kill(_writer_process(crawl.pid), signal.SIGKILL)  # as the kernel's OOM killer would
+        os.kill(_writer_process(crawl.pid, db.resolve()), signal.SIGKILL)  # as the kernel's OOM killer would
         out, err = crawl.communicate(timeout=120)
     assert crawl.returncode == 1
     reason = f"could not write to {db}: the writer process died (exit -9)"
