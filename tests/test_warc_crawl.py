@@ -12,7 +12,11 @@ import gzip
 import hashlib
 import json
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 import urllib.request
 from io import BytesIO
 from pathlib import Path
@@ -204,25 +208,27 @@ def test_a_withdrawn_article_is_marked_and_its_capture_kept(small_site, tmp_path
     assert len(list((tmp_path / "warc").glob("*.warc.gz"))) == 2  # one file per run here
 
 
-def test_after_a_killed_crawl_the_next_one_leaves_every_pointer_verifiable(tmp_path) -> None:
-    import signal
-    import subprocess
-    import sys
-    import time
+def crawl_under_way(site, server: ReplicaServer, db: Path) -> subprocess.Popen:
+    """`unionnews crawl` of the replica in a child process, returned once it has stored ten
+    articles (its stdout and stderr are pipes)."""
+    args = [a for url in site.start_urls(server.origin) for a in ("--start-url", url)]
+    crawl = subprocess.Popen(
+        [sys.executable, "-c", "from archive.cli import main; main()", "crawl", *args,
+         "--db", str(db), "--delay", "0.01"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and stored(db) < 10:
+        time.sleep(0.05)
+    return crawl
 
+
+def test_after_a_killed_crawl_the_next_one_leaves_every_pointer_verifiable(tmp_path) -> None:
     site = build_site(tmp_path / "site")  # about 300 articles: long enough to kill mid-way
     db = tmp_path / "archive.db"
     with ReplicaServer(site.root, delay=0.005) as server:
-        args = [a for url in site.start_urls(server.origin) for a in ("--start-url", url)]
-        crawl = subprocess.Popen(
-            [sys.executable, "-c", "from archive.cli import main; main()", "crawl", *args,
-             "--db", str(db), "--delay", "0.01"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and stored(db) < 10:
-            time.sleep(0.05)
+        crawl = crawl_under_way(site, server, db)
         crawl.send_signal(signal.SIGKILL)
-        crawl.wait(timeout=30)
+        crawl.communicate(timeout=30)
         assert list((tmp_path / "warc").glob("*.open")), "the kill should leave a file open"
         killed_rows = rows(db, "select * from articles")
         assert 10 <= len(killed_rows) < len(site.truth(server.origin)["articles"])
@@ -264,22 +270,10 @@ def warc_process(crawl: int, warc_dir: Path) -> int:
 
 
 def test_a_warc_writer_killed_mid_crawl_stops_the_crawl_with_one_clear_line(tmp_path: Path) -> None:
-    import signal
-    import subprocess
-    import sys
-    import time
-
     site = build_site(tmp_path / "site")
     db = tmp_path / "archive.db"
     with ReplicaServer(site.root, delay=0.005) as server:
-        args = [a for url in site.start_urls(server.origin) for a in ("--start-url", url)]
-        crawl = subprocess.Popen(
-            [sys.executable, "-c", "from archive.cli import main; main()", "crawl", *args,
-             "--db", str(db), "--delay", "0.01"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and stored(db) < 10:
-            time.sleep(0.05)
+        crawl = crawl_under_way(site, server, db)
         os.kill(warc_process(crawl.pid, tmp_path / "warc"), signal.SIGKILL)
         out, err = crawl.communicate(timeout=120)
         total = len(site.truth(server.origin)["articles"])
