@@ -555,7 +555,10 @@ def _matches(plan_: _Plan, title: bool, filters: Filters, select: str) -> tuple[
     for name, values in on_articles:
         where.append(f'a.{name} IN ({", ".join("?" * len(values))})')
         params += values
-    joins = (f"JOIN {KEYS_TABLE} k ON k.key = f.rowid JOIN articles a ON a.id = k.article_id "
+    # CROSS JOIN keeps the index match driving: left free, SQLite counted a column filter by
+    # walking the column's articles and asking FTS5 about each (150-475 ms on 100,000 articles
+    # for any word; 1-100 ms this way).
+    joins = (f"CROSS JOIN {KEYS_TABLE} k ON k.key = f.rowid CROSS JOIN articles a ON a.id = k.article_id "
              if on_articles else "")
     return f"SELECT {select} FROM {table} f {joins}WHERE {' AND '.join(where)}", params
 
