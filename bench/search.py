@@ -137,11 +137,13 @@ def _accumulate(weights: list[float]) -> list[float]:
         out.append(total)
     return out
 
+COLUMNS = ["工会新闻", "通知公告", "基层动态", "理论学习", "劳模风采"]
+
 
 def make_archive(path: Path, articles: int) -> float:
     """Write `articles` generated articles into a fresh archive table; returns seconds taken."""
     maker = TextMaker()
-    columns = ["工会新闻", "通知公告", "基层动态", "理论学习", "劳模风采"]
+    columns = COLUMNS
     sources = ["四川省直属机关工会委员会", "四川工人日报", "基层工会", None]
     started = time.perf_counter()
     db = open_archive(path)
@@ -308,6 +310,9 @@ def datasette_p95(path: Path, requests: int) -> dict[str, tuple[float, float]]:
         "articles_list page (50 rows, 5 facets)": lambda i: "archive/articles_list",
         "articles table page (50 rows, 3 facets)": lambda i: "archive/articles",
         "search page (50 hits + total)": lambda i: "archive/search?column=&site=&since=&until=&q="
+        + urllib.parse.quote(words[i % len(words)]),
+        "search page, column and year filter": lambda i: "archive/search?column="
+        + urllib.parse.quote(COLUMNS[i % len(COLUMNS)]) + "&site=&since=2023&until=2023&q="
         + urllib.parse.quote(words[i % len(words)]),
         "search page, rare words": lambda i: "archive/search?column=&site=&since=&until=&q="
         + urllib.parse.quote(["邛崃", "峨眉山", "稻城亚丁", "鸬"][i % 4]),
