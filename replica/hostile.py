@@ -218,7 +218,7 @@ class HostileServer:
         self.stopping = threading.Event()
         self._log: list[LoggedRequest] = []
         self._lock = threading.Lock()
-        self._httpd = _Server((host, port), _handler_for(self))
+        self._httpd = _HTTPServer((host, port), _handler_for(self))
         self.host, self.port = self._httpd.server_address[:2]
         self.origin = f"http://{self.host}:{self.port}"
         self.offsite = f"http://localhost:{self.port}"
@@ -306,11 +306,6 @@ class HostileServer:
     def flood_list(self) -> bytes:
         links = [(f"{FLOOD_COLUMN}item/{i}.html", f"一页一万个链接中的第{i}条新闻") for i in range(FLOOD_LINKS)]
         return list_page("一万个链接", links).encode()
-
-
-class _Server(_HTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients that cut connections (size bounds, timeouts) are expected here: no traceback."""
 
 
 def _handler_for(site: HostileServer) -> type[BaseHTTPRequestHandler]:
