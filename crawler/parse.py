@@ -29,6 +29,8 @@ from crawler.profiles import Profile, load_profile
 
 #: Fewer visible body characters than this and the page is not an article.
 MIN_BODY_CHARS = 10
+#: Profile article selectors every article page of the site should match.
+REQUIRED_ARTICLE_KEYS = ("title", "info", "body", "breadcrumb")
 #: A page whose list selector finds this many article links, and no body, is a list page.
 MIN_LIST_LINKS = 5
 
@@ -117,6 +119,7 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
         "images": _images(page, body_el),
         "attachments": _attachments(page, body_el),
         "canonical_url": _canonical(page),
+        "misses": profile_misses(page),
     }
 
 
@@ -173,6 +176,14 @@ def _no_text_reason(page: _Page) -> str:
     links = len(_selector(list_css)(page.root)) if list_css else 0
     links = links or generic.headline_items(page.root)
     return f"list page ({links} article links, no article text)" if links else "no article text on the page"
+
+
+def profile_misses(page: _Page) -> list[str]:
+    """The profile's article selectors that found nothing on this page (`article.title`...):
+    generic extraction read those fields, and the crawl reports the drift. The editor line is
+    optional on a page, so its selector is not counted."""
+    return [f"article.{key}" for key in REQUIRED_ARTICLE_KEYS
+            if page.profile.article.get(key) and _select(page.root, page.profile, key) is None]
 
 
 # ---------------------------------------------------------------- title
