@@ -175,7 +175,8 @@ def test_sidebar_dates_are_never_the_publication_date() -> None:
 def test_generic_extraction_on_an_unknown_template() -> None:
     page = other_template("发布时间：2023-02-03 09:15 来源：某市总工会 作者：陈晨", after_body="<p>责任编辑：林一</p>")
     record = parse_article(page, "http://example.org/news/1001.html")
-    assert record == {
+    assert {key: record[key] for key in ("title", "published_at", "source", "author", "editor", "body",
+                                         "column", "images", "attachments", "canonical_url")} == {
         "title": TITLE, "published_at": "2023-02-03T09:15:00+08:00", "source": "某市总工会",
         "author": "陈晨", "editor": "林一", "body": "\n".join(PARAGRAPHS), "column": "工作动态",
         "images": [], "attachments": [], "canonical_url": None,
