@@ -4,7 +4,8 @@
     python bench/extract.py --corpus PATH --repeat 3
 
 Part 1 scores every extractor on the labelled corpus (title, date, time, source, body, by the
-corpus README's rules) and times it per page. Part 2 times parse+extract on the replica's
+strict gate's rules in crawler/evaluation.py: body by its first and last paragraph's
+edges, author where labelled) and times it per page. Part 2 times parse+extract on the replica's
 article pages against the baseline of lxml parsing the same bytes, measured in the same run.
 
 Inputs: unionnews and trafilatura get the raw bytes (each decodes them itself); GNE takes text,
@@ -60,7 +61,7 @@ def run_gne(raw: bytes, url: str) -> Extracted:
     except Exception:  # GNE raises on pages it cannot handle; that page scores nothing
         return Extracted()
     date, time_ = _date_parts(result.get("publish_time"))
-    return Extracted(result.get("title"), date, time_, None, result.get("content"))
+    return Extracted(result.get("title"), date, time_, None, result.get("content"), result.get("author") or None)
 
 
 def run_trafilatura(raw: bytes, url: str) -> Extracted:
@@ -73,7 +74,7 @@ def run_trafilatura(raw: bytes, url: str) -> Extracted:
     date, time_ = _date_parts(doc.date)
     if doc.date and doc.date.endswith("00:00:00"):
         time_ = None
-    return Extracted(doc.title, date, time_, None, doc.text)
+    return Extracted(doc.title, date, time_, None, doc.text, doc.author or None)
 
 
 EXTRACTORS: dict[str, Callable[[bytes, str], Extracted]] = {
