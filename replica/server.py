@@ -4,6 +4,11 @@ It serves `site_dir/www` with the behaviour `site_dir/routes.json` asks for (301
 Content-Type variants), substitutes {{ORIGIN}}/{{OFFSITE}} in text responses, sends ETag and
 Last-Modified and answers conditional requests with 304, and logs every request so tests can
 prove what a crawler fetched (and what it did not).
+
+A route may also declare `{"query_files": {"<parameters>": "/www/path/of/answer", ...}}`: the path is
+then a data endpoint (Hanweb's dataproxy.jsp, downfile.jsp) answering GET and POST with the file its
+parameters name; the key is the query string and urlencoded form body together, as `query_key`
+writes them. Unknown parameter sets answer an empty <datastore>, as the real endpoint does.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from .assets import CONTENT_TYPES
 from .model import OFFSITE, ORIGIN
@@ -29,6 +34,18 @@ TEXT_SUFFIXES = (".html", ".js", ".css", ".txt")
 DROPPED_CLIENT = (ConnectionResetError, BrokenPipeError)
 NOT_FOUND = "<html><head><title>404 Not Found</title></head><body><h1>404</h1><p>您访问的页面不存在或已被删除。</p></body></html>"
 SERVER_ERROR = "<html><head><title>500 Internal Server Error</title></head><body><h1>500</h1><p>服务器内部错误。</p></body></html>"
+#: What a data endpoint answers for parameters it does not know.
+EMPTY_DATASTORE = ('<?xml version="1.0" encoding="UTF-8"?>\n<datastore><totalrecord>0</totalrecord>'
+                   "<totalpage>0</totalpage><recordset></recordset></datastore>")
+MAX_FORM_BYTES = 1 << 20
+
+
+def query_key(query: str, body: bytes = b"") -> str:
+    """A request's parameter set, as a `query_files` route keys it: the query string and the
+    urlencoded form body, parsed, sorted and re-encoded."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    return urlencode(sorted(pairs))
 
 
 @dataclass(frozen=True)
@@ -168,7 +185,8 @@ def _handler_for(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Answers GET and HEAD from the site files and routes; keeps connections alive."""
+    """Answers GET and HEAD from the site files and routes (POST only for `query_files` routes);
+    keeps connections alive."""
 
     replica: ReplicaServer
     protocol_version = "HTTP/1.1"
@@ -194,10 +212,20 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._answer(with_body=False)
 
+    def do_POST(self) -> None:  # noqa: N802
+        """Only a `query_files` route answers POST (its form body joins the parameters)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(min(length, MAX_FORM_BYTES)) if length > 0 else b""
+        route = self.replica.routes.get(unquote(urlsplit(self.path).path))
+        if "query_files" not in route:
+            self.send_error(501, f"Unsupported method ({self.command!r})")
+            return
+        self._answer(with_body=True, form=body)
+
     def log_message(self, format: str, *args: object) -> None:  # the request log replaces stderr noise
         pass
 
-    def _answer(self, with_body: bool) -> None:
+    def _answer(self, with_body: bool, form: bytes = b"") -> None:
         self.arrived = time.time()
         if self.replica.delay:
             time.sleep(self.replica.delay)
@@ -208,6 +236,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(route["status"], b"", "text/html", with_body, {"Location": location})
         elif route.get("status") == 500:
             self._send(500, SERVER_ERROR.encode(), "text/html; charset=utf-8", with_body)
+        elif "query_files" in route:
+            self._answer_query(route["query_files"], form, with_body)
         else:
             self._serve_file(path, route, with_body)
 
@@ -230,6 +260,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(304, b"", None, with_body, headers)
         else:
             self._send(200, data, ctype, with_body, headers)
+
+    def _answer_query(self, files: dict[str, str], form: bytes, with_body: bool) -> None:
+        """The file the request's parameters name, or an empty <datastore> for unknown ones."""
+        answer = files.get(query_key(urlsplit(self.path).query, form))
+        target = self._resolve(answer) if answer else None
+        if target is None:
+            self._send(200, EMPTY_DATASTORE.encode(), "text/xml;charset=UTF-8", with_body)
+            return
+        data = target.read_bytes()
+        if target.suffix in TEXT_SUFFIXES or target.suffix == ".xml":
+            data = self.replica.substitute(data)
+        ctype = "text/xml;charset=UTF-8" if target.suffix == ".xml" else CONTENT_TYPES.get(target.suffix, "application/octet-stream")
+        self._send(200, data, ctype, with_body)
 
     def _resolve(self, path: str) -> Path | None:
         """The file for a URL path (directories serve index.html), never outside www/."""
