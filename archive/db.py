@@ -190,7 +190,14 @@ def _capture_v2(db: sqlite_utils.Database) -> None:
                 db[table].add_column(name, kind)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2]
+def _drift_v3(db: sqlite_utils.Database) -> None:
+    """Which site-profile selectors missed in a run, and on how many pages (issue 10):
+    {"profile": {"list.article_links": [missed, of], "article.title": [missed, of]}}."""
+    if "drift" not in db["crawl_runs"].columns_dict:
+        db["crawl_runs"].add_column("drift", str)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2, _drift_v3]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -108,7 +108,8 @@ def run_demo(workdir: str | Path, host: str = "127.0.0.1", port: int = 8001,
     db_path = workdir / "archive.db"
     with ReplicaServer(site.root) as replica:
         echo(f"Replica site: {replica.origin}/")
-        summary = run_crawl(site.start_urls(replica.origin), db_path, delay=0)
+        urls = site.start_urls(replica.origin)
+        summary = run_crawl(urls, db_path, delay=0, sites=dict.fromkeys(urls, "scszjggh"))
         echo(summary.line())
         port = port or free_port(host)
         url = f"http://{host}:{port}/"

@@ -36,3 +36,16 @@ class Article:
     warc: dict[str, Any] = field(default_factory=dict)
     #: The site profile's name (or the host, for a site crawled without one): the archive's `site`.
     site: str | None = None
+
+
+@dataclass
+class ListedFile:
+    """List items that are files themselves (a notice published as a PDF, not an article page).
+
+    `url` is the list page that lists them; the files pipeline downloads each of `files` and
+    keeps it in the archive's `files` table (kind `listed`), never as an article.
+    """
+
+    url: str
+    files: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)

@@ -74,7 +74,9 @@ TELNETCONSOLE_ENABLED = False
 # The archive. `unionnews crawl --db` sets this; `scrapy crawl columns -s UNIONNEWS_DB=...` too.
 # None means $UNIONNEWS_DB, else archive.db in the current directory.
 UNIONNEWS_DB = None
-UNIONNEWS_PROFILE = "scszjggh"
+# The site profile for start URLs given without a site, on hosts no bundled profile claims
+# (`hosts = [...]` in a profile). None: such sites are crawled by generic extraction alone.
+UNIONNEWS_PROFILE = None
 # Articles per write transaction, and the longest a fetched article waits to be written (s).
 UNIONNEWS_BATCH_SIZE = 200
 UNIONNEWS_BATCH_SECONDS = 2.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from crawler.profiles import Profile, ProfileError, generic_profile, load_profile
+from crawler.profiles import Profile, ProfileError, claiming, generic_profile, load_profile
 
 #: The --site value for a site without a profile.
 GENERIC = "generic"
@@ -24,15 +24,21 @@ def netloc(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
-def profile_for(site: str | None, url: str, default: str) -> Profile:
-    """The profile a start URL is crawled with: `site` (a name, a .toml path, or `generic`),
-    else the project's default profile."""
+def profile_for(site: str | None, url: str, default: str | None = None) -> Profile:
+    """The profile a start URL is crawled with: `site` (a name, a .toml path, or `generic`);
+    without one, the bundled profile that claims the URL's host, else `default`
+    (UNIONNEWS_PROFILE) when set, else generic extraction named after the host."""
     if site == GENERIC:
         return generic_profile(netloc(url))
-    return load_profile(site or default)
+    if site:
+        return load_profile(site)
+    claimed = claiming(netloc(url))
+    if claimed is not None:
+        return claimed
+    return load_profile(default) if default else generic_profile(netloc(url))
 
 
-def profiles_by_host(sites: dict[str, str | None], default: str) -> dict[str, Profile]:
+def profiles_by_host(sites: dict[str, str | None], default: str | None = None) -> dict[str, Profile]:
     """host:port -> Profile for every start URL; raises ProfileError when one host is given
     two different sites or a profile cannot be loaded."""
     found: dict[str, Profile] = {}

@@ -42,7 +42,7 @@ from archive.records import utc_now
 logger = logging.getLogger(__name__)
 FILES_TABLE = "files"
 DEFAULT_MAXSIZE = 32 * 1024 * 1024
-KINDS = (("images", "image"), ("attachments", "attachment"))
+KINDS = (("images", "image"), ("attachments", "attachment"), ("files", "listed"))
 FILES_COLUMNS: dict[str, type] = {
     "article_id": int, "article_url": str, "url": str, "kind": str, "sha256": str,
     "path": str, "size": int, "content_type": str, "status": int, "fetched_url": str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from typing import Any
@@ -124,7 +125,8 @@ class StorePipeline:
             status = "failed"
         counts = self.totals
         warnings = walk_warnings(report.list_pages, report.article_links, report.empty_columns,
-                                 report.parsed, report.parse_failures)
+                                 report.parsed, report.parse_failures) + report.drift_warnings()
+        drift = report.missed_drift()
         try:
             if reason == "finished" and not report.truncated and not stats.get_value("unionnews/store_error"):
                 mark_walked(db, report.walked, self.run_id)
@@ -135,6 +137,7 @@ class StorePipeline:
                 "requests": stats.get_value("downloader/request_count", 0),
                 "list_pages": report.list_pages, "article_links": report.article_links,
                 "warnings": "\n".join(warnings) or None,
+                "drift": json.dumps(drift, ensure_ascii=False) if drift else None,
             })
         except sqlite3.Error as exc:  # disk full, read-only: the next run closes this run's record
             if not stats.get_value("unionnews/store_error"):

@@ -23,12 +23,15 @@ class Profile:
     name: str
     title: str
     start_urls: tuple[str, ...] = ()
+    #: Host names (host or host:port) this profile claims: a crawl with no --site on one of
+    #: them uses it; every other host is crawled generically.
+    hosts: tuple[str, ...] = ()
     list: dict[str, str] = field(default_factory=dict)
     article: dict[str, str] = field(default_factory=dict)
 
 
 #: The fields a profile may have; any other is a typo and is refused by name.
-FIELDS = ("name", "title", "start_urls", "list", "article")
+FIELDS = ("name", "title", "start_urls", "hosts", "list", "article")
 SECTION_KEYS = {
     "list": ("article_links", "next_page_text", "next_page", "page_script"),
     "article": ("title", "info", "body", "breadcrumb", "editor"),
@@ -64,6 +67,15 @@ def list_profiles() -> list[Profile]:
     return [load_profile(name) for name in profile_names()]
 
 
+def claiming(host: str) -> Profile | None:
+    """The bundled profile that claims a host (host:port, or the host alone), if any."""
+    bare = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    for profile in list_profiles():
+        if host in profile.hosts or bare in profile.hosts:
+            return profile
+    return None
+
+
 def generic_profile(name: str) -> Profile:
     """A profile with no selectors: for a site that has no profile file, named after its host.
 
@@ -85,7 +97,11 @@ def _validate(data: dict, path: Path) -> Profile:
                            f"(it is the site column's value), not {data['name']!r}")
     start_urls = _start_urls(data.get("start_urls", []), path)
     sections = {section: _section(data, section, path) for section in SECTION_KEYS}
-    return Profile(data["name"], data["title"], start_urls, sections["list"], sections["article"])
+    hosts = data.get("hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and h.strip() for h in hosts):
+        raise ProfileError(f"{path}: field 'hosts' must be a list of host names")
+    return Profile(data["name"], data["title"], start_urls, tuple(h.strip().lower() for h in hosts),
+                   sections["list"], sections["article"])
 
 
 def _start_urls(value: object, path: Path) -> tuple[str, ...]:

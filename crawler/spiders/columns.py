@@ -22,8 +22,10 @@ from twisted.python.failure import Failure
 
 from archive.crawl import lock_for_scrapy
 from archive.records import FailureRecord, NotModified, utc_now
-from crawler.items import Article
+from crawler.items import Article, ListedFile
 from crawler import sites as site_profiles
+from crawler import pagination
+from crawler.parse import REQUIRED_ARTICLE_KEYS
 from crawler.profiles import Profile
 from crawler.spiders import listing
 from crawler.spiders.state import ArchiveState, load_state
@@ -74,26 +76,55 @@ class ColumnsSpider(scrapy.Spider):
 
     def parse_list(self, response: Response, column: str, page: int) -> Iterator[Any]:
         profile = self.profile_for(response.url)
-        links = [u for u in listing.article_links(response, profile) if self._on_origin(u)]
-        self.report.saw_list(column, page, len(links))
+        found = listing.read_list_page(response, profile)
+        self.report.saw_drift(profile.name, self._list_keys(profile, response), found.misses)
+        links = [u for u in found.articles if self._on_origin(u)]
+        self.report.saw_list(column, page, len(links) + len(found.files))
         self.linked.update(links)
         limit = self.settings.getint("UNIONNEWS_MAX_LINKS_PER_PAGE")
         if flood := listing.flood(links, limit):  # a link trap: follow the first `limit`
             yield FailureRecord(response.url, "walk", flood, response.status, b"", utc_now())
             links = links[:limit]
+        if files := [(u, t) for u, t in found.files if self._on_origin(u)]:
+            yield ListedFile(response.url, [u for u, _ in files], [t for _, t in files])
         wanted = links if self.full else [u for u in links if u not in self.state.known]
         articles = [request for url in wanted if (request := self._article_request(url))]
         # The next list page goes first, ahead of every queued article (priority 1): a walk
         # that waited behind the articles left the downloader idle (bench/crawl.py).
-        next_url = listing.next_page(response, profile)
-        if next_url is None:
+        next_page = self._datastore_next(response, links) or found.next_page
+        if next_page is None:
             self.report.walked.add(column)
-        elif trap := self._trap(column, page, links):
+        elif trap := self._trap(column, page, links + [u for u, _ in files]):
             yield FailureRecord(response.url, "walk", trap, response.status, b"", utc_now())
         elif self._keep_walking(column, links):
-            yield response.follow(next_url, self.parse_list, errback=self.list_failed, priority=1,
-                                  cb_kwargs={"column": column, "page": page + 1})
+            yield self._list_request(next_page, response, column, page + 1)
         yield from articles
+
+    def _list_keys(self, profile: Profile, response: Response) -> list[str]:
+        """The profile's list selectors a list page is checked against (none on a datastore answer)."""
+        if response.meta.get("datastore"):
+            return []
+        return [f"list.{key}" for key in ("article_links", "next_page", "next_page_text", "page_script")
+                if key in profile.list]
+
+    def _list_request(self, next_page: pagination.NextPage, response: Response, column: str,
+                      page: int) -> scrapy.Request:
+        kwargs = {"column": column, "page": page}
+        if next_page.method == "POST":  # a datastore proxy (Hanweb jpage): records as XML
+            store = response.meta.get("datastore") or {"form": next_page.form}
+            return scrapy.FormRequest(next_page.url, formdata=dict(store["form"]), callback=self.parse_list,
+                                      errback=self.list_failed, priority=1, cb_kwargs=kwargs,
+                                      meta={"datastore": {**store, "url": next_page.url}},
+                                      dont_filter=False)
+        return response.follow(next_page.url, self.parse_list, errback=self.list_failed, priority=1,
+                               cb_kwargs=kwargs)
+
+    def _datastore_next(self, response: Response, links: list[str]) -> pagination.NextPage | None:
+        """After a datastore answer: the next range of records, until an answer holds none."""
+        store = response.meta.get("datastore")
+        if not store or not links:
+            return None
+        return pagination.datastore_continue(store["url"], tuple(map(tuple, store["form"])), response.text)
 
     def _keep_walking(self, column: str, links: list[str]) -> bool:
         """Incremental runs stop at a page whose oldest (last) link was seen before, once the
@@ -172,17 +203,45 @@ class ColumnsSpider(scrapy.Spider):
 
     # -- article pages -----------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Article | NotModified | FailureRecord]:
+    def parse_article(self, response: Response) -> Iterator[Any]:
         if response.status == 304:
             yield NotModified(listing.requested_url(response))
             return
+        profile = self.profile_for(response.url)
         try:
-            yield listing.article_item(response, self.profile_for(response.url), self.allowed_netlocs)
-            self.report.parsed += 1
+            record = listing.parse_response(response, profile)
+            article = listing.article_item(response, record, profile, self.allowed_netlocs)
         except Exception as exc:  # the parser's NotAnArticle, or any bug on a strange page
             self.report.parse_failures += 1
             yield FailureRecord(listing.requested_url(response), "parse", listing.describe(exc),
                                 response.status, response.body, utc_now())
+            return
+        self.report.parsed += 1
+        checked = [f"article.{key}" for key in REQUIRED_ARTICLE_KEYS if profile.article.get(key)]
+        self.report.saw_drift(profile.name, checked, record.get("misses") or [])
+        pages = [u for u in record.get("pages") or [] if self._on_origin(u)]
+        yield self._next_part(article, pages) if pages else article
+
+    def _next_part(self, article: Article, pages: list[str]) -> scrapy.Request:
+        """Fetch the next page of a multi-page article; the article is yielded after its last."""
+        return scrapy.Request(pages[0], self.parse_article_part, errback=self.article_part_failed,
+                              priority=2, cb_kwargs={"article": article, "rest": pages[1:]})
+
+    def parse_article_part(self, response: Response, article: Article, rest: list[str]) -> Iterator[Any]:
+        """A further page of a multi-page article: its body joins the article's, in order."""
+        try:
+            record = listing.parse_response(response, self.profile_for(response.url))
+            listing.join_page(article, record)
+        except Exception as exc:  # a broken later page: keep what the others gave, say why
+            yield FailureRecord(response.url, "parse", listing.describe(exc), response.status,
+                                response.body, utc_now())
+        yield self._next_part(article, rest) if rest else article
+
+    def article_part_failed(self, failure: Failure) -> Iterator[Any]:
+        if (record := listing.failure_record(failure, failure.request.url)) is not None:
+            yield record
+        rest, article = failure.request.cb_kwargs["rest"], failure.request.cb_kwargs["article"]
+        yield self._next_part(article, rest) if rest else article
 
     def article_failed(self, failure: Failure) -> Iterator[FailureRecord]:
         if (record := listing.failure_record(failure, failure.request.url)) is not None:

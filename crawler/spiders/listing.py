@@ -6,7 +6,9 @@ Selectors come from the site profile ([list] section); nothing here fetches anyt
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.http import Response
@@ -16,7 +18,9 @@ from twisted.python.failure import Failure
 
 from archive.records import FailureRecord, utc_now
 from crawler.items import Article
-from crawler.layout import is_noise
+from crawler import pagination
+from crawler.lists import ListLink, datastore_links, looks_like_file, parse_list_tree, read_list
+from crawler.pagination import NextPage
 from crawler.parse import parse_article
 from crawler.profiles import Profile
 from crawler.sites import netloc
@@ -25,14 +29,6 @@ from pipelines.clean import clean_url
 _SCRIPT_PAGER_ARGS = r"\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']\s*\)"
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 _NOT_PAGES = ("javascript:", "mailto:", "tel:", "#")
-# Without a profile selector: article links are anchors outside the page chrome whose text
-# (or title) is headline-long; the next page is an anchor saying so (text, title or rel).
-GENERIC_MIN_HEADLINE = 8
-GENERIC_NEXT_TEXTS = ("下一页", "下页", "后页", "下一頁", "next", "next page", "›", ">")
-GENERIC_NEXT_ANCHORS = ("//a[@rel='next'] | //link[@rel='next'] | //a[contains(concat(' ', normalize-space(@class), ' '),"
-                        " ' next ')] | //a[normalize-space(@title)='下一页']")
-GENERIC_PAGE_SCRIPT = "createPageHTML"
-_FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".jpg", ".png", ".gif")
 
 
 @dataclass
@@ -48,6 +44,31 @@ class WalkReport:
     truncated: bool = False
     parsed: int = 0
     parse_failures: int = 0
+    #: profile -> selector key -> [pages it missed on, pages it was tried on]
+    drift: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+
+    def saw_drift(self, profile: str, checked: list[str], missed: list[str]) -> None:
+        """Count, per profile selector, the pages it was tried on and the pages it missed."""
+        figures = self.drift.setdefault(profile, {})
+        for key in checked:
+            counts = figures.setdefault(key, [0, 0])
+            counts[0] += key in missed
+            counts[1] += 1
+
+    def drift_warnings(self) -> list[str]:
+        """One line per profile whose selectors missed: the crawl archived with generic
+        extraction, and the profile needs a look."""
+        lines = []
+        for profile, figures in sorted(self.drift.items()):
+            missed = [f"{key} on {m} of {n} pages" for key, (m, n) in sorted(figures.items()) if m]
+            if missed:
+                lines.append(f"profile {profile}: selectors found nothing, generic extraction took over: "
+                             + "; ".join(missed))
+        return lines
+
+    def missed_drift(self) -> dict[str, dict[str, list[int]]]:
+        return {p: {k: v for k, v in f.items() if v[0]} for p, f in self.drift.items()
+                if any(v[0] for v in f.values())}
 
     def saw_list(self, column: str, page: int, links: int) -> None:
         self.list_pages += 1
@@ -70,60 +91,75 @@ def netlocs(urls: list[str]) -> set[str]:
     return {netloc(u) for u in urls}
 
 
-def article_links(response: Response, profile: Profile) -> list[str]:
-    """Absolute, cleaned article URLs linked from a list page, in page order, once each.
+@dataclass
+class ListResult:
+    """What one list page links to, and which of the profile's list selectors missed on it."""
 
-    The profile's selector decides; a profile without one (a site with no profile file)
-    gets headline-like links found by generic_article_hrefs.
-    """
+    articles: list[str]
+    files: list[tuple[str, str]] = field(default_factory=list)  # (url, title) of listed files
+    next_page: NextPage | None = None
+    misses: list[str] = field(default_factory=list)
+
+
+def read_list_page(response: Response, profile: Profile) -> ListResult:
+    """Article links, listed files and the next page of a list page: the profile's selectors
+    first, generic discovery (crawler.lists, crawler.pagination) wherever they miss. A profile
+    selector that finds nothing, or clearly fewer items than the page's own list holds, is a
+    miss: the generic links are used and the miss is reported as drift."""
+    text = response.text
+    if response.meta.get("datastore"):
+        links = datastore_links(text, response.url)
+        return ListResult(_urls(l.url for l in links if not l.is_file), _files(links))
+    root = parse_list_tree(text)
+    pager = pagination.pager_element(root, response.url)
+    generic = read_list(text, response.url, root, pager)
+    result = ListResult(_urls(l.url for l in generic.articles), _files(generic.files))
     css = profile.list.get("article_links")
-    hrefs = response.css(f"{css}::attr(href)").getall() if css else generic_article_hrefs(response)
-    urls = (clean_url(response.urljoin(h.strip())) for h in hrefs
-            if h.strip() and not h.strip().lower().startswith(_NOT_PAGES))
-    return list(dict.fromkeys(urls))
+    if css:
+        hrefs = [h.strip() for h in response.css(f"{css}::attr(href)").getall()]
+        chosen = [response.urljoin(h) for h in hrefs if h and not h.lower().startswith(_NOT_PAGES)]
+        if chosen and len(chosen) * 2 >= len(generic.items):
+            files = [u for u in chosen if looks_like_file(u)]
+            result = ListResult(_urls(u for u in chosen if u not in files), [(u, "") for u in _urls(files)])
+        else:
+            result.misses.append("list.article_links")
+    result.next_page, missed = _next(response, root, profile)
+    result.misses += missed
+    return result
 
 
-def generic_article_hrefs(response: Response) -> list[str]:
-    """hrefs of anchors that look like a list's headlines: outside nav/footer/pager chrome,
-    headline-long text (or title), not a file download."""
-    hrefs = []
-    for anchor in response.xpath("//a[@href]"):
-        element = anchor.root
-        text = " ".join(element.text_content().split()) or (element.get("title") or "").strip()
-        href = element.get("href").strip()
-        if (len(text) >= GENERIC_MIN_HEADLINE and not href.lower().endswith(_FILE_SUFFIXES)
-                and not any(is_noise(el) for el in element.iterancestors())):
-            hrefs.append(href)
-    return hrefs
+def _urls(urls: Iterator[str] | list[str]) -> list[str]:
+    return list(dict.fromkeys(clean_url(u) for u in urls))
+
+
+def _files(links: list[ListLink]) -> list[tuple[str, str]]:
+    return [(clean_url(link.url), link.title) for link in links if link.is_file]
 
 
 def _has_pager(profile: Profile) -> bool:
     return any(key in profile.list for key in ("next_page", "next_page_text", "page_script"))
 
 
-def next_page(response: Response, profile: Profile) -> str | None:
+def _next(response: Response, root: Any, profile: Profile) -> tuple[NextPage | None, list[str]]:
     """The next list page: the profile's pager (a link selector, the 下一页 anchor text, the
-    CMS's script pager), or for a profile without one, a generic next-page anchor or script."""
+    CMS's script pager), then the generic pagers; the profile's pager missed when only the
+    generic ones find a next page."""
+    found = None
     if _has_pager(profile):
         url = (_css_pager(response, profile.list.get("next_page")) or _link_pager(response, profile)
                or _script_pager(response, profile.list.get("page_script")))
-    else:
-        url = _generic_pager(response) or _script_pager(response, GENERIC_PAGE_SCRIPT)
-    if url is None or clean_url(url) == clean_url(response.url):
-        return None
-    return url
+        found = NextPage(url) if url and clean_url(url) != clean_url(response.url) else None
+    if found is not None:
+        return found, []
+    generic = pagination.find_next(root, response.text, response.url)
+    if generic is not None and clean_url(generic.url) == clean_url(response.url) and generic.method == "GET":
+        generic = None
+    missed = [f"list.{key}" for key in ("next_page", "next_page_text", "page_script") if key in profile.list]
+    return generic, (missed if generic is not None else [])
 
 
 def _css_pager(response: Response, css: str | None) -> str | None:
     href = response.css(f"{css}::attr(href)").get() if css else None
-    return response.urljoin(href.strip()) if href and href.strip() else None
-
-
-def _generic_pager(response: Response) -> str | None:
-    for anchor in response.xpath("//a[@href]"):
-        if " ".join(anchor.root.text_content().split()).lower() in GENERIC_NEXT_TEXTS:
-            return response.urljoin(anchor.root.get("href").strip())
-    href = response.xpath(GENERIC_NEXT_ANCHORS).xpath("@href").get()
     return response.urljoin(href.strip()) if href and href.strip() else None
 
 
@@ -178,10 +214,18 @@ def header_charset(response: Response) -> str | None:
     return match[1] if match else None
 
 
-def article_item(response: Response, profile: Profile, allowed_netlocs: set[str]) -> Article:
-    """Parse an article response into the Article item (canonical URL resolved)."""
-    record = parse_article(response.body, response.url, encoding=header_charset(response),
-                           profile=profile)
+def parse_response(response: Response, profile: Profile) -> dict:
+    """The parser's record of an article response (raises NotAnArticle), with `pages`: the
+    further pages of an article split over several (none on a later page itself)."""
+    record = parse_article(response.body, response.url, encoding=header_charset(response), profile=profile)
+    if "pages" not in record:
+        record["pages"] = pagination.article_pages(parse_list_tree(response.text), response.url,
+                                                   response.url, response.text)
+    return record
+
+
+def article_item(response: Response, record: dict, profile: Profile, allowed_netlocs: set[str]) -> Article:
+    """The Article item of a parsed article response (canonical URL resolved)."""
     canonical = record.get("canonical_url")
     url = canonical if canonical and netloc(canonical) in allowed_netlocs else response.url
     return Article(
@@ -193,6 +237,15 @@ def article_item(response: Response, profile: Profile, allowed_netlocs: set[str]
         headers=response_headers(response), raw=response.body, fetched_at=utc_now(),
         final_url=response.url, warc=dict(response.meta.get("warc") or {}), site=profile.name,
     )
+
+
+def join_page(article: Article, record: dict) -> None:
+    """Add a further page of a multi-page article to it: body in order, new images and files."""
+    if record.get("body"):
+        article.body = f"{article.body}\n{record['body']}" if article.body else record["body"]
+    for name in ("images", "attachments"):
+        have = getattr(article, name)
+        have += [u for u in record.get(name) or [] if u not in have]
 
 
 #: IgnoreRequest messages of the robots.txt and offsite filters: requests the crawl chose not to make.
