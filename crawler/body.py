@@ -8,15 +8,16 @@ repeated at the top is handed back for the meta-line readers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler import dates, generic, labels
 from crawler.layout import Line, class_words, lay_out
-from crawler.patterns import (ATTACHMENT_EXTENSIONS, BODY_NOISE_LINE, BYLINE, CAPTION_LINE, CAPTION_WORDS, CENTRED,
-                              EDITOR_LINE, MAX_BYLINE_CHARS, MAX_CAPTION_CHARS, SOURCE_LABEL, SOURCE_LINE)
+from crawler.patterns import (ATTACHMENT_EXTENSIONS, BODY_NOISE_LINE, BYLINE, CAPTION_LINE, CAPTION_WORDS, CENTRED, DATE,
+                              EDITOR_LINE, MAX_BYLINE_CHARS, MAX_CAPTION_CHARS, SENTENCE_MARKS, SOURCE_LABEL,
+                              SOURCE_LINE, SPACES)
 
 #: Body lines at either end that are checked for credit lines (editor, 来源, byline).
 EDGE_LINES = 3
@@ -81,19 +82,35 @@ def _centred(el: HtmlElement) -> bool:
 
 
 def _is_attachment_line(line: Line) -> bool:
-    return any(is_attachment(a.get("href", "")) for a in _ANCHORS(line.block))
+    return any(is_attachment(a.get("href", ""), a.text_content()) for a in _ANCHORS(line.block))
 
 
 def _is_meta_line(text: str) -> bool:
-    """A date/来源 line repeated at the top of the body (not prose)."""
-    return len(text) <= 80 and bool(dates.find_dates(text)) and (
-        bool(SOURCE_LABEL.search(text)) or len(text) <= 40)
+    """A date/来源 line repeated at the top of the body: dates, labels and values only. A
+    sentence that opens with a date (`2023年2月3日，市总工会召开全委会议。`) is the lead."""
+    if len(text) > 80 or not (found := dates.find_dates(text)):
+        return False
+    rest = text[:found[0].start] + DATE.sub("", text[found[0].start:])
+    if any(mark in rest for mark in SENTENCE_MARKS):
+        return False
+    return bool(SOURCE_LABEL.search(text)) or len(text) <= 40
 
 
-def is_attachment(href: str) -> bool:
-    """True for a link to a file the archive keeps (PDF, Word, Excel, archives...)."""
+def is_attachment(href: str, text: str = "") -> bool:
+    """True for a link to a file the archive keeps (PDF, Word, Excel, archives...): the file's
+    extension in the URL's path, in a query value (downfile.jsp?filename=X.pdf), or, for download
+    scripts that name no file, at the end of the link text (`2023年工作要点.pdf`)."""
     try:
-        path = urlsplit(href.strip()).path
+        parts = urlsplit(href.strip())
     except ValueError:  # a malformed link ("http://[x") is no attachment, and no reason to fail
         return False
-    return "." in path.rsplit("/", 1)[-1] and path.rsplit(".", 1)[-1].lower() in ATTACHMENT_EXTENSIONS
+    if not href.strip() or parts.scheme not in ("", "http", "https", "ftp"):
+        return False
+    if _names_a_file(parts.path) or (parts.query and any(_names_a_file(v) for _, v in parse_qsl(parts.query))):
+        return True
+    return bool(text) and _names_a_file(text.strip(SPACES + "】]）)"))
+
+
+def _names_a_file(name: str) -> bool:
+    last = name.rsplit("/", 1)[-1]
+    return "." in last and last.rsplit(".", 1)[-1].lower() in ATTACHMENT_EXTENSIONS

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from crawler.patterns import (BEIJING_OFFSET, DATE, DATE_LABELS, NOT_PUBLISHED_LABELS, SPLIT_DATE,
+from crawler.patterns import (BEIJING_OFFSET, DATE, DATE_LABELS, ISO_OFFSET, NOT_PUBLISHED_LABELS, SPLIT_DATE,
                               UPDATE_LABELS, URL_DATE, UTC_MARK)
 
 #: How far before a date its label may start ("发布时间：" plus spaces).
@@ -26,6 +26,8 @@ class FoundDate:
     labelled: bool = False
     is_update: bool = False
     has_time: bool = False
+    #: The label printed before the date (发布时间, 日期...), or "".
+    label: str = ""
 
 
 def iso_date(year: int, month: int, day: int, hour: int | None = None, minute: int | None = None,
@@ -74,11 +76,13 @@ def find_dates(text: str) -> list[FoundDate]:
                 continue
             before = text[max(0, match.start() - LABEL_WINDOW):match.start()]
             label_zone = before.replace("\n", " ")
+            label = DATE_LABELS.search(label_zone)
             found.append(FoundDate(
                 iso, match.start(),
-                labelled=bool(DATE_LABELS.search(label_zone)),
+                labelled=bool(label),
                 is_update=bool(NOT_PUBLISHED_LABELS.search(label_zone)),
                 has_time="T" in iso,
+                label=label.group(1) if label else "",
             ))
         if found:
             break
@@ -103,9 +107,18 @@ def pick_published(text: str) -> FoundDate | None:
 
 
 def parse_date_value(value: str) -> str | None:
-    """ISO text for a date given alone (a meta tag's content), or None."""
+    """ISO text for a date given alone (a meta tag's content), or None. An ISO time's own UTC
+    offset is kept (2023-02-03T01:15:00Z -> ...+00:00); else Beijing time is meant."""
     dates = find_dates(value)
-    return dates[0].iso if dates else None
+    if not dates:
+        return None
+    iso = dates[0].iso
+    offset = ISO_OFFSET.search(value.strip())
+    if offset and iso.endswith(BEIJING_OFFSET):
+        zone = offset["offset"]
+        zone = "+00:00" if zone == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
+        iso = iso[:-len(BEIJING_OFFSET)] + zone
+    return iso
 
 
 def url_date(url: str) -> str | None:

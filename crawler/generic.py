@@ -14,8 +14,10 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.layout import Line, class_words, clean_text, element_text, is_noise, lay_out
-from crawler.patterns import (BLOCK_TAGS, BODY_NOISE_LINE, BREADCRUMB_SEPARATORS, SEPARATORS, SPACES, BREADCRUMB_SKIP, BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE,
-                              OTHER_ARTICLES_WORDS, PARAGRAPH_TAGS, PROSE_PUNCTUATION, TITLE_CANDIDATES, TITLE_WORDS,
+from crawler.patterns import SPACE_RUN
+from crawler.patterns import (BLOCK_TAGS, BODY_NOISE_LINE, BREADCRUMB_SEPARATORS, BREADCRUMB_SKIP, BREADCRUMB_SPLIT,
+                              BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE, META_LINE_START, OTHER_ARTICLES_WORDS,
+                              PARAGRAPH_TAGS, PROSE_PUNCTUATION, SEPARATORS, SPACES, TITLE_CANDIDATES, TITLE_WORDS,
                               TITLE_SUFFIX_SPLIT)
 
 _TITLE_CANDIDATES = etree.XPath(TITLE_CANDIDATES)
@@ -23,8 +25,8 @@ _HEAD_TITLE = etree.XPath("//title")
 _LINKS = etree.XPath(".//a")
 #: Blocks that hold links and carry a name or text a breadcrumb could have (checked exactly later).
 _BREADCRUMB_CANDIDATES = etree.XPath(
-    "//*[self::div or self::p or self::span or self::nav or self::ul or self::ol or self::td][.//a]"
-    "[@class or @id or contains(text(), '位置')]")
+    "//*[self::div or self::p or self::span or self::nav or self::ul or self::ol or self::td]"
+    "[contains(text(), '位置') or ((@class or @id) and .//a)]")
 #: Characters of meta line read after the headline (and before it, for gov metadata tables).
 META_CHARS = 400
 #: A line shorter than this, or mostly link text, says nothing about where the body is.
@@ -74,12 +76,30 @@ def _coverage(candidate: str, references: list[str]) -> float:
     return best
 
 
+def headline_text(el: HtmlElement) -> str:
+    """The headline's own text. When the headline element also holds the meta line (PHPCMS's
+    `<h1>标题<br><span>2023-02-03 来源：…</span></h1>`, a title cell with the date under a <br>),
+    the text stops at the child or <br> where a date or a 来源/时间 label begins."""
+    full = element_text(el)
+    if len(el) == 0 or not META_LINE_START.search(full, 2):
+        return full
+    raw = "".join(el.itertext())
+    offset = 0
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if node is not el and event == "start":
+            head = clean_text(raw[:offset]).strip(SEPARATORS + SPACES)
+            if len(head) >= 2 and META_LINE_START.match(raw[offset:].lstrip(SPACES + SEPARATORS)):
+                return head
+        offset += len((node.text if event == "start" else node.tail if node is not el else None) or "")
+    return full
+
+
 def headline_candidates(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
     """Headings and title-named elements that could be the headline, in document order."""
     found = []
     for el in _TITLE_CANDIDATES(root):
         if _is_headline_element(el):
-            text = element_text(el)
+            text = headline_text(el)
             if 2 <= len(text) <= MAX_TITLE_CHARS and not _inside_chrome(el):
                 found.append((el, text))
     return found
@@ -246,14 +266,22 @@ def meta_area(root: HtmlElement, title_el: HtmlElement | None, body_el: HtmlElem
     the first paragraph of prose), the text just before the headline, and just after the body."""
     area = MetaArea()
     target: list[Piece] | None = area.before_title if title_el is not None else area.after_title
-    skip_until: HtmlElement | None = None
+    in_title: list[Piece] | None = None
     for event, el in etree.iterwalk(_body_of(root), events=("start", "end")):
-        if skip_until is not None:
-            if event == "end" and el is skip_until:
-                skip_until, target = None, area.after_title
+        if in_title is not None:
+            if event == "end" and el is title_el:
+                # What the headline element holds beyond the headline is meta line.
+                area.after_title.extend(_after_headline(in_title, headline_text(title_el)))
+                in_title, target = None, area.after_title
+                continue
+            if el.tag in BLOCK_TAGS:
+                in_title.append(BREAK)
+            text = el.text if event == "start" else el.tail
+            if text:
+                in_title.append((" " if text.isspace() else text, el if event == "start" else el.getparent()))
             continue
         if event == "start" and el is title_el:
-            skip_until = el
+            in_title = [(el.text, el)] if el.text else []
             continue
         if el is body_el:
             target = None if event == "start" else area.after_body
@@ -278,6 +306,16 @@ def meta_area(root: HtmlElement, title_el: HtmlElement | None, body_el: HtmlElem
     area.after_title = _head_chars(area.after_title, META_CHARS)
     area.after_body = _head_chars(area.after_body, META_CHARS)
     return area
+
+
+def _after_headline(pieces: list[Piece], headline: str) -> list[Piece]:
+    """The pieces of a headline element that come after its headline text."""
+    need, seen = len(SPACE_RUN.sub("", headline)), 0
+    for index, (text, _) in enumerate(pieces):
+        if seen >= need:
+            return pieces[index:]
+        seen += len(SPACE_RUN.sub("", text).strip(SPACES))
+    return []
 
 
 def pieces_of(el: HtmlElement) -> list[Piece]:
@@ -366,17 +404,21 @@ def text_pieces_near(pieces: list[Piece], index: int, step: int) -> Piece | None
 # ---------------------------------------------------------------- column
 
 def breadcrumb_column(crumb: HtmlElement, title: str | None) -> str | None:
-    """The column in a breadcrumb: its last link that is not 首页/正文 or the headline itself."""
-    names = [element_text(a) for a in _LINKS(crumb)]
-    if not names:
-        names = [clean_text(p) for p in BREADCRUMB_TEXT.sub("", element_text(crumb)).replace("»", ">").replace("＞", ">").split(">")]
+    """The column in a breadcrumb: its last entry that is not 首页/正文 or the headline itself.
+    Entries are split from the text at its > marks, so plain-text entries count as much as
+    links (`首页 > <a>栏目</a> > 正文`, `当前位置：首页 > 栏目 > 正文`); a breadcrumb without
+    such marks is read from its links."""
+    text = BREADCRUMB_TEXT.sub("", element_text(crumb))
+    names = [clean_text(part) for part in BREADCRUMB_SPLIT.split(text)]
+    if sum(1 for n in names if n) < 2:
+        names = [element_text(a) for a in _LINKS(crumb)]
     names = [n for n in names if n and n not in BREADCRUMB_SKIP and n != title and not BREADCRUMB_TEXT.match(n)]
     return names[-1] if names else None
 
 
 def find_breadcrumb(root: HtmlElement) -> HtmlElement | None:
     """The breadcrumb block: named as one (location, crumb...) or labelled 当前位置, and shaped
-    like one (a short run of short links with > between them)."""
+    like one (short entries with > marks between them, linked or not)."""
     for el in _BREADCRUMB_CANDIDATES(root):
         named = class_words(el) & BREADCRUMB_WORDS or (el.text and BREADCRUMB_TEXT.match(el.text))
         if named and _shaped_like_breadcrumb(el):
@@ -387,5 +429,9 @@ def find_breadcrumb(root: HtmlElement) -> HtmlElement | None:
 def _shaped_like_breadcrumb(el: HtmlElement) -> bool:
     links = [element_text(a) for a in _LINKS(el)]
     text = element_text(el)
-    return (len(links) >= 2 and len(text) <= 200 and all(len(name) <= 20 for name in links)
-            and (any(mark in text for mark in BREADCRUMB_SEPARATORS) or bool(BREADCRUMB_TEXT.match(text))))
+    if len(text) > 200 or not all(len(name) <= 20 for name in links):
+        return False
+    if len(links) >= 2:
+        return any(mark in text for mark in BREADCRUMB_SEPARATORS) or bool(BREADCRUMB_TEXT.match(text))
+    entries = [part for part in BREADCRUMB_SPLIT.split(BREADCRUMB_TEXT.sub("", text)) if part.strip()]
+    return len(entries) >= 2 and all(len(entry) <= 20 for entry in entries)

@@ -12,7 +12,7 @@ from crawler.patterns import (ANY_LABEL, AUTHOR_LABEL, DATE, EDITOR_LABEL, PERSO
 
 #: Longest plausible 来源 value (a unit's full name); longer runs are prose, not a label value.
 MAX_SOURCE_CHARS = 30
-_TRAILING = "·.-—、&"
+_TRAILING = "·.-—－/／、&"
 
 
 def _value_after(text: str, start: int) -> str | None:
@@ -41,10 +41,16 @@ def _balance(value: str) -> str:
 
 def source_value(text: str) -> str | None:
     """The first labelled 来源 value in a meta line, or None when there is no labelled value."""
+    found = labelled_source(text)
+    return found[0] if found else None
+
+
+def labelled_source(text: str) -> tuple[str, str] | None:
+    """The first labelled 来源 value in a meta line and its label: ('市总工会', '信息来源')."""
     for label in SOURCE_LABEL.finditer(text):
         value = _value_after(text, label.end())
         if value and len(value) <= MAX_SOURCE_CHARS and not ANY_LABEL.match(value):
-            return value
+            return value, label.group(0).strip(" :：|丨｜")
     return None
 
 
@@ -60,10 +66,16 @@ def _person_after(text: str, start: int) -> str | None:
 
 def author_value(text: str) -> str | None:
     """The first 作者/记者/通讯员 name in a meta line, or None."""
+    found = labelled_author(text)
+    return found[0] if found else None
+
+
+def labelled_author(text: str) -> tuple[str, str] | None:
+    """The first 作者/记者/通讯员 name in a meta line and its label: ('张三', '记者')."""
     for label in AUTHOR_LABEL.finditer(text):
         name = _person_after(text, label.end())
         if name:
-            return name
+            return name, label.group(0).strip(" :：/|")
     return None
 
 

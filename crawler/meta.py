@@ -15,7 +15,7 @@ from crawler import dates, generic, labels
 from crawler.body import Body
 from crawler.layout import class_words, clean_text, element_text
 from crawler.patterns import (ANY_LABEL, AUTHOR_LABEL, DATE, DATE_LABELS, DATE_META_NAMES, SEPARATORS, SOURCE_BADGES,
-                              SPACES, VALUE_CHARS)
+                              SOURCE_LABEL, SOURCE_META_NAMES, SPACES, VALUE_CHARS)
 
 
 @dataclass
@@ -46,31 +46,74 @@ def read_info(root: HtmlElement, info_el: HtmlElement | None, title_el: HtmlElem
     return Info(area.after_title, lead_meta, area)
 
 
+#: A field's value and the rule that read it (see crawler.parse's docstring), or (None, None).
+Read = tuple[str | None, str | None]
+
+
 def published_at(root: HtmlElement, meta: dict[str, str], url: str, info: Info,
-                 title_el: HtmlElement | None, body_el: HtmlElement) -> str | None:
-    """The printed date near the headline; else one printed just before the headline or
-    (labelled) just after the body; else the page's date meta tag; else the TRS URL's day."""
+                 title_el: HtmlElement | None, body_el: HtmlElement) -> Read:
+    """The printed date near the headline; else one printed just before the headline or, under
+    the body, labelled or beside a byline/来源; else the page's date meta tag; else the TRS URL's day."""
     found = dates.pick_published(info.date_text)
     if found:
-        return found.iso
+        return found.iso, f"labelled line {found.label}" if found.label else "meta line"
     area = info.area or generic.meta_area(root, title_el, body_el)
     found = dates.pick_published(generic.joined(area.before_title, dates_only=True))
     if found:
-        return found.iso
-    # Only a labelled date counts below the body; it may sit in an aside ("时间：…").
-    found = dates.pick_published(generic.joined(area.after_body, dates_only=True, by_name=False))
-    if found and found.labelled:
-        return found.iso
+        return found.iso, "above headline"
+    # Below the body a date counts when labelled or beside a credit; it may sit in an aside.
+    below = generic.joined(area.after_body, dates_only=True, by_name=False)
+    found = dates.pick_published(below)
+    if found and (found.labelled or _beside_credit(below, found.start)):
+        return found.iso, f"under body {found.label}" if found.label else "under body byline"
     for name in DATE_META_NAMES:
         if name in meta and (iso := dates.parse_date_value(meta[name])):
-            return iso
-    return dates.url_date(url)
+            return iso, f"meta {name}"
+    iso = dates.url_date(url)
+    return (iso, "url day") if iso else (None, None)
 
 
-def source(info: Info, body: Body) -> str | None:
+def _beside_credit(text: str, at: int) -> bool:
+    """True when the date's line also names the author or the 来源 (a byline line)."""
+    line = text[text.rfind("\n", 0, at) + 1:(text.find("\n", at) + 1 or len(text) + 1) - 1]
+    return bool(AUTHOR_LABEL.search(line) or SOURCE_LABEL.search(line))
+
+
+def source(info: Info, body: Body, meta: dict[str, str], date_from_meta: bool = False) -> Read:
     """The labelled 来源 on the meta line; else a 来源 line closing the body; else an unlabelled
-    source slot beside the date (portal templates print the medium's name there)."""
-    return labels.source_value(info.text) or body.source or _slot_source(info.pieces)
+    source slot beside the date (portal templates print the medium's name there); else a
+    labelled 来源 under the body; else, on a page that prints no date either (its meta tags
+    stand in for the meta line), the 来源 meta tag (Hanweb's ContentSource). A page that prints
+    its meta line without a 来源 names none, whatever its meta tags hold."""
+    found = labels.labelled_source(info.text)
+    if found:
+        return found[0], f"labelled line {found[1]}"
+    if body.source:
+        return body.source, "body edge line"
+    value = _slot_source(info.pieces)
+    if value:
+        return value, "date slot"
+    if info.area and info.area.after_body:
+        found = labels.labelled_source(generic.joined(info.area.after_body))
+        if found:
+            return found[0], f"under body {found[1]}"
+    for name in SOURCE_META_NAMES if date_from_meta else ():
+        if name in meta and (value := _meta_source(meta[name])):
+            return value, f"meta {name}"
+    return None, None
+
+
+def _meta_source(value: str) -> str | None:
+    value = clean_text(value)
+    return value if 2 <= len(value) <= labels.MAX_SOURCE_CHARS and VALUE_CHARS.fullmatch(value) else None
+
+
+def author(info: Info, body: Body) -> Read:
+    """The 作者/记者 name on the meta line, else a byline at the body's edge."""
+    found = labels.labelled_author(info.text)
+    if found:
+        return found[0], f"labelled line {found[1]}"
+    return (body.author, "body edge line") if body.author else (None, None)
 
 
 def _slot_source(pieces: list[generic.Piece]) -> str | None:
@@ -108,9 +151,16 @@ def _slot_value(piece: generic.Piece | None) -> str | None:
     return None if any("author" in class_words(node) for node in near) else value
 
 
-def editor(el: HtmlElement | None, info: Info) -> str | None:
-    """The 责任编辑 in the profile's editor element, else in the text just after the body."""
+def editor(el: HtmlElement | None, css: str | None, info: Info, body: Body) -> Read:
+    """The 责任编辑 in the profile's editor element, else in the text just after the body, else
+    an editor line at the body's edge."""
     if el is not None:
-        return labels.editor_value(element_text(el))
+        value = labels.editor_value(element_text(el))
+        if value:
+            return value, f"profile:{css}"
     area = info.area
-    return labels.editor_value(generic.joined(area.after_body)) if area and area.after_body else None
+    if el is None and area and area.after_body:
+        value = labels.editor_value(generic.joined(area.after_body))
+        if value:
+            return value, "under body"
+    return (body.editor, "body edge line") if body.editor else (None, None)

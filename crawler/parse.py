@@ -12,7 +12,7 @@ binary body) raises NotAnArticle: a typed refusal, never an empty record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -23,8 +23,8 @@ from lxml.html import HtmlElement
 from crawler import generic, labels, meta
 from crawler.body import is_attachment, read_body
 from crawler.encoding import decode_html, looks_binary
-from crawler.layout import element_text, parse_tree
-from crawler.patterns import COLUMN_META_NAMES, ERROR_PAGE_TITLE, TITLE_META_NAMES
+from crawler.layout import element_text, is_noise, parse_tree
+from crawler.patterns import ATTACHMENT_LABEL, COLUMN_META_NAMES, ERROR_PAGE_TITLE, TITLE_META_NAMES
 from crawler.profiles import Profile, load_profile
 
 #: Fewer visible body characters than this and the page is not an article.
@@ -80,6 +80,16 @@ class _Page:
     base: str
     meta: dict[str, str]
     profile: Profile
+    selected: dict[str, HtmlElement | None] = field(default_factory=dict)
+
+    def select(self, key: str) -> HtmlElement | None:
+        """The profile's article selector `key` on this page (looked up once)."""
+        if key not in self.selected:
+            self.selected[key] = _select(self.root, self.profile, key)
+        return self.selected[key]
+
+    def rule(self, key: str) -> str:
+        return f"profile:{self.profile.article.get(key)}"
 
 
 def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
@@ -88,39 +98,64 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
 
     `html` is the raw response body (bytes, any of UTF-8/GBK/GB2312) or already decoded text;
     `encoding` is the HTTP header's charset when known; `profile` defaults to the union site's.
-    Returns title, published_at, source, author, editor, body, column, images, attachments and
-    canonical_url. Raises NotAnArticle for pages that are not articles.
+    Returns title, published_at, source, author, editor, body, column, images, attachments,
+    canonical_url, misses (the profile selectors that found nothing) and explain (the rule that
+    read each field). Raises NotAnArticle for pages that are not articles.
     """
     page = _load(html, url, encoding, profile or _default_profile())
-    title_el, title, confident = _title(page)
-    body_el = _select(page.root, page.profile, "body")
-    if body_el is None and not confident:
+    title_el, title, title_rule = _title(page)
+    body_el, body_rule = page.select("body"), page.rule("body")
+    if body_el is None and not (title_rule or "").startswith(("profile:", "title match")):
         # No heading matches <title>: the headline is the heading right above the body text.
         first_guess = generic.find_body(page.root, None)
         if first_guess is not None:
             el, text = generic.headline_before(page.root, first_guess)
-            title_el, title = (el, text) if el is not None else (title_el, title)
+            if el is not None:
+                title_el, title, title_rule = el, text, f"heading above body {el.tag}"
     if body_el is None:
         body_el = generic.find_body(page.root, title_el)
+        body_rule = f"density block {_describe(body_el)}" if body_el is not None else None
     _refuse_non_articles(page, title, body_el)
     body = read_body(body_el, title)
-    from_profile = body_el is _select(page.root, page.profile, "body")
+    from_profile = page.select("body") is not None
     if len(body.text) < MIN_BODY_CHARS or not (from_profile or any(map(generic.prose_weight, body.lines))):
         raise NotAnArticle(_no_text_reason(page))
-    info = meta.read_info(page.root, _select(page.root, page.profile, "info"), title_el, body_el, body.lead_meta)
+    info = meta.read_info(page.root, page.select("info"), title_el, body_el, body.lead_meta)
+    published, published_rule = meta.published_at(page.root, page.meta, page.url, info, title_el, body_el)
+    source, source_rule = meta.source(info, body, page.meta, (published_rule or '').startswith('meta '))
+    author, author_rule = meta.author(info, body)
+    editor, editor_rule = meta.editor(page.select("editor"), page.profile.article.get("editor"), info, body)
+    column, column_rule = _column(page, title)
+    images = _images(page, body_el)
+    attachments, attachments_rule = _attachments(page, title_el, body_el)
+    canonical = _canonical(page)
     return {
         "title": title,
-        "published_at": meta.published_at(page.root, page.meta, page.url, info, title_el, body_el),
-        "source": meta.source(info, body),
-        "author": labels.author_value(info.text) or body.author,
-        "editor": meta.editor(_select(page.root, page.profile, "editor"), info) or body.editor,
+        "published_at": published,
+        "source": source,
+        "author": author,
+        "editor": editor,
         "body": body.text,
-        "column": _column(page, title),
-        "images": _images(page, body_el),
-        "attachments": _attachments(page, body_el),
-        "canonical_url": _canonical(page),
+        "column": column,
+        "images": images,
+        "attachments": attachments,
+        "canonical_url": canonical,
         "misses": profile_misses(page),
+        "explain": {
+            "title": title_rule, "published_at": published_rule, "source": source_rule,
+            "author": author_rule, "editor": editor_rule, "body": body_rule, "column": column_rule,
+            "images": "body block" if images else None, "attachments": attachments_rule,
+            "canonical_url": "link rel=canonical" if canonical else None,
+        },
     }
+
+
+def _describe(el: HtmlElement) -> str:
+    """An element as a short CSS-like name: div#zoom, div.TRS_Editor, td."""
+    if el.get("id"):
+        return f"{el.tag}#{el.get('id').strip()}"
+    classes = (el.get("class") or "").split()
+    return f"{el.tag}.{classes[0]}" if classes else str(el.tag)
 
 
 # ---------------------------------------------------------------- loading and refusals
@@ -154,20 +189,23 @@ def _meta_tags(root: HtmlElement) -> dict[str, str]:
 
 
 def _refuse_non_articles(page: _Page, title: str | None, body_el: HtmlElement | None) -> None:
+    """Error pages, list pages and pages without a headline or text are refused. A list page is
+    decided on the text block, not on the link count: a page is one when it has no block of
+    article text, or when its text block is itself a list of links to articles (summaries);
+    an article with a long related list or links in its paragraphs is still an article."""
     head = generic.head_title(page.root)
     if ERROR_PAGE_TITLE.search(head) or (title and ERROR_PAGE_TITLE.search(title) and len(title) < 30):
         text = element_text(body_el)
         if len(text) < 300:
             raise NotAnArticle(f"error page ({head or title})")
     list_css = page.profile.list.get("article_links")
-    if list_css and _select(page.root, page.profile, "body") is None:
-        links = _selector(list_css)(page.root)
-        if len(links) >= MIN_LIST_LINKS:
-            raise NotAnArticle(f"list page ({len(links)} article links, no article text)")
-    if not title:
-        raise NotAnArticle("no headline on the page")
-    if body_el is None:
-        raise NotAnArticle(_no_text_reason(page))
+    if list_css and body_el is not None and page.select("body") is None:
+        inside = [a for a in _selector(list_css)(body_el)]
+        if len(inside) >= MIN_LIST_LINKS:
+            raise NotAnArticle(f"list page ({len(inside)} article links, no article text)")
+    if body_el is None or not title:
+        reason = _no_text_reason(page) if body_el is None else ""
+        raise NotAnArticle(reason if title or reason.startswith("list page") else "no headline on the page")
 
 
 def _no_text_reason(page: _Page) -> str:
@@ -183,33 +221,40 @@ def profile_misses(page: _Page) -> list[str]:
     generic extraction read those fields, and the crawl reports the drift. The editor line is
     optional on a page, so its selector is not counted."""
     return [f"article.{key}" for key in REQUIRED_ARTICLE_KEYS
-            if page.profile.article.get(key) and _select(page.root, page.profile, key) is None]
+            if page.profile.article.get(key) and page.select(key) is None]
 
 
 # ---------------------------------------------------------------- title
 
-def _title(page: _Page) -> tuple[HtmlElement | None, str | None, bool]:
-    """The headline element and text, and whether it is confirmed (profile or <title> match)."""
-    el = _select(page.root, page.profile, "title")
-    if el is not None and element_text(el):
-        return el, element_text(el), True
+def _title(page: _Page) -> tuple[HtmlElement | None, str | None, str | None]:
+    """The headline element, its text, and the rule that found it."""
+    el = page.select("title")
+    if el is not None and generic.headline_text(el):
+        return el, generic.headline_text(el), page.rule("title")
     head = generic.head_title(page.root)
     references = [page.meta[n] for n in TITLE_META_NAMES if n in page.meta] + [head]
     el, text, confident = generic.find_title(page.root, references)
     if text:
-        return el, text, confident
-    fallback = next((page.meta[n] for n in TITLE_META_NAMES if n in page.meta), None)
-    return None, fallback or (generic.title_from_head(head) if head else None), False
+        return el, text, f"title match {el.tag}" if confident else f"first {el.tag}"
+    for name in TITLE_META_NAMES:
+        if name in page.meta:
+            return None, page.meta[name], f"meta {name}"
+    return (None, generic.title_from_head(head), "<title>") if head else (None, None, None)
 
 
 # ---------------------------------------------------------------- column, links
 
-def _column(page: _Page, title: str | None) -> str | None:
-    crumb = _select(page.root, page.profile, "breadcrumb")
+def _column(page: _Page, title: str | None) -> tuple[str | None, str | None]:
+    crumb, rule = page.select("breadcrumb"), page.rule("breadcrumb")
     if crumb is None:
-        crumb = generic.find_breadcrumb(page.root)
+        crumb, rule = generic.find_breadcrumb(page.root), "breadcrumb"
     column = generic.breadcrumb_column(crumb, title) if crumb is not None else None
-    return column or next((page.meta[n] for n in COLUMN_META_NAMES if n in page.meta), None)
+    if column:
+        return column, rule
+    for name in COLUMN_META_NAMES:
+        if name in page.meta:
+            return page.meta[name], f"meta {name}"
+    return None, None
 
 
 def _absolute(page: _Page, href: str | None) -> str | None:
@@ -241,13 +286,45 @@ def _images(page: _Page, body_el: HtmlElement) -> list[str]:
     return urls
 
 
-def _attachments(page: _Page, body_el: HtmlElement) -> list[str]:
+def _attachments(page: _Page, title_el: HtmlElement | None, body_el: HtmlElement) -> tuple[list[str], str | None]:
+    """Files linked anywhere in the article block: the smallest block holding both headline
+    and body (its chrome-named parts left out), else the body and a 附件 block right after it."""
+    block = article_block(title_el, body_el)
+    scopes = [block] if block is not None else [body_el, *_attachment_blocks_after(body_el)]
     urls = []
-    for a in _ANCHORS(body_el):
-        url = _absolute(page, a.get("href"))
-        if url and is_attachment(url) and url not in urls:
-            urls.append(url)
-    return urls
+    for scope in scopes:
+        for a in _ANCHORS(scope):
+            url = _absolute(page, a.get("href"))
+            if url and url not in urls and is_attachment(url, a.text_content()) and not _in_chrome(a, scope):
+                urls.append(url)
+    return urls, ("article block" if block is not None else "body block") if urls else None
+
+
+def article_block(title_el: HtmlElement | None, body_el: HtmlElement) -> HtmlElement | None:
+    """The smallest element holding both the headline and the body, unless that is the whole page."""
+    if title_el is None:
+        return None
+    above = set(title_el.iterancestors())
+    if body_el in above or body_el is title_el:
+        return body_el
+    for el in body_el.iterancestors():
+        if el in above:
+            return None if el.tag in ("body", "html") else el
+    return None
+
+
+def _attachment_blocks_after(body_el: HtmlElement) -> list[HtmlElement]:
+    """Blocks right after the body that list its files (附件：…, 相关附件：…)."""
+    return [el for el in list(body_el.itersiblings())[:3] if ATTACHMENT_LABEL.match(element_text(el))]
+
+
+def _in_chrome(el: HtmlElement, scope: HtmlElement) -> bool:
+    for node in el.iterancestors():
+        if node is scope:
+            return False
+        if is_noise(node):
+            return True
+    return False
 
 
 def _canonical(page: _Page) -> str | None:

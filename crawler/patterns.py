@@ -14,6 +14,8 @@ import re
 CJK = "\u4e00-\u9fff"
 #: Sentence punctuation that marks running prose (a body paragraph) rather than navigation.
 PROSE_PUNCTUATION = frozenset("，。！？；：、“”,.;!?")
+#: Marks that end or split a sentence: a line holding one is prose, not a meta line.
+SENTENCE_MARKS = frozenset("，。！？；")
 #: Whitespace as written in Chinese pages: ASCII, no-break space, ideographic space.
 SPACES = " \t\r\n\f\v\xa0\u3000\u2002\u2003\u200b"
 #: Marks that separate items on a meta line: "2024-05-09 22:30·新华社", "石佳/中国青年报".
@@ -68,8 +70,8 @@ SOURCE_BADGES = frozenset({"原创", "转载", "独家", "推荐", "置顶", "�
 
 # ---------------------------------------------------------------- title
 
-TITLE_CANDIDATES = ("//h1 | //h2 | //h3 | //*[contains(@class, 'title') or contains(@class, 'Title') "
-                    "or contains(@id, 'title') or contains(@class, 'headline')]")
+TITLE_CANDIDATES = ("//h1 | //h2 | //h3 | //*[contains(@class, 'tit') or contains(@class, 'Tit') "
+                    "or contains(@id, 'tit') or contains(@id, 'Tit') or contains(@class, 'headline')]")
 #: Class/id words of a headline element (class="rumor-title", id="articleTitle").
 TITLE_WORDS = frozenset({"title", "headline", "tit"})
 TITLE_META_NAMES = ("ArticleTitle", "og:title", "twitter:title", "title")
@@ -98,6 +100,9 @@ DATE_LABELS = re.compile(r"(发布时间|发布日期|发表时间|发表日期|
 #: Labels of dates that are not the publication date (update time, the crawl day, a deadline).
 NOT_PUBLISHED_LABELS = re.compile(r"(最后更新|更新时间|更新于|修改时间|今天是|今日|截止|截至|有效期|报名时间|"
                                   r"活动时间|会议时间|举办时间|开始时间|结束时间|时长)\s*[:：]?\s*$")
+#: The start of a meta line inside a headline element: a date, or a date/来源/author label.
+META_LINE_START = re.compile(r"(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|(?:发布时间|发布日期|发表时间|日期|时间|信息来源|文章来源|"
+                             r"稿件来源|来源|稿源|作者|记者|浏览|点击)\s*[:：])")
 UPDATE_LABELS = re.compile(r"(更新时间|最后更新|更新于)\s*[:：]?\s*$")
 #: A timezone named next to a time (else the site's local time, Beijing, is meant).
 UTC_MARK = re.compile(r"格林尼治|GMT|UTC", re.I)
@@ -106,6 +111,10 @@ BEIJING_OFFSET = "+08:00"
 URL_DATE = re.compile(r"/t(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)_\d+")
 DATE_META_NAMES = ("PubDate", "pubdate", "publishdate", "publish_date", "article:published_time",
                    "og:release_date", "firstpublishedtime", "releaseDate")
+#: Meta tags naming the 来源 (Hanweb JCMS writes ContentSource), read when the page prints none.
+SOURCE_META_NAMES = ("ContentSource", "contentsource", "source", "article:source")
+#: An explicit UTC offset after an ISO time in a meta tag: 2023-02-03T09:15:00+08:00, ...Z.
+ISO_OFFSET = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?P<offset>Z|[+-]\d{2}:?\d{2})$")
 
 # ---------------------------------------------------------------- 来源, author, editor
 
@@ -123,8 +132,9 @@ EDITOR_LABEL = re.compile(_NOT_AFTER_CJK + r"(?:责任编辑|值班编辑|编辑
 ANY_LABEL = re.compile(r"(?:信息来源|文章来源|稿件来源|来源|稿源|作者|记者|通讯员|编辑|责编|责任编辑|选稿|发布时间|发布日期|"
                        r"发布者|发布于|时间|日期|浏览|点击|阅读|访问|字号|字体|打印|分享|关闭|收藏|评论|跟帖|参与|"
                        r"举报|纠错|我要|手机|扫一扫|【|\[)")
-#: The characters a 来源/author value may hold (names of media, units, accounts).
-VALUE_CHARS = re.compile(rf"[{CJK}A-Za-z0-9·.\-—()（）《》〈〉、&]+")
+#: The characters a 来源/author value may hold (names of media, units, accounts), and the marks
+#: that join a composite 来源 (人民网－人民日报, 新华社/央视新闻, 中工网—工人日报).
+VALUE_CHARS = re.compile(rf"[{CJK}A-Za-z0-9·.\-—－/／()（）《》〈〉、&]+")
 #: A person's name (authors, editors): 2-4 Han characters, or a Latin name.
 PERSON_NAME = re.compile(rf"[{CJK}·]{{2,5}}|[A-Za-z][A-Za-z .]{{1,30}}")
 #: A line inside the body that credits the editor: (责任编辑：某某), [责任编辑：某某], 编辑：某某.
@@ -150,9 +160,14 @@ CENTRED = re.compile(r"text-align\s*:\s*center|^center$|(?:^|[\s_-])(?:f_center|
 #: Longest caption line: captions are short.
 MAX_CAPTION_CHARS = 60
 #: A byline at either end of the body: "半月谈记者 史卫燕", "作者：上官云 宋宇晟", "采写：南都见习记者 林子沛".
-BYLINE = re.compile(rf"^[（(]?\s*(?:[{CJK}]{{0,10}}?(?:记者|作者|采写|撰文|文|通讯员)\s*[:：/]?\s*)+"
-                    rf"(?P<name>[{CJK}·]{{2,4}}(?:[ 、，,]+[{CJK}·]{{2,4}}){{0,4}})\s*[）)]?$")
+#: A first credit (文/ 本报记者 张三) names the author; further ones (通讯员 李四) are left out.
+_CREDIT = rf"[{CJK}]{{0,10}}?(?:记者|作者|采写|撰文|文|通讯员|摄影|摄)\s*[:：/／]?\s*"
+_NAMES = rf"[{CJK}·]{{2,4}}(?:[ 、，,]+[{CJK}·]{{2,4}})*?"
+BYLINE = re.compile(rf"^[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:{_CREDIT})+(?P<name>{_NAMES})"
+                    rf"(?:\s+{_CREDIT}{_NAMES})*\s*[）)】\]]?$")
 MAX_BYLINE_CHARS = 30
+#: A block that lists the article's files: 附件：, 相关附件：, 附件下载：, 附件【…】.
+ATTACHMENT_LABEL = re.compile(r"^\s*(?:相关)?附件\s*\d*\s*(?:下载)?\s*[:：【\[]")
 #: Links to files the archive keeps as attachments.
 ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd zip rar 7z txt csv rtf".split())
@@ -161,6 +176,8 @@ ATTACHMENT_EXTENSIONS = frozenset(
 
 BREADCRUMB_WORDS = frozenset("location position breadcrumb crumb crumbs path dqwz weizhi nav-path curpos".split())
 BREADCRUMB_SEPARATORS = (">", "»", "＞", "›", "→", "/", "|")
+#: Marks between breadcrumb entries when the entries are split from its text.
+BREADCRUMB_SPLIT = re.compile(r"\s*(?:[>»＞›→]+|\s/\s|\s\|\s)\s*")
 BREADCRUMB_TEXT = re.compile(r"^\s*(?:当前所在位置|当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]")
 BREADCRUMB_SKIP = frozenset({"首页", "正文", "网站首页", "主页", "home", "Home"})
 COLUMN_META_NAMES = ("ColumnName", "column", "category", "article:section")

@@ -1,0 +1,303 @@
+"""Failure classes of generic extraction, one general rule each, with cases in the markup of
+several CMS families (TRS, Hanweb JCMS, DedeCMS, PHPCMS, 博达 VSB, WordPress-style).
+
+None of these templates is known to the parser (no profile selector matches), so every field
+comes from the generic rules. Each case is a small page as that family writes it; the rule under
+test is named in the test's docstring and in the record's `explain`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.parse import NotAnArticle, parse_article
+
+URL = "http://example.org/gzdt/2023/0203/1001.html"
+TITLE = "市总工会召开2023年工作会议"
+PARAS = [
+    "2月3日上午，市总工会召开2023年工作会议，总结2022年工作，部署今年重点任务。",
+    "会议指出，过去一年全市各级工会组织围绕中心、服务大局，职工权益保障水平不断提升。",
+    "会议要求，要深化产业工人队伍建设改革，持续开展劳动和技能竞赛，把职工群众团结在党的周围。",
+]
+BODY = "\n".join(PARAS)
+PS = "".join(f"<p>{p}</p>" for p in PARAS)
+
+
+def page(body: str, head: str = "", title: str = TITLE) -> str:
+    return (f'<html><head><meta charset="utf-8"><title>{title}_某市总工会</title>{head}</head><body>'
+            '<div class="top"><div class="logo">某市总工会</div></div>'
+            f"{body}<div class='foot'>版权所有 某市总工会</div></body></html>")
+
+
+def parse(html: str, url: str = URL) -> dict:
+    return parse_article(html, url)
+
+
+# ---------------------------------------------------------------- the headline holds the meta line
+
+HEADLINE_HOLDS_META = {
+    "phpcms h1 with a span": (
+        f'<div id="Article"><h1>{TITLE}<br/><span>2023-02-03 09:15:00&nbsp;&nbsp;&nbsp;来源：市总工会&nbsp;&nbsp;'
+        f'评论：<a href="#comment">0</a> 点击：</span></h1><div class="content">{PS}</div></div>'),
+    "vsb title div with h3 and i": (
+        f'<form name="_newscontent_fromname"><div class="content-title"><h3>{TITLE}</h3>'
+        f'<i>发布时间：2023-02-03 09:15&nbsp;&nbsp;来源：市总工会&nbsp;&nbsp;点击：</i></div>'
+        f'<div id="vsb_content"><div class="v_news_content">{PS}</div></div></form>'),
+    "hanweb title cell with a br": (
+        f'<table width="100%"><tr><td class="title">{TITLE}<br/>发布日期：2023-02-03 09:15 信息来源：市总工会 '
+        f'浏览次数：</td></tr><tr><td id="zoom">{PS}</td></tr></table>'),
+    "trs title div with a span": (
+        f'<div class="xl_main"><div class="xl_title">{TITLE}<span class="xl_info">2023-02-03 09:15 来源：市总工会</span>'
+        f'</div><div class="TRS_Editor">{PS}</div></div>'),
+}
+
+
+@pytest.mark.parametrize("markup", HEADLINE_HOLDS_META.values(), ids=HEADLINE_HOLDS_META.keys())
+def test_headline_element_that_also_holds_the_meta_line(markup: str) -> None:
+    """Rule: the headline is the heading's own first line; the rest of the element is meta line."""
+    record = parse(page(markup))
+    assert (record["title"], record["published_at"], record["source"]) == (
+        TITLE, "2023-02-03T09:15:00+08:00", "市总工会")
+    assert record["body"] == BODY
+
+
+# ---------------------------------------------------------------- date and 来源 away from the headline
+
+WHERE_DATE_IS = {
+    "hanweb meta tags only": (
+        '<meta name="PubDate" content="2023-02-03 09:15"><meta name="ContentSource" content="市总工会">',
+        f'<div class="article"><h1>{TITLE}</h1><div class="bt_info"></div><div id="zoom">{PS}</div></div>',
+        "2023-02-03T09:15:00+08:00", "市总工会"),
+    "open graph published_time": (
+        '<meta property="article:published_time" content="2023-02-03T09:15:00+08:00">',
+        f'<article><h1 class="entry-title">{TITLE}</h1><div class="entry-content">{PS}</div></article>',
+        "2023-02-03T09:15:00+08:00", None),
+    "labelled line under the body": (
+        "",
+        f'<div class="detail"><h2>{TITLE}</h2><div class="con">{PS}</div>'
+        '<div class="xx"><span>发布时间：2023-02-03 09:15</span> <span>来源：市总工会</span></div></div>',
+        "2023-02-03T09:15:00+08:00", "市总工会"),
+    "source line under the body": (
+        "",
+        f'<div class="detail"><h2>{TITLE}</h2><div class="time">2023-02-03 09:15</div><div class="con">{PS}</div>'
+        '<p class="ly">（来源：市总工会）</p></div>',
+        "2023-02-03T09:15:00+08:00", "市总工会"),
+    "span beside the byline under the body": (
+        "",
+        f'<div class="detail"><h2>{TITLE}</h2><div class="con">{PS}</div>'
+        '<div class="byline"><span>记者 张晓明</span><span>2023-02-03 09:15</span></div></div>',
+        "2023-02-03T09:15:00+08:00", None),
+}
+
+
+@pytest.mark.parametrize("head, markup, published_at, source", WHERE_DATE_IS.values(), ids=WHERE_DATE_IS.keys())
+def test_date_and_source_away_from_the_headline(head: str, markup: str, published_at: str, source: str | None) -> None:
+    """Rule: printed meta line first; then a date/来源 labelled (or beside a byline) under the
+    body; then the page's meta tags (PubDate, article:published_time, ContentSource)."""
+    record = parse(page(markup, head))
+    assert (record["published_at"], record["source"]) == (published_at, source)
+    assert record["body"] == BODY
+
+
+def test_printed_values_win_over_meta_tags() -> None:
+    head = '<meta name="PubDate" content="2022-04-24 10:00:43"><meta name="ContentSource" content="网站管理员">'
+    markup = (f'<div class="article"><h1>{TITLE}</h1><div class="info">发布日期：2023-02-03 来源：市总工会</div>'
+              f'<div id="zoom">{PS}</div></div>')
+    record = parse(page(markup, head))
+    assert (record["published_at"], record["source"]) == ("2023-02-03", "市总工会")
+
+
+# ---------------------------------------------------------------- composite sources
+
+@pytest.mark.parametrize("line, source", [
+    ("来源：人民网－人民日报", "人民网－人民日报"),
+    ("来源：人民网-人民日报", "人民网-人民日报"),
+    ("来源：新华社/央视新闻", "新华社/央视新闻"),
+    ("来源： 新华社／央视新闻 ", "新华社／央视新闻"),
+    ("信息来源：中工网—工人日报", "中工网—工人日报"),
+    ("来源：人民网－人民日报 作者：张三", "人民网－人民日报"),
+])
+def test_composite_sources_are_kept_whole(line: str, source: str) -> None:
+    """Rule: a 来源 value runs over the joining marks of a composite name (－ - — /)."""
+    markup = (f'<div class="article"><h1>{TITLE}</h1><div class="info">2023-02-03 {line}</div>'
+              f'<div class="con">{PS}</div></div>')
+    assert parse(page(markup))["source"] == source
+
+
+def test_composite_source_in_a_closing_line() -> None:
+    markup = f'<div class="article"><h1>{TITLE}</h1><div class="info">2023-02-03</div><div class="con">{PS}<p>（来源：新华社/央视新闻）</p></div></div>'
+    record = parse(page(markup))
+    assert (record["source"], record["body"]) == ("新华社/央视新闻", BODY)
+
+
+# ---------------------------------------------------------------- many links, still an article
+
+RELATED = "".join(f'<li><a href="/gzdt/2023/01{i:02d}/{i}.html">工会动态第{i}条新闻标题</a><span>2023-01-{i:02d}</span></li>'
+                  for i in range(1, 16))
+LINKED_PARAS = [f'{p[:12]}<a href="/tag/{i}.html">{p[12:18]}</a>{p[18:]}' for i, p in enumerate(PARAS)]
+
+MANY_LINKS = {
+    "related list shaped like the union list": (
+        f'<div class="main"><div class="art"><h1>{TITLE}</h1><div class="info">2023-02-03</div>'
+        f'<div class="txt">{PS}</div></div><div class="side"><ul class="list">{RELATED}</ul></div></div>'),
+    "links inside the paragraphs": (
+        f'<div class="art"><h1>{TITLE}</h1><div class="info">2023-02-03</div>'
+        f'<div class="txt">{"".join(f"<p>{p}</p>" for p in LINKED_PARAS)}</div>'
+        f'<ul class="news">{RELATED}</ul></div>'),
+}
+
+
+@pytest.mark.parametrize("markup", MANY_LINKS.values(), ids=MANY_LINKS.keys())
+def test_an_article_with_many_links_is_not_a_list_page(markup: str) -> None:
+    """Rule: a page is refused as a list only when no text block reads as an article body,
+    whatever its link count."""
+    record = parse(page(markup))
+    assert record["title"] == TITLE
+    assert record["body"].split("\n")[0].startswith(PARAS[0][:10])
+
+
+def test_a_list_page_is_still_refused() -> None:
+    with pytest.raises(NotAnArticle, match="list page"):
+        parse(page(f'<div class="main"><h2>工会动态</h2><ul class="list">{RELATED}</ul>'
+                   '<div class="page"><a href="index_1.html">下一页</a></div></div>', title="工会动态"))
+
+
+# ---------------------------------------------------------------- attachments anywhere in the article block
+
+ATTACHMENTS = {
+    "dedecms block below the body": (
+        f'<div class="viewbox"><div class="title"><h2>{TITLE}</h2></div><div class="info">2023-02-03</div>'
+        f'<div class="content">{PS}</div>'
+        '<div class="fj">附件：<a href="/uploads/soft/230203/1-23020309151.pdf">工作要点.pdf</a></div></div>',
+        ["http://example.org/uploads/soft/230203/1-23020309151.pdf"]),
+    "filename in the query": (
+        f'<div class="article"><h1>{TITLE}</h1><div class="info">2023-02-03</div><div id="zoom">{PS}</div>'
+        '<div class="xgfj">相关附件：<a href="/downfile.jsp?classid=0&amp;filename=202302030915.pdf">会议通知</a> '
+        '<a href="/downfile.jsp?classid=0&amp;filename=202302030916.docx">报名表</a></div></div>',
+        ["http://example.org/downfile.jsp?classid=0&filename=202302030915.pdf",
+         "http://example.org/downfile.jsp?classid=0&filename=202302030916.docx"]),
+    "vsb: named only by the link text": (
+        f'<form name="_newscontent_fromname"><div class="content-title"><h3>{TITLE}</h3><i>2023-02-03</i></div>'
+        f'<div id="vsb_content"><div class="v_news_content">{PS}</div></div>'
+        '<ul style="list-style-type:none;"><li>附件【<a href="/system/_content/download.jsp?urltype=news.DownloadAttachUrl'
+        '&amp;owner=1234&amp;wbfileid=5678" target="_blank">2023年工作要点.pdf</a>】已下载<span>12</span>次</li></ul></form>',
+        ["http://example.org/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1234&wbfileid=5678"]),
+    "trs: inside the body, in the path": (
+        f'<div class="article"><h1>{TITLE}</h1><div class="info">2023-02-03</div><div class="TRS_Editor">{PS}'
+        '<p>附件：<a href="./P020230203391837562911.xls">2023年竞赛项目表.xls</a></p></div></div>',
+        ["http://example.org/gzdt/2023/0203/P020230203391837562911.xls"]),
+    "beside the body, in a table cell": (
+        f'<table><tr><td class="tit">{TITLE}</td></tr><tr><td>2023-02-03</td></tr><tr><td class="bt_content">{PS}</td></tr>'
+        '<tr><td>附件下载：<a href="/attach/0/abc123?name=x">职工书屋申报表.docx</a></td></tr></table>',
+        ["http://example.org/attach/0/abc123?name=x"]),
+}
+
+
+@pytest.mark.parametrize("markup, attachments", ATTACHMENTS.values(), ids=ATTACHMENTS.keys())
+def test_attachments_anywhere_in_the_article_block(markup: str, attachments: list[str]) -> None:
+    """Rule: files linked in the article block (the body, or a 附件 block beside or below it),
+    by extension in the path, in a filename= query, or in the link text."""
+    record = parse(page(markup))
+    assert record["attachments"] == attachments
+    assert record["body"].split("\n")[:3] == PARAS
+
+
+def test_files_in_the_sidebar_are_not_attachments() -> None:
+    markup = (f'<div class="main"><div class="art"><h1>{TITLE}</h1><div class="info">2023-02-03</div>'
+              f'<div class="txt">{PS}</div></div><div class="sidebar"><h3>下载专区</h3><ul>'
+              '<li><a href="/files/form.doc">入会申请表.doc</a></li></ul></div></div>')
+    assert parse(page(markup))["attachments"] == []
+
+
+# ---------------------------------------------------------------- credit lines at the edges
+
+EDGES = {
+    "原标题 line": (["原标题：市总工会部署全年工作"], [], None, None),
+    "reporter line on top": (["本报记者 张晓明 通讯员 李华"], [], "张晓明", None),
+    "reporter in brackets at the end": ([], ["（记者 张晓明）"], "张晓明", None),
+    "文/ byline in brackets": (["【文/本报记者 张晓明】"], [], "张晓明", None),
+    "editor line": ([], ["责任编辑：王丽"], None, "王丽"),
+    "editor in brackets": ([], ["（编辑：王丽）"], None, "王丽"),
+    "editor and reviewer": ([], ["编辑：王丽 审核：赵强"], None, "王丽"),
+    "caption under a picture": (['<img src="/p/1.jpg">', "图为会议现场。"], [], None, None),
+}
+
+
+@pytest.mark.parametrize("before, after, author, editor", EDGES.values(), ids=EDGES.keys())
+def test_credit_lines_at_the_edges_are_not_body_text(before: list[str], after: list[str], author: str | None,
+                                                     editor: str | None) -> None:
+    """Rule: 原标题, byline, editor and caption lines at either end of the body are read as
+    fields (author, editor) or left out, never kept as paragraphs."""
+    def ps(items: list[str]) -> str:
+        return "".join(f'<p style="text-align:center">{x}</p>' if x.startswith("图为") else f"<p>{x}</p>" for x in items)
+    markup = (f'<div class="article"><h2 class="tit">{TITLE}</h2><div class="info">2023-02-03</div>'
+              f'<div class="con">{ps(before)}{PS}{ps(after)}</div></div>')
+    record = parse(page(markup))
+    assert (record["body"], record["author"], record["editor"]) == (BODY, author, editor)
+
+
+# ---------------------------------------------------------------- date-led lead paragraphs
+
+@pytest.mark.parametrize("lead", [
+    "12月26日,市总工会组织开展职工运动会活动。",
+    "2023年2月3日，市总工会召开全委会议。",
+    "2月3日，市总工会召开会议。",
+])
+def test_short_date_led_lead_paragraph_is_kept(lead: str) -> None:
+    """Rule: a line is the repeated date line only when nothing but dates, labels and values is
+    left on it; a sentence that opens with a date is the lead paragraph."""
+    markup = (f'<div class="article"><h2 class="tit">{TITLE}</h2><div class="info">发布时间：2023-02-03</div>'
+              f'<div class="con"><p>{lead}</p>{PS}</div></div>')
+    record = parse(page(markup))
+    assert record["body"] == "\n".join([lead, *PARAS])
+    assert record["published_at"] == "2023-02-03"
+
+
+# ---------------------------------------------------------------- column from any breadcrumb
+
+CRUMBS = {
+    "one link": '<div class="position">首页 &gt; <a href="/gzdt/">工作动态</a> &gt; 正文</div>',
+    "plain text, labelled": '<div>当前位置：首页 &gt; 工作动态 &gt; 正文</div>',
+    "plain text after the home link": '<div class="crumb">您的位置：<a href="/">首页</a> &gt; 工作动态</div>',
+    "dedecms trailing separator": "<div class='position'>当前位置: <a href='/'>主页</a> &gt; <a href='/gzdt/'>工作动态</a> &gt; </div>",
+    "vsb double separators": ('<div class="dqwz">当前位置: <a href="../../index.htm">首页</a>&gt;&gt;'
+                              '<a href="../gzdt.htm">工作动态</a>&gt;&gt;正文</div>'),
+}
+
+
+@pytest.mark.parametrize("crumb", CRUMBS.values(), ids=CRUMBS.keys())
+def test_column_from_a_breadcrumb_with_one_link_or_none(crumb: str) -> None:
+    """Rule: the breadcrumb's last entry that is not 首页/正文/the headline, whether entries are
+    links or plain text."""
+    markup = (f'{crumb}<div class="article"><h1>{TITLE}</h1><div class="info">2023-02-03</div>'
+              f'<div class="con">{PS}</div></div>')
+    assert parse(page(markup))["column"] == "工作动态"
+
+
+# ---------------------------------------------------------------- explain
+
+@pytest.mark.parametrize("head, info, published_rule, source_rule", [
+    ('<meta name="PubDate" content="2023-02-03 09:15"><meta name="ContentSource" content="市总工会">', "",
+     "meta PubDate", "meta ContentSource"),
+    ("", "发布时间：2023-02-03 信息来源：市总工会", "labelled line 发布时间", "labelled line 信息来源"),
+    ("", "2023-02-03 09:15</span> <span>市总工会", "meta line", "date slot"),
+])
+def test_every_field_says_which_rule_read_it(head: str, info: str, published_rule: str, source_rule: str) -> None:
+    markup = (CRUMBS["one link"] + f'<div class="detail"><h1>{TITLE}</h1><div class="info"><span>{info}</span></div>'
+              f'<div id="zoom">{PS}<p>（责任编辑：王丽）</p></div></div>')
+    record = parse(page(markup, head))
+    assert record["source"] == "市总工会"
+    assert record["explain"] == {
+        "title": "title match h1", "published_at": published_rule, "source": source_rule, "author": None,
+        "editor": "body edge line", "body": "density block div#zoom", "column": "breadcrumb",
+        "images": None, "attachments": None, "canonical_url": None}
+
+
+def test_profile_selectors_are_named_in_explain() -> None:
+    markup = (f'<div class="location"><a href="/">首页</a> &gt; <a href="/gzdt/">工作动态</a></div>'
+              f'<div class="article"><h1>{TITLE}</h1><div class="info">发布时间：2023-02-03</div>'
+              f'<div id="zoom">{PS}</div><div class="editor">责任编辑：王丽</div></div>')
+    explain = parse(page(markup))["explain"]
+    assert (explain["title"], explain["body"], explain["column"], explain["editor"]) == (
+        "profile:div.article h1", "profile:div.article div#zoom", "profile:div.location",
+        "profile:div.article div.editor")
