@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from . import assets, render
+from . import assets, redesign, render
 from .model import (
     COLUMN_BY_KEY,
     COLUMNS,
@@ -60,12 +60,19 @@ class ListLink:
 class Site:
     """A replica site in `root`: its specs, special list links, and removed paths."""
 
-    def __init__(self, root: Path, seed: int, specs: list[ArticleSpec], links: list[ListLink], gone: list[str]):
+    def __init__(self, root: Path, seed: int, specs: list[ArticleSpec], links: list[ListLink], gone: list[str],
+                 template: str = "original"):
         self.root = Path(root)
         self.seed = seed
         self.specs = {s.id: s for s in specs}
         self.links = links
         self.gone = gone
+        self.template = template  # "original", or "redesign" once redesign() ran
+
+    @property
+    def _pages(self):
+        """The renderer of the site's current template (same functions in both modules)."""
+        return redesign if self.template == redesign.NAME else render
 
     # ---- paths and lookups -------------------------------------------------------------
     @property
@@ -154,7 +161,7 @@ class Site:
         _write(self.root / "routes.json", _dump(self.routes(), indent=1))
         _write(self.root / "truth.json", _dump(self.raw_truth()))
         state = {"seed": self.seed, "specs": [s.to_json() for s in self.specs.values()],
-                 "links": [asdict(link) for link in self.links], "gone": self.gone}
+                 "links": [asdict(link) for link in self.links], "gone": self.gone, "template": self.template}
         _write(self.root / "site.json", _dump(state))
 
     def _write_static(self) -> None:
@@ -163,18 +170,21 @@ class Site:
             if source.is_file():
                 _write(self.www / source.relative_to(static), source.read_bytes())
         _write(self.www / "robots.txt", b"User-agent: *\nDisallow: /private/\n")
-        _write(self.www / "xwzx" / "index.html", render.section_page("新闻中心", [], list(COLUMNS)))
+        self._write_sections()
+
+    def _write_sections(self) -> None:
+        _write(self.www / "xwzx" / "index.html", self._pages.section_page("新闻中心", [], list(COLUMNS)))
         about = ["四川省直属机关工会委员会是省直机关工会组织的领导机关。", "本站为测试用复刻站点，所载内容均为生成的示例文字。"]
-        _write(self.www / "gywm" / "index.html", render.section_page("关于我们", about, []))
+        _write(self.www / "gywm" / "index.html", self._pages.section_page("关于我们", about, []))
 
     def _write_home(self) -> None:
         blocks = [{"col": col, "articles": self.column_specs(col)[:8]} for col in COLUMNS]
-        _write(self.www / "index.html", render.home_page(blocks))
+        _write(self.www / "index.html", self._pages.home_page(blocks))
 
     def _write_article(self, spec: ArticleSpec, prev: ArticleSpec | None, nxt: ArticleSpec | None,
                        newest: list[ArticleSpec], *, bump: bool = False) -> None:
         sidebar = [s for s in newest if s.id != spec.id][:SIDEBAR_SIZE]
-        data = render.article_page(spec, prev, nxt, sidebar)
+        data = self._pages.article_page(spec, prev, nxt, sidebar)
         mtime = None if bump else spec.when.replace(tzinfo=CST).timestamp()
         for path in filter(None, (spec.path, spec.alias_path)):
             _write(self._file(path), data, mtime=mtime)
@@ -191,9 +201,10 @@ class Site:
         """Rewrite a column's list pages (and drop list pages it no longer needs)."""
         pages = self.list_pages(col)
         directory = self._file(col.path)
+        total = {"total": sum(map(len, pages))} if self.template == redesign.NAME else {}
         for i, entries in enumerate(pages):
             name = "index.html" if i == 0 else f"index_{i}.html"
-            _write(directory / name, render.list_page(col, entries, len(pages), i), mtime=None)
+            _write(directory / name, self._pages.list_page(col, entries, len(pages), i, **total), mtime=None)
         for stale in directory.glob("index_*.html"):
             if int(stale.stem.split("_")[1]) >= len(pages):
                 stale.unlink()
@@ -229,7 +240,7 @@ class Site:
             pages = len(self.list_pages(col))
             columns.append({
                 "key": col.key, "name": col.name, "path": col.path, "start_url": ORIGIN + col.path,
-                "pager": col.pager, "encoding": col.encoding, "pages": pages,
+                "pager": self._pager(col), "encoding": col.encoding, "pages": pages,
                 "list_urls": [ORIGIN + col.path + ("index.html" if i == 0 else f"index_{i}.html") for i in range(pages)],
                 "articles": len(self.column_specs(col)),
             })
@@ -261,6 +272,10 @@ class Site:
             "offsite": [link.href for link in self.links if link.kind == "offsite"]
             + [OFFSITE + path for path in FOOTER_OFFSITE],
         }
+
+    def _pager(self, col: Column) -> str:
+        """How the column's list pages page: link/script, numbered/script-vars after a redesign."""
+        return redesign.PAGERS[col.pager] if self.template == redesign.NAME else col.pager
 
     def truth(self, origin: str, offsite: str | None = None) -> dict:
         """The truth for a server at `origin` (off-host links at `offsite`, by default the
@@ -313,6 +328,29 @@ class Site:
         self.gone.extend(filter(None, (spec.path, spec.alias_path, spec.redirect_from)))
         self._after_change(None, affected)
 
+    def redesign(self) -> None:
+        """The site's CMS gets a new template (replica/redesign/): every page is rewritten in it
+        (home, section and list pages, every article in every column, private and alias pages
+        too, each in its column's encoding) at the same URLs, with the same content, so the
+        articles' truth does not change; only truth.json's `pager` names the new pagers. Every
+        rewritten page gets a new Last-Modified; the old stylesheet stays on the server, as it
+        does on a real site. Later mutations (add_article...) write the new template too."""
+        if self.template == redesign.NAME:
+            raise SiteError("the site is redesigned already")
+        self.template = redesign.NAME
+        for source in redesign.STATIC.rglob("*"):
+            if source.is_file():
+                _write(self.www / "static" / "2023" / source.relative_to(redesign.STATIC), source.read_bytes())
+        newest = self.newest(SIDEBAR_SIZE + 1)
+        for spec in self.specs.values():
+            prev, nxt = self._prev_next(spec)
+            self._write_article(spec, prev, nxt, newest, bump=True)
+        for col in COLUMNS:
+            self.write_lists(col)
+        self._write_home()
+        self._write_sections()
+        self.save()
+
     def _neighbours(self, spec: ArticleSpec) -> set[int]:
         """Ids of the articles beside `spec` in its column (whose 上一篇/下一篇 name it)."""
         order = [s.id for s in self.column_specs(spec.col)]
@@ -357,7 +395,8 @@ class Site:
         except FileNotFoundError:
             raise SiteError(f"{root} is not a replica site (no site.json)") from None
         specs = [ArticleSpec.from_json(s) for s in state["specs"]]
-        return cls(Path(root), state["seed"], specs, [ListLink(**x) for x in state["links"]], state["gone"])
+        return cls(Path(root), state["seed"], specs, [ListLink(**x) for x in state["links"]], state["gone"],
+                   state.get("template", "original"))
 
 
 def _column(column: str) -> Column:
