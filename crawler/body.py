@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 from crawler import dates, generic, labels
 from crawler.layout import Line, class_words, lay_out
 from crawler.patterns import (ATTACHMENT_EXTENSIONS, BODY_NOISE_LINE, BYLINE, CAPTION_LINE, CAPTION_WORDS, CENTRED, DATE,
+                              DOWNLOAD_PATH,
                               EDITOR_LINE, MAX_BYLINE_CHARS, MAX_CAPTION_CHARS, SENTENCE_MARKS, SOURCE_LABEL,
                               SOURCE_LINE, SPACES)
 
@@ -99,7 +100,8 @@ def _is_meta_line(text: str) -> bool:
 def is_attachment(href: str, text: str = "") -> bool:
     """True for a link to a file the archive keeps (PDF, Word, Excel, archives...): the file's
     extension in the URL's path, in a query value (downfile.jsp?filename=X.pdf), or, for download
-    scripts that name no file, at the end of the link text (`2023年工作要点.pdf`)."""
+    scripts that name no file, at the end of the link text (`2023年工作要点.pdf`), or a link to
+    a download script (down.jsp?i_ID=…)."""
     try:
         parts = urlsplit(href.strip())
     except ValueError:  # a malformed link ("http://[x") is no attachment, and no reason to fail
@@ -107,6 +109,8 @@ def is_attachment(href: str, text: str = "") -> bool:
     if not href.strip() or parts.scheme not in ("", "http", "https", "ftp"):
         return False
     if _names_a_file(parts.path) or (parts.query and any(_names_a_file(v) for _, v in parse_qsl(parts.query))):
+        return True
+    if DOWNLOAD_PATH.search(parts.path):
         return True
     return bool(text) and _names_a_file(text.strip(SPACES + "】]）)"))
 

@@ -23,10 +23,11 @@ from crawler.patterns import (BLOCK_TAGS, BODY_NOISE_LINE, BREADCRUMB_SEPARATORS
 _TITLE_CANDIDATES = etree.XPath(TITLE_CANDIDATES)
 _HEAD_TITLE = etree.XPath("//title")
 _LINKS = etree.XPath(".//a")
-#: Blocks that hold links and carry a name or text a breadcrumb could have (checked exactly later).
-_BREADCRUMB_CANDIDATES = etree.XPath(
-    "//*[self::div or self::p or self::span or self::nav or self::ul or self::ol or self::td]"
-    "[contains(text(), '位置') or ((@class or @id) and .//a)]")
+#: Elements named like a breadcrumb (checked word by word later), and the parents of text that
+#: could be a 当前位置 label, in document order.
+_BREADCRUMB_CANDIDATES = etree.XPath(" | ".join(
+    [f"//*[contains(@class, '{w}') or contains(@id, '{w}')]" for w in sorted(BREADCRUMB_WORDS)]
+    + ["//text()[contains(., '位置')]/.."]))
 #: Characters of meta line read after the headline (and before it, for gov metadata tables).
 META_CHARS = 400
 #: A line shorter than this, or mostly link text, says nothing about where the body is.
@@ -417,11 +418,17 @@ def breadcrumb_column(crumb: HtmlElement, title: str | None) -> str | None:
 
 
 def find_breadcrumb(root: HtmlElement) -> HtmlElement | None:
-    """The breadcrumb block: named as one (location, crumb...) or labelled 当前位置, and shaped
-    like one (short entries with > marks between them, linked or not)."""
+    """The breadcrumb block: named as one (location, crumb...) or opening with a 当前位置 label
+    (in its own text or a <strong> inside), and shaped like one (short entries with > marks
+    between them, linked or not)."""
     for el in _BREADCRUMB_CANDIDATES(root):
-        named = class_words(el) & BREADCRUMB_WORDS or (el.text and BREADCRUMB_TEXT.match(el.text))
-        if named and _shaped_like_breadcrumb(el):
+        if class_words(el) & BREADCRUMB_WORDS:
+            if _shaped_like_breadcrumb(el):
+                return el
+            continue
+        while el is not None and el.tag not in BLOCK_TAGS:
+            el = el.getparent()
+        if el is not None and BREADCRUMB_TEXT.match(element_text(el)[:20]) and _shaped_like_breadcrumb(el):
             return el
     return None
 

@@ -57,7 +57,7 @@ def labelled_source(text: str) -> tuple[str, str] | None:
 def _person_after(text: str, start: int) -> str | None:
     rest = text[start:start + 40].lstrip(SPACES + ":：")
     match = PERSON_NAME.match(rest)
-    if not match:
+    if not match or ANY_LABEL.match(rest):  # an empty 作者: followed by the next label
         return None
     name = match.group(0).strip()
     stop = ANY_LABEL.search(name, 1)

@@ -168,6 +168,10 @@ BYLINE = re.compile(rf"^[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:{_CREDIT})+(?P<nam
 MAX_BYLINE_CHARS = 30
 #: A block that lists the article's files: 附件：, 相关附件：, 附件下载：, 附件【…】.
 ATTACHMENT_LABEL = re.compile(r"^\s*(?:相关)?附件\s*\d*\s*(?:下载)?\s*[:：【\[]")
+#: Download scripts that serve an article's files under an id (Hanweb's down.jsp?i_ID=…,
+#: downfile.jsp, download.php?id=…, /download/…): files whatever name they carry.
+DOWNLOAD_PATH = re.compile(r"(?:^|/)(?:down|download|downfile|downloadfile|getfile|attachment|attach)"
+                           r"\.(?:jsp|php|aspx?|do|action|cgi)$|/download/[^/]*\d", re.I)
 #: Links to files the archive keeps as attachments.
 ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd zip rar 7z txt csv rtf".split())
