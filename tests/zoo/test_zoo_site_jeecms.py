@@ -15,7 +15,7 @@ import pytest
 from replica import ReplicaServer
 from replica.zoo.jeecms import build
 
-LINK = re.compile(r"""href\s*=\s*["']([^"'#]+)["']|<option[^>]*value=["']([^"']+)["']|"""
+LINK = re.compile(r"""(?<![\w-])href\s*=\s*["']([^"'#]+)["']|<option[^>]*value=["']([^"']+)["']|"""
                   r"""location(?:\.href)?\s*=\s*(?:encodeURI\(\s*'([^']+)'\s*\)|'([^']+)'\s*;)""")
 
 
