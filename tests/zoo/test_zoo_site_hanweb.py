@@ -172,6 +172,11 @@ def test_dataproxy_answers_by_parameters(served):
     query = f"startrecord=1&endrecord=9&perpage=3&{options['form']}"
     assert fetch(f"{proxy}?{query}")[1] == fetch(proxy + "?startrecord=1&endrecord=9&perpage=3", options["form"].encode())[1]
     assert fetch(f"{proxy}?{query}")[1].count(b"<record>") == 9
+    # Attachments are answered by their filename parameter; other paths still refuse POST.
+    status, data, _ = fetch(truth["files"][0])
+    assert status == 200 and data.startswith(b"%PDF")
+    assert fetch(server.origin + "/module/download/downfile.jsp?classid=0&filename=nothing.pdf")[1].startswith(b"<?xml")
+    assert fetch(server.origin + truth["start_paths"][0], b"a=1")[0] == 501
 
 
 def test_awkward_cases_answer_as_declared(served):
