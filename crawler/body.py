@@ -7,17 +7,18 @@ repeated at the top is handed back for the meta-line readers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler import dates, generic, labels
-from crawler.layout import Line, class_words, lay_out
+from crawler.layout import Line, class_words, clean_text, lay_out
 from crawler.patterns import (ATTACHMENT_EXTENSIONS, BODY_NOISE_LINE, BYLINE, CAPTION_LINE, CAPTION_WORDS, CENTRED, DATE,
                               DOWNLOAD_PATH,
-                              EDITOR_LINE, MAX_BYLINE_CHARS, MAX_CAPTION_CHARS, SENTENCE_MARKS, SOURCE_LABEL,
+                              EDITOR_LINE, MAX_BYLINE_CHARS, MAX_CAPTION_CHARS, NUMBERED_HEADING, PARAGRAPH_TAGS,
+                              SENTENCE_MARKS, SIGN_OFF, SOURCE_LABEL, FOOTNOTE_MARK, KICKER, SPACE_RUN,
                               SOURCE_LINE, SPACES)
 
 #: Body lines at either end that are checked for credit lines (editor, 来源, byline).
@@ -61,7 +62,93 @@ def read_body(body_el: HtmlElement, title: str | None) -> Body:
             body.author = body.author or match["name"]
         else:
             body.lines.append(line)
+    body.lines = _trim_edges(body.lines, title, title in lead)
     return body
+
+
+def _container(line: Line) -> HtmlElement:
+    """The block a line's paragraph sits in (a <p>'s parent; a <div> holding text itself)."""
+    block = line.block
+    parent = block.getparent() if block.tag in PARAGRAPH_TAGS else None
+    return parent if parent is not None else block
+
+
+def _trim_edges(lines: list[Line], title: str | None, headline_repeated: bool = False) -> list[Line]:
+    """Furniture at the body's edges, left out by its shape:
+    - on top: the headline repeated (with a footnote mark) and the short unpunctuated lines right
+      under it (a bulletin's issuing bodies and date), or such lines centred like a heading; a
+      kicker in 【】; a very short label line (开栏的话); but never a numbered heading or an addressee line (各基层工会：);
+    - at the end: a whole-line bracketed sign-off (（万载县统计局）, （完）), a dangling label
+      whose links were dropped (点击进入专题：), and a site-home link glued to the last line;
+    - at either end, when one container holds most of the text: lines from another container
+      (a summary box over the text, a gallery or like-button widget under it).
+    """
+    if len(lines) < 2:
+        return lines
+    lines = _strip_home_link(lines)
+    weights: dict[HtmlElement, int] = {}
+    for line in lines:
+        weights[_container(line)] = weights.get(_container(line), 0) + len(line.text)
+    main, top = max(weights.items(), key=lambda kv: kv[1])
+    main = main if top >= 0.6 * sum(weights.values()) else None
+    start = 0
+    if headline_repeated or (title and _repeats_headline(lines[0].text, title)):
+        start = 0 if headline_repeated else 1
+        while start < len(lines) - 1 and _unpunctuated(lines[start], 30):
+            start += 1
+    while start < len(lines) - 1 and _leading_furniture(lines[start], main):
+        start += 1
+    end = len(lines)
+    while end > start + 1 and _trailing_furniture(lines[end - 1], main):
+        end -= 1
+    return lines[start:end]
+
+
+def _repeats_headline(text: str, title: str) -> bool:
+    """The headline printed again on top of the text, maybe with a footnote mark: '…公报[1]'."""
+    squeeze = lambda t: SPACE_RUN.sub("", t)  # noqa: E731
+    text, title = squeeze(FOOTNOTE_MARK.sub("", text)), squeeze(title)
+    return bool(text) and text == title
+
+
+def _unpunctuated(line: Line, limit: int) -> bool:
+    text = line.text
+    return (len(text) <= limit and not _is_sentence(text) and not NUMBERED_HEADING.match(text)
+            and not text.endswith(("：", ":")) and not line.link_chars)
+
+
+def _is_sentence(text: str) -> bool:
+    return any(mark in text for mark in SENTENCE_MARKS)
+
+
+def _leading_furniture(line: Line, main: HtmlElement | None) -> bool:
+    text = line.text
+    if main is not None and _container(line) is not main and len(text) <= 300:
+        return True
+    return bool(KICKER.match(text)) or _unpunctuated(line, 8) or (_unpunctuated(line, 30) and _centred(line.block))
+
+
+def _trailing_furniture(line: Line, main: HtmlElement | None) -> bool:
+    text = line.text
+    if SIGN_OFF.match(text) or (text.endswith(("：", ":")) and len(text) <= 20):
+        return True
+    return main is not None and _container(line) is not main and len(text) <= 20 and not _is_sentence(text)
+
+
+def _strip_home_link(lines: list[Line]) -> list[Line]:
+    """The last line without a trailing link to the site's home page (返回…首页, 查看更多)."""
+    last = lines[-1]
+    for a in last.block.iter("a"):
+        href = (a.get("href") or "").strip()
+        text = clean_text(a.text_content())
+        try:
+            path = urlsplit(href).path
+        except ValueError:
+            continue
+        if href and path in ("", "/") and not href.startswith("#") and text and last.text.endswith(text) \
+                and len(text) < len(last.text):
+            return [*lines[:-1], replace(last, text=last.text[:-len(text)].rstrip())]
+    return lines
 
 
 def is_body_line(line: Line) -> bool:

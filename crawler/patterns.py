@@ -146,7 +146,7 @@ SOURCE_LINE = re.compile(r"^[（(\[【]?\s*(?:来源|信息来源|文章来源|�
 BODY_NOISE_LINE = re.compile(
     r"^(?:[（(]?原标题[:：]|[（(]原题为|上一篇|下一篇|分享到|扫一扫|【?打印|【?关闭|【?字体|【?字号|返回顶部|"
     r"相关(?:阅读|新闻|链接|稿件)[:：]?$|浏览次数|点击数|阅读数|当前位置|当前所在位置|您的位置|您现在的位置|"
-    r"免责声明|[（(]?本文来自|本作品为.{0,30}原创|.{0,30}转载时?(?:务|请)?(?:请|须|必)?注明出处|"
+    r"免责声明|[（(]?本文(?:来自|首发于|首发自|转载自)|本作品为.{0,30}原创|.{0,30}转载时?(?:务|请)?(?:请|须|必)?注明出处|"
     r"《[^》]{2,12}》[（(]\d{4}年\d{1,2}月\d{1,2}日\s*\d+版[）)]$|"
     r"版权所有|Copyright|©|.{0,40}ICP[备证])"
 )
@@ -157,6 +157,14 @@ CAPTION_LINE = re.compile(r"(?:\s摄|摄影|供图|图片来源|图源|视觉中
 CAPTION_WORDS = frozenset({"caption", "figcaption", "pictext", "imgtext", "imgdesc", "picdesc", "pic_txt"})
 #: Class words and styles of centred blocks (captions sit centred under their picture).
 CENTRED = re.compile(r"text-align\s*:\s*center|^center$|(?:^|[\s_-])(?:f_center|center|tc|text-center)(?:$|[\s_-])", re.I)
+#: A numbered heading (一、 （一） 1. 第一章): article text even when short and unpunctuated.
+NUMBERED_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第[一二三四五六七八九十\d]+)")
+#: A footnote mark after a heading: 统计公报[1], 意见*.
+FOOTNOTE_MARK = re.compile(r"\s*(?:\[\d{1,2}\]|［\d{1,2}］|\*)\s*$")
+#: A kicker on top of the text: a whole line in 【】 naming a column or series.
+KICKER = re.compile(r"^【[^】，。！？；]{2,20}】$")
+#: A sign-off closing the text, bracketed on its own line: （万载县统计局）, （完）, [完].
+SIGN_OFF = re.compile(r"^[（(【\[][^，。！？；（()）]{1,20}[）)】\]]$")
 #: Longest caption line: captions are short.
 MAX_CAPTION_CHARS = 60
 #: A byline at either end of the body: "半月谈记者 史卫燕", "作者：上官云 宋宇晟", "采写：南都见习记者 林子沛".
