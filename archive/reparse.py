@@ -24,7 +24,7 @@ from archive.records import Alias, ArchiveWriter, FailureRecord
 from crawler.items import Article
 from crawler.profiles import DEFAULT_PROFILE, Profile, profile_names
 from crawler.sites import GENERIC, netloc, profile_for
-from crawler.spiders.listing import article_item, describe
+from crawler.spiders.listing import article_item, describe, parse_response
 from pipelines.clean import CleanPipeline
 from pipelines.dedup import DedupPipeline, DuplicateArticle
 from pipelines.validate import problems
@@ -105,11 +105,16 @@ def stored_response(url: str, raw: bytes, headers: dict[str, str], status: int |
     return HtmlResponse(url, status=status or 200, headers=headers, body=raw, request=Request(url))
 
 
-def parse_stored(response: HtmlResponse, profile: Profile, clean: CleanPipeline) -> Article | FailureRecord:
+def parse_stored(response: HtmlResponse, profile: Profile, clean: CleanPipeline) -> Article | FailureRecord | None:
     """The Article the crawl would make of a page (canonical URL resolved, cleaned, validated),
-    or the failure saying why the page does not parse."""
+    or the failure saying why the page does not parse. None for the first page of an article
+    over several pages: its further pages are not stored beside it, so it is left as archived
+    (re-reading the first page alone would cut its body)."""
     try:
-        article = clean.process_item(article_item(response, profile, {netloc(response.url)}))
+        record = parse_response(response, profile)
+        if record.get("pages"):
+            return None
+        article = clean.process_item(article_item(response, record, profile, {netloc(response.url)}))
     except Exception as exc:  # NotAnArticle, or a parser bug on one page
         return FailureRecord(response.url, "parse", f"reparse: {describe(exc)}"[:300])
     if found := problems(article):
@@ -117,7 +122,7 @@ def parse_stored(response: HtmlResponse, profile: Profile, clean: CleanPipeline)
     return article
 
 
-def reparse_row(row: dict[str, Any], profile: Profile, clean: CleanPipeline) -> Article | FailureRecord:
+def reparse_row(row: dict[str, Any], profile: Profile, clean: CleanPipeline) -> Article | FailureRecord | None:
     """One stored page, parsed again, as the Article to write (or why it no longer parses).
 
     The archive's key and fetched URL stay, whatever the canonical link says now, and the page
@@ -185,8 +190,8 @@ def reparse_archive(db_path: str | Path, *, profile: str = DEFAULT_PROFILE,
         summary, profiles, clean = ReparseSummary(), SiteProfiles(profile), CleanPipeline()
         for batch in _batches(reader, batch_size):
             summary.pages += len(batch)
-            writer.write([reparse_row(row, profiles.get(row["site"], row["page_url"]), clean)
-                          for row in batch])
+            items = (reparse_row(row, profiles.get(row["site"], row["page_url"]), clean) for row in batch)
+            writer.write([item for item in items if item is not None])
         summary.updated, summary.unchanged = writer.totals.updated, writer.totals.unchanged
         summary.failed = writer.totals.failed
         _recover(reader, writer, profiles, clean, summary)

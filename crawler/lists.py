@@ -45,6 +45,8 @@ _SCRIPT_PAGE_URL = re.compile(
     r"""\.(?:s?html?|jhtml|jsp|aspx?|php)(?:\?[^"'\s<>]*)?)["']""")
 _SCRIPT_TITLE = re.compile(r"""["']?title["']?\s*:\s*["']([^"']{5,})["']""")
 _TAGS = re.compile(r"<[^>]+>")
+#: Quotes and + around a JS expression: the string is cut by concatenation.
+_BUILT = re.compile(r"""["']\s*\+|\+\s*["']""")
 _DIGITS = re.compile(r"\d{3,}")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, collect_ids=False)
 
@@ -235,6 +237,8 @@ def _anchors_in(code: str, base: str) -> list[ListLink]:
     links = []
     for chunk in chunks:
         for href, inner in _SCRIPT_ANCHOR.findall(chunk):
+            if _BUILT.search(href) or _BUILT.search(inner):
+                continue  # an anchor the script assembles ("index_" + i + ".html"): a pager's, not an item
             text = clean_text(_TAGS.sub("", inner))
             title = re.search(r"""title\s*=\s*["']([^"']+)["']""", chunk[max(0, chunk.find(href) - 300):chunk.find(href) + 300])
             if len(text) >= MIN_HEADLINE or title:

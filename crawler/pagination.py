@@ -35,6 +35,9 @@ _CURRENT_PAGE = re.compile(r"\bcurrentPage\s*=\s*(\d+)")
 _DATAPROXY = re.compile(r"""["']?([^"'\s<>]*dataproxy\.jsp\?[^"'\s<>]*)""")
 _TOTAL_RECORD = re.compile(r"(?:<totalrecord>\s*|totalRecord\s*[:=]\s*)(\d+)", re.I)
 _PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.I)
+_GROUP_SIZE = re.compile(r"groupSize\s*[:=]\s*['\"]?(\d+)", re.I)
+#: jpage asks for this many pages of records at once unless its config says otherwise.
+JPAGE_GROUP = 3
 _RECORD = re.compile(r"<record>", re.I)
 #: A page mark after an article's own URL stem: _2, -2 (before the extension).
 _STEM_PAGE = re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,3})(?P<ext>\.[a-z]+)$", re.I)
@@ -182,8 +185,8 @@ def datastore_next(text: str, base: str, records_seen: int | None) -> NextPage |
     target = urljoin(base, proxy[1].replace("&amp;", "&"))
     parts = urlsplit(target)
     form = tuple((k, v.strip("'\"")) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page")
-    chunk = seen if records_seen is None else per_page * 3
-    query = urlencode({"startrecord": seen + 1, "endrecord": min(seen + chunk, total_records), "perpage": per_page})
+    group = int(_GROUP_SIZE.search(text)[1]) if _GROUP_SIZE.search(text) else JPAGE_GROUP
+    query = urlencode({"startrecord": seen + 1, "endrecord": seen + per_page * group, "perpage": per_page})
     return NextPage(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")), "POST", form, "datastore")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import subprocess
@@ -250,18 +251,26 @@ def test_sigterm_stops_gracefully_and_records_an_interrupted_run(tmp_path: Path)
     assert status == "interrupted" and ended and new == stored > 0  # the last batch was written
 
 
-def test_a_site_whose_list_pages_lost_their_links_exits_3(small_site, tmp_path: Path) -> None:
+def test_a_profiled_site_whose_list_markup_changed_is_archived_and_exits_3(small_site, tmp_path: Path) -> None:
+    """The profile's list selector finds nothing any more: generic discovery takes over, the new
+    article is archived all the same, and the run exits 3 naming the profile and the selector."""
     site, server = small_site
     db = tmp_path / "a.db"
-    assert unionnews("crawl", *start_args(site, server), "--db", str(db), "--delay", "0").returncode == 0
+    args = [*start_args(site, server), "--site", "scszjggh", "--db", str(db), "--delay", "0"]
+    assert unionnews("crawl", *args).returncode == 0
+    path = site.add_article("/xwzx/ghxw/", "省直机关工会举办职工健步走活动",
+                            ["为丰富职工业余生活，省直机关工会举办职工健步走活动。", "各单位职工踊跃参加。"],
+                            "2024-03-01T09:30:00")
     for index in (site.root / "www" / "xwzx").glob("*/index*.html"):  # the CMS renamed its list class
         index.write_bytes(index.read_bytes().replace(b'class="list"', b'class="news-items"'))
-    result = unionnews("crawl", *start_args(site, server), "--db", str(db), "--delay", "0")
+    result = unionnews("crawl", *args)
     assert result.returncode == 3
-    assert result.stderr.splitlines() == [
-        "WARNING: the site may have changed its template: fetched 6 list pages but found no "
-        "article links on any of them"]
-    assert count(db, "select count(*) from crawl_runs where warnings is not null") == 1
+    assert len(result.stderr.splitlines()) == 1
+    assert "profile scszjggh" in result.stderr and "list.article_links on 3 of 3 pages" in result.stderr
+    assert count(db, f"select count(*) from articles where url = '{server.url(path)}'") == 1
+    with sqlite3.connect(db) as conn:
+        drift = json.loads(conn.execute("select drift from crawl_runs order by id desc limit 1").fetchone()[0])
+    assert drift == {"scszjggh": {"list.article_links": [3, 3]}}
 
 
 def test_new_articles_missing_their_info_line_exit_3(small_site, tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_hanweb_datastore_records_and_the_proxy_for_the_rest() -> None:
     script = ("<div id='4127'><script type='text/xml'><datastore><nextgroup><![CDATA[<a href=\"/module/web/jpage/"
               "dataproxy.jsp?page=1&appid=1&webid=3&path=/&columnid=4127&unitid=123&webname=某市总工会&permissiontype=0\"></a>]]>"
               f"</nextgroup><recordset>{records}</recordset></datastore></script></div>"
-              "<script>$('#4127').jpage({totalRecord:12, perPage:5, dataStore:...})</script>")
+              "<script>$('#4127').jpage({totalRecord:22, perPage:5, groupSize:1, dataStore:...})</script>")
     found, following = _read(_page(script), "http://site.test/col/col4127/index.html")
     assert [i.url for i in found.articles] == [f"http://site.test/art/2023/2/{d}/art_4127_{d}.html" for d in range(1, 6)]
     assert following is not None and following.method == "POST" and following.how == "datastore"
@@ -80,7 +80,9 @@ def test_items_written_by_script() -> None:
                      for d in range(1, 5))
     array = ("var items = [" + ",".join(f'{{"title":"劳模工匠宣讲第{d}场走进企业","url":"./202303/t202303{d:02d}_{d}.html","date":"2023-03-{d:02d}"}}'
                                         for d in range(1, 4)) + "];")
-    found, _ = _read(_page(f"<ul id='list'></ul><script>{writes}</script><script>{array}</script>"))
+    pager = ('<script>for (var i = 1; i < 3; i++) { document.write("<a href=\\"index"+"_" + i + ".html\\">"+(i+1)+"</a>"); }'
+             '</script>')
+    found, _ = _read(_page(f"<ul id='list'></ul><script>{writes}</script><script>{array}</script>{pager}"))
     names = [i.url.rsplit("/", 1)[-1] for i in found.articles]
     assert names == [f"t202302{d:02d}_{d}.html" for d in range(1, 5)] + [f"t202303{d:02d}_{d}.html" for d in range(1, 4)]
     assert found.articles[-1].title == "劳模工匠宣讲第3场走进企业"

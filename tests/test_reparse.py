@@ -53,7 +53,7 @@ def test_each_site_is_reparsed_with_its_own_profile(tmp_path: Path) -> None:
                     encoding="utf-8")
     db = tmp_path / "a.db"
     with ReplicaServer(province.root) as p, ReplicaServer(city.root) as c, ReplicaServer(other.root) as o:
-        sites = {**dict.fromkeys(province.start_urls(p.origin)), **dict.fromkeys(city.start_urls(c.origin), "cdzgh"),
+        sites = {**dict.fromkeys(province.start_urls(p.origin), "scszjggh"), **dict.fromkeys(city.start_urls(c.origin), "cdzgh"),
                  **dict.fromkeys(other.start_urls(o.origin), "generic")}
         summary = run_crawl(list(sites), db, delay=0, sites=sites)
         lead_url = c.url(lead_path)

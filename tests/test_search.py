@@ -28,7 +28,8 @@ def replica_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("search_archive")
     site = build_site(root / "site")
     with ReplicaServer(site.root) as server:
-        run_crawl(site.start_urls(server.origin), root / "archive.db", delay=0)
+        urls = site.start_urls(server.origin)
+        run_crawl(urls, root / "archive.db", delay=0, sites=dict.fromkeys(urls, "scszjggh"))
     return root / "archive.db"
 
 

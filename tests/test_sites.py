@@ -185,13 +185,17 @@ def test_city_site_is_archived_completely_with_its_profile_or_none(two_sites, tm
     assert every_list_page <= set(fetched)  # both pagers walked to the end
 
 
-def test_without_site_the_city_is_read_with_the_default_profile_and_finds_no_articles(two_sites, tmp_path: Path) -> None:
-    """The provincial profile's list selector does not fit the city template: the crawl says
-    so (exit 3) instead of archiving nothing silently; --site cdzgh or generic is the fix."""
+def test_without_site_a_site_no_profile_claims_is_archived_generically(two_sites, tmp_path: Path) -> None:
+    """No --site on a host no bundled profile claims: generic extraction, every article, exit 0
+    (the union profile used to be forced on it, and the crawl archived nothing)."""
     *_, city, server = two_sites
-    result = crawl_city(city, server, tmp_path / "a.db")
-    assert result.returncode == 3
-    assert "found no article links" in result.stderr
+    db = tmp_path / "a.db"
+    result = crawl_city(city, server, db)
+    assert result.returncode == 0, result.stderr
+    truth = city.truth(server.origin)["articles"]
+    rows = archived(db)
+    assert {t["url"] for t in truth.values()} <= set(rows)
+    assert {row["site"] for row in rows.values()} == {server.origin.split("//")[1]}
 
 
 # ---------------------------------------------------------------- one archive, two sites

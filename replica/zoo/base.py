@@ -77,7 +77,7 @@ class ZooArticle:
 
 
 def absolute(path: str) -> str:
-    return path if path.startswith(("http://", "https://", ORIGIN)) else ORIGIN + path
+    return path if path.startswith(("http://", "https://", ORIGIN, OFFSITE)) else ORIGIN + path
 
 
 def generated(rng: random.Random, kind: str, when: datetime) -> text.Text:
