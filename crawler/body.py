@@ -18,7 +18,7 @@ from crawler.layout import Line, class_words, clean_text, lay_out
 from crawler.patterns import (ATTACHMENT_EXTENSIONS, BODY_NOISE_LINE, BYLINE, CAPTION_LINE, CAPTION_WORDS, CENTRED, DATE,
                               DOWNLOAD_PATH,
                               EDITOR_LINE, MAX_BYLINE_CHARS, MAX_CAPTION_CHARS, NUMBERED_HEADING, PARAGRAPH_TAGS,
-                              SENTENCE_MARKS, SIGN_OFF, SOURCE_LABEL, FOOTNOTE_MARK, KICKER, SPACE_RUN,
+                              SENTENCE_MARKS, SIGN_OFF, SOURCE_LABEL, DATELINE_CREDIT, FOOTNOTE_MARK, KICKER, SPACE_RUN,
                               SOURCE_LINE, SPACES)
 
 #: Body lines at either end that are checked for credit lines (editor, 来源, byline).
@@ -56,13 +56,17 @@ def read_body(body_el: HtmlElement, title: str | None) -> Body:
         at_start, at_end = index < EDGE_LINES - 1, index >= len(lines) - EDGE_LINES
         if match := EDITOR_LINE.match(line.text):
             body.editor = body.editor or labels.editor_value(line.text) or match["name"] or None
-        elif at_end and (match := SOURCE_LINE.match(line.text)):
+        elif (at_start or at_end) and (match := SOURCE_LINE.match(line.text)):
             body.source = body.source or match["value"].strip()
         elif (at_start or at_end) and len(line.text) <= MAX_BYLINE_CHARS and (match := BYLINE.match(line.text)):
             body.author = body.author or match["name"]
+        elif at_start and (match := DATELINE_CREDIT.match(line.text)) and match.end() == len(line.text):
+            body.author = body.author or match["name"]  # 本报讯（记者 林蜀涛） on a line of its own
         else:
             body.lines.append(line)
     body.lines = _trim_edges(body.lines, title, title in lead)
+    if not body.author and body.lines and (match := DATELINE_CREDIT.match(body.lines[0].text)):
+        body.author = match["name"]
     return body
 
 

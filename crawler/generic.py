@@ -365,14 +365,19 @@ def joined(pieces: list[Piece], *, dates_only: bool = False, by_name: bool = Tru
         if el is None or (dates_only and _about_other_articles(el, by_name)):
             parts.append("\n")
         else:
+            if parts and parts[-1][-1:].isdigit() and text[:1].isdigit():
+                parts.append(" ")  # two elements' numbers never run into one: 18:30</time><time>2023
             parts.append(text)
     return "\n".join(line.strip() for line in "".join(parts).split("\n") if line.strip())
 
 
 def _about_other_articles(el: HtmlElement, by_name: bool = True) -> bool:
+    """True for text in a link or a list of other articles. A <time> element in a link is the
+    article's own date on its permalink (WordPress's posted-on), not another article's."""
+    own_time = el.tag == "time"
     for node in (el, *list(el.iterancestors())[:NEAR_ANCESTORS]):
         tag = node.tag
-        if tag == "a" or (tag == "li" and _is_headline_item(node)):
+        if (tag == "a" and not own_time) or (tag == "li" and _is_headline_item(node)):
             return True
         if by_name and class_words(node) & OTHER_ARTICLES_WORDS:
             return True

@@ -7,7 +7,7 @@ whitespace, at the next label, or at a date, so a 来源 never swallows the auth
 
 from __future__ import annotations
 
-from crawler.patterns import (ANY_LABEL, AUTHOR_LABEL, DATE, EDITOR_LABEL, PERSON_NAME, SOURCE_LABEL,
+from crawler.patterns import (ANY_LABEL, AUTHOR_LABEL, DATE, EDITOR_LABEL, PERSON_NAME, ROLE_PREFIX, SOURCE_LABEL,
                               SPACES, VALUE_CHARS)
 
 #: Longest plausible 来源 value (a unit's full name); longer runs are prose, not a label value.
@@ -56,12 +56,13 @@ def labelled_source(text: str) -> tuple[str, str] | None:
 
 def _person_after(text: str, start: int) -> str | None:
     rest = text[start:start + 40].lstrip(SPACES + ":：")
+    rest = ROLE_PREFIX.sub("", rest, count=1)
     match = PERSON_NAME.match(rest)
     if not match or ANY_LABEL.match(rest):  # an empty 作者: followed by the next label
         return None
     name = match.group(0).strip()
-    stop = ANY_LABEL.search(name, 1)
-    return (name[:stop.start()] if stop else name) or None
+    stop = ANY_LABEL.search(rest, 1, match.end() + 4)  # a label the name ran into: 胡彬强发布时间
+    return (name[:stop.start()].strip() if stop and stop.start() < len(name) else name) or None
 
 
 def author_value(text: str) -> str | None:

@@ -7,6 +7,7 @@ TRS-style URL. Dates in links and in lists of other articles never count.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -66,11 +67,19 @@ def published_at(root: HtmlElement, meta: dict[str, str], url: str, info: Info,
     found = dates.pick_published(below)
     if found and (found.labelled or _beside_credit(below, found.start)):
         return found.iso, f"under body {found.label}" if found.label else "under body byline"
+    if found and found.start == 0 and _date_alone(below):
+        return found.iso, "date line under body"
     for name in DATE_META_NAMES:
         if name in meta and (iso := dates.parse_date_value(meta[name])):
             return iso, f"meta {name}"
     iso = dates.url_date(url)
     return (iso, "url day") if iso else (None, None)
+
+
+def _date_alone(text: str) -> bool:
+    """True when the text's first line is a date and nothing else (a notice's closing date)."""
+    line = text.split("\n", 1)[0]
+    return not DATE.sub("", line).strip(SPACES + SEPARATORS)
 
 
 def _beside_credit(text: str, at: int) -> bool:
@@ -79,12 +88,11 @@ def _beside_credit(text: str, at: int) -> bool:
     return bool(AUTHOR_LABEL.search(line) or SOURCE_LABEL.search(line))
 
 
-def source(info: Info, body: Body, meta: dict[str, str], date_from_meta: bool = False) -> Read:
+def source(info: Info, body: Body, meta: dict[str, str]) -> Read:
     """The labelled 来源 on the meta line; else a 来源 line closing the body; else an unlabelled
     source slot beside the date (portal templates print the medium's name there); else a
-    labelled 来源 under the body; else, on a page that prints no date either (its meta tags
-    stand in for the meta line), the 来源 meta tag (Hanweb's ContentSource). A page that prints
-    its meta line without a 来源 names none, whatever its meta tags hold."""
+    labelled 来源 under the body; else the 来源 meta tag (Hanweb's ContentSource), unless the
+    page prints that unit under another label (责任部门：…, 发布机构：…): then it names no 来源."""
     found = labels.labelled_source(info.text)
     if found:
         return found[0], f"labelled line {found[1]}"
@@ -93,13 +101,17 @@ def source(info: Info, body: Body, meta: dict[str, str], date_from_meta: bool = 
     value = _slot_source(info.pieces)
     if value:
         return value, "date slot"
-    if info.area and info.area.after_body:
-        found = labels.labelled_source(generic.joined(info.area.after_body))
+    area = info.area
+    if area and area.after_body:
+        found = labels.labelled_source(generic.joined(area.after_body))
         if found:
             return found[0], f"under body {found[1]}"
-    for name in SOURCE_META_NAMES if date_from_meta else ():
+    for name in SOURCE_META_NAMES:
         if name in meta and (value := _meta_source(meta[name])):
-            return value, f"meta {name}"
+            printed = info.text + "".join(t for part in (area.before_title, area.after_body) for t, _ in part) \
+                if area else info.text
+            labelled = re.search(rf"[:：]\s*{re.escape(value)}", printed)
+            return (None, None) if labelled else (value, f"meta {name}")
     return None, None
 
 
@@ -109,11 +121,18 @@ def _meta_source(value: str) -> str | None:
 
 
 def author(info: Info, body: Body) -> Read:
-    """The 作者/记者 name on the meta line, else a byline at the body's edge."""
+    """The 作者/记者 name on the meta line, else a byline at the body's edge (or the dateline
+    credit opening its lead), else a labelled name under the body."""
     found = labels.labelled_author(info.text)
     if found:
         return found[0], f"labelled line {found[1]}"
-    return (body.author, "body edge line") if body.author else (None, None)
+    if body.author:
+        return body.author, "body edge line"
+    if info.area and info.area.after_body:
+        found = labels.labelled_author(generic.joined(info.area.after_body))
+        if found:
+            return found[0], f"under body {found[1]}"
+    return None, None
 
 
 def _slot_source(pieces: list[generic.Piece]) -> str | None:

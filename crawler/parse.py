@@ -122,7 +122,7 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
         raise NotAnArticle(_no_text_reason(page))
     info = meta.read_info(page.root, page.select("info"), title_el, body_el, body.lead_meta)
     published, published_rule = meta.published_at(page.root, page.meta, page.url, info, title_el, body_el)
-    source, source_rule = meta.source(info, body, page.meta, (published_rule or '').startswith('meta '))
+    source, source_rule = meta.source(info, body, page.meta)
     author, author_rule = meta.author(info, body)
     editor, editor_rule = meta.editor(page.select("editor"), page.profile.article.get("editor"), info, body)
     column, column_rule = _column(page, title)

@@ -126,7 +126,14 @@ SOURCE_LABEL = re.compile(
     _NOT_AFTER_CJK + r"(?:信息来源|文章来源|稿件来源|新闻来源|内容来源|本文来源于|本文来源|稿源|来源于|来源|原创(?=\s*[:：]))"
     r"\s*(?:[:：|丨｜]\s*)?"
 )
-AUTHOR_LABEL = re.compile(_NOT_AFTER_CJK + r"(?:作者|记者|通讯员|撰稿|撰文|文字|采写|文)\s*(?:[:：/|]\s*|\s+)")
+#: An author label: free-standing, or glued to the previous value when a colon follows
+#: (`来源：青州市总工会作者：胡彬强` as spans run together), or bare before a name at the end of
+#: its piece (`作者<span>魏星</span>`).
+AUTHOR_LABEL = re.compile(_NOT_AFTER_CJK + r"(?:作者|记者|通讯员|撰稿|撰文|文字|采写|文)\s*(?:[:：/|]\s*|\s+)"
+                          r"|(?:作者|记者|通讯员|撰稿)\s*[:：]\s*"
+                          rf"|(?<![{CJK}])作者(?=[{CJK}]{{2,4}}(?:$|[\s|｜/]))")
+#: Role words before a name after an author label: 作者：记者王敬照.
+ROLE_PREFIX = re.compile(r"^(?:本报|本台|本刊|特约|见习)?(?:记者|通讯员|编辑|评论员)\s*")
 EDITOR_LABEL = re.compile(_NOT_AFTER_CJK + r"(?:责任编辑|值班编辑|编辑|责编|选稿)\s*[:：]\s*")
 #: Any label that ends the value of a preceding label on the same meta line.
 ANY_LABEL = re.compile(r"(?:信息来源|文章来源|稿件来源|来源|稿源|作者|记者|通讯员|编辑|责编|责任编辑|选稿|发布时间|发布日期|"
@@ -169,10 +176,13 @@ SIGN_OFF = re.compile(r"^[（(【\[][^，。！？；（()）]{1,20}[）)】\]]$
 MAX_CAPTION_CHARS = 60
 #: A byline at either end of the body: "半月谈记者 史卫燕", "作者：上官云 宋宇晟", "采写：南都见习记者 林子沛".
 #: A first credit (文/ 本报记者 张三) names the author; further ones (通讯员 李四) are left out.
-_CREDIT = rf"[{CJK}]{{0,10}}?(?:记者|作者|采写|撰文|文|通讯员|摄影|摄)\s*[:：/／]?\s*"
+_CREDIT = rf"[{CJK}]{{0,10}}?(?:记者|作者|采写|撰文|撰稿|文|通讯员|摄影|摄)\s*[:：/／]?\s*"
+_OTHER_CREDIT = rf"[{CJK}]{{0,10}}?(?:记者|通讯员|摄影|摄|审核|审稿|校对|编辑|责编|责任编辑)\s*[:：/／]?\s*"
 _NAMES = rf"[{CJK}·]{{2,4}}(?:[ 、，,]+[{CJK}·]{{2,4}})*?"
 BYLINE = re.compile(rf"^[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:{_CREDIT})+(?P<name>{_NAMES})"
-                    rf"(?:\s+{_CREDIT}{_NAMES})*\s*[）)】\]]?$")
+                    rf"(?:\s+{_OTHER_CREDIT}{_NAMES})*\s*[）)】\]]?$")
+#: A news lead's dateline credit: 北京商报讯（记者 岳品瑜 董晗萱）5月20日，…
+DATELINE_CREDIT = re.compile(rf"^[^，。]{{0,20}}讯\s*[（(]\s*(?:记者|通讯员)\s*(?P<name>{_NAMES})\s*[）)]")
 MAX_BYLINE_CHARS = 30
 #: A block that lists the article's files: 附件：, 相关附件：, 附件下载：, 附件【…】.
 ATTACHMENT_LABEL = re.compile(r"^\s*(?:相关)?附件\s*\d*\s*(?:下载)?\s*[:：【\[]")
@@ -186,7 +196,7 @@ ATTACHMENT_EXTENSIONS = frozenset(
 
 # ---------------------------------------------------------------- column (breadcrumb)
 
-BREADCRUMB_WORDS = frozenset("location position breadcrumb crumb crumbs path dqwz weizhi nav-path curpos".split())
+BREADCRUMB_WORDS = frozenset("location position breadcrumb breadcrumbs crumb crumbs path dqwz weizhi nav-path curpos".split())
 BREADCRUMB_SEPARATORS = (">", "»", "＞", "›", "→", "/", "|")
 #: Marks between breadcrumb entries when the entries are split from its text.
 BREADCRUMB_SPLIT = re.compile(r"\s*(?:[>»＞›→]+|\s/\s|\s\|\s)\s*")

@@ -107,6 +107,43 @@ def test_printed_values_win_over_meta_tags() -> None:
     assert (record["published_at"], record["source"]) == ("2023-02-03", "市总工会")
 
 
+def test_meta_source_is_no_source_when_the_page_prints_the_unit_under_another_label() -> None:
+    """政务公开 pages print 发布机构/责任部门 in a table; the CMS copies it into ContentSource."""
+    head = '<meta name="ContentSource" content="某市统计局">'
+    markup = (f'<table class="xxgk"><tr><td>发布机构：某市统计局</td><td>发文日期：2023-02-03</td></tr></table>'
+              f'<div class="article"><h1>{TITLE}</h1><div id="zoom">{PS}</div></div>')
+    record = parse(page(markup, head))
+    assert (record["published_at"], record["source"]) == ("2023-02-03", None)
+
+
+WORDPRESS = (f'<article class="post"><header class="entry-header"><h1 class="entry-title">{TITLE}</h1>'
+             '<div class="entry-meta"><span class="posted-on">发布于 <a href="/p/1/" rel="bookmark">'
+             '<time class="entry-date published" datetime="2023-02-03T09:15:00+08:00">2023-02-03 09:15</time>'
+             '<time class="updated" datetime="2023-12-30T21:14:07+08:00">2023年12月30日</time></a></span>'
+             '<span class="byline"> 作者：<span class="author vcard"><a href="/author/u1/">张晓明</a></span></span></div>'
+             f'</header><div class="entry-content"><p>来源：新华社/工人日报</p>{PS}</div></article>')
+
+
+def test_wordpress_date_on_its_permalink_and_a_source_line_on_top() -> None:
+    """Rule: a <time> in the permalink is the article's own date (other links' dates never
+    count); two elements' numbers never run together; a 来源 line on top of the text is the source."""
+    record = parse(page(WORDPRESS))
+    assert (record["published_at"], record["source"], record["author"], record["body"]) == (
+        "2023-02-03T09:15:00+08:00", "新华社/工人日报", "张晓明", BODY)
+
+
+@pytest.mark.parametrize("lead, body", [
+    ("<p>本报讯（记者 张晓明）</p>", BODY),
+    (f"<p>本报讯（记者 张晓明 李华）{PARAS[0]}</p>", "本报讯（记者 张晓明 李华）" + BODY),
+])
+def test_dateline_credit_names_the_author(lead: str, body: str) -> None:
+    markup = (f'<div class="article"><h2 class="tit">{TITLE}</h2><div class="info">2023-02-03</div>'
+              f'<div class="con">{lead}{PS if lead.endswith("）</p>") else PS[len(PARAS[0]) + 7:]}</div></div>')
+    record = parse(page(markup))
+    assert record["author"] in ("张晓明", "张晓明 李华")
+    assert record["body"] == body
+
+
 # ---------------------------------------------------------------- composite sources
 
 @pytest.mark.parametrize("line, source", [
