@@ -299,6 +299,7 @@ def write_baseline(results: dict[str, dict[str, Outcome]], path: Path = BASELINE
 
 def _short(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = text.replace("\n", "⏎")
     return text if len(text) <= 160 else f"{text[:100]} … {text[-50:]}"
 
 
