@@ -124,6 +124,7 @@ def looks_like_file(url: str, text: str = "") -> bool:
 class _Run:
     container: HtmlElement
     links: list[ListLink] = field(default_factory=list)
+    anchors: list[HtmlElement] = field(default_factory=list)
     dated: int = 0
     items: int = 0
 
@@ -152,6 +153,7 @@ def _runs(root: HtmlElement, base: str) -> list[_Run]:
         if link is None:
             continue
         run.links.append(link)
+        run.anchors.append(anchor)
         if item not in seen_items:
             seen_items.add(item)
             run.items += 1
@@ -199,15 +201,11 @@ def _best_run(runs: list[_Run], root: HtmlElement, pager: HtmlElement | None) ->
     if pager is not None:
         order = {el: i for i, el in enumerate(root.iter())}
         at = order.get(pager, -1)
-        before = [r for r in runs if order.get(r.container, 0) < at and not _inside(pager, r.container)
+        before = [r for r in runs if order.get(r.anchors[-1], 0) < at
                   and r.score() >= 0.3 * max(x.score() for x in runs)]
-        if before:
-            return max(before, key=lambda r: order.get(r.container, 0))
+        if before:  # the run that ends nearest before the pager
+            return max(before, key=lambda r: order.get(r.anchors[-1], 0))
     return max(runs, key=_Run.score)
-
-
-def _inside(el: HtmlElement, container: HtmlElement) -> bool:
-    return any(a is container for a in el.iterancestors())
 
 
 # ---------------------------------------------------------------- links kept in scripts

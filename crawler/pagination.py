@@ -25,10 +25,12 @@ from lxml.html import HtmlElement
 from crawler.layout import class_words, clean_text
 
 NEXT_TEXT = re.compile(r"^(?:下一?页|后一?页|下一頁|下頁|next(?: page)?|[›»>]{1,2})\s*[›»>]*$", re.I)
+#: Any pager link's text: first, previous, last pages.
+PAGER_TEXT = re.compile(r"^(?:首页|上一?页|前一?页|尾页|末页|最后一页|上一頁|previous|prev|first|last|[‹«<]{1,2})\s*$", re.I)
 #: Class/id words of a link (or its holder) that is the next page's.
 NEXT_WORDS = frozenset({"next", "nextpage", "next_page", "p_next", "pagenext", "page-next"})
 CURRENT_WORDS = frozenset({"current", "active", "cur", "on", "thisclass", "selected", "curr", "now"})
-_ONCLICK_URL = re.compile(r"""(?:location(?:\.href)?\s*=|window\.open\(|location\.replace\()\s*['"]([^'"]+)['"]""")
+_ONCLICK_URL = re.compile(r"""(?:location(?:\.href)?\s*=|window\.open\(|location\.replace\()\s*(?:encodeURI\(\s*)?['"]([^'"]+)['"]""")
 _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']")
 _COUNT_PAGE = re.compile(r"\b(?:countPage|pageCount|totalPage)\s*=\s*(\d+)")
 _CURRENT_PAGE = re.compile(r"\bcurrentPage\s*=\s*(\d+)")
@@ -68,15 +70,26 @@ def find_next(root: HtmlElement, text: str, url: str) -> NextPage | None:
 
 
 def pager_element(root: HtmlElement, url: str) -> HtmlElement | None:
-    """The block the pager sits in (for telling the column's list from sidebars)."""
-    base = _base(root, url)
-    anchor = _next_anchor(root, base)
-    numbers = anchor is None and _number_anchors(root)
-    el = anchor if anchor is not None else (numbers[0] if numbers else None)
-    if el is None:
-        return None
+    """The block the pager sits in (for telling the column's list from sidebars): the block
+    holding the most pager links (next, previous, first, last, page numbers), at least two,
+    or the next link's block."""
+    counts: dict[HtmlElement, int] = {}
+    for anchor in root.iter("a"):
+        text = clean_text(anchor.text_content())
+        if text and (NEXT_TEXT.match(text) or PAGER_TEXT.match(text) or _NUMBER.match(text)):
+            holder = _holder(anchor)
+            if holder is not None:
+                counts[holder] = counts.get(holder, 0) + 1
+    best = max(counts.items(), key=lambda kv: kv[1], default=(None, 0))
+    if best[1] >= 2:
+        return best[0]
+    anchor = _next_anchor(root, _base(root, url))
+    return _holder(anchor) if anchor is not None else None
+
+
+def _holder(el: HtmlElement) -> HtmlElement | None:
     for node in el.iterancestors():
-        if node.tag in ("div", "ul", "p", "td", "nav", "table", "span", "center", "form"):
+        if node.tag in ("div", "ul", "p", "td", "nav", "table", "center", "form"):
             return node
     return None
 
