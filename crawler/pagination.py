@@ -84,7 +84,12 @@ def pager_element(root: HtmlElement, url: str) -> HtmlElement | None:
     if best[1] >= 2:
         return best[0]
     anchor = _next_anchor(root, _base(root, url))
-    return _holder(anchor) if anchor is not None else None
+    if anchor is not None:
+        return _holder(anchor)
+    for script in root.iter("script"):  # a pager the CMS writes by script where it stands
+        if script.text and (_CREATE_PAGE.search(script.text) or _COUNT_PAGE.search(script.text)):
+            return _holder(script)
+    return None
 
 
 def _holder(el: HtmlElement) -> HtmlElement | None:
