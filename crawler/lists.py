@@ -96,11 +96,12 @@ def read_list(text: str, url: str, root: HtmlElement | None = None,
     items = list(best.links) if best else []
     found_by = "list" if items else "none"
     known = {item.url for item in items}
-    scripted = [link for link in script_links(root, base, url) if link.url not in known]
+    in_scripts = script_links(root, base, url)
+    scripted = [link for link in in_scripts if link.url not in known]
     if len(scripted) >= max(MIN_ITEMS, best.items if best else 0):
         # The list lives in a script (a datastore, document.write): what the page shows around
         # it (a sidebar of headlines) is not the column's list.
-        items, found_by = scripted, "script"
+        items, found_by = in_scripts, "script"
     elif len(scripted) >= MIN_ITEMS:
         items, found_by = items + scripted, found_by + "+script"
     return ListPage(_unique(items), found_by)

@@ -38,6 +38,8 @@ _DATAPROXY = re.compile(r"""["']?([^"'\s<>]*dataproxy\.jsp\?[^"'\s<>]*)""")
 _TOTAL_RECORD = re.compile(r"(?:<totalrecord>\s*|totalRecord\s*[:=]\s*)(\d+)", re.I)
 _PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.I)
 _GROUP_SIZE = re.compile(r"groupSize\s*[:=]\s*['\"]?(\d+)", re.I)
+_AJAX_PARAM = re.compile(r"ajaxParam\s*:\s*\{([^}]*)\}")
+_JS_PAIR = re.compile(r"""(\w+)\s*:\s*['"]?([^,'"]*)['"]?""")
 #: jpage asks for this many pages of records at once unless its config says otherwise.
 JPAGE_GROUP = 3
 _RECORD = re.compile(r"<record>", re.I)
@@ -202,9 +204,14 @@ def datastore_next(text: str, base: str, records_seen: int | None) -> NextPage |
     per_page = int(_PER_PAGE.search(text)[1]) if _PER_PAGE.search(text) else seen
     target = urljoin(base, proxy[1].replace("&amp;", "&"))
     parts = urlsplit(target)
-    form = tuple((k, v.strip("'\"")) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page")
+    params = _AJAX_PARAM.search(text)
+    if params:  # jpage posts its ajaxParam object
+        form = tuple((k, v) for k, v in _JS_PAIR.findall(params[1]))
+    else:  # else the parameters its nextgroup link carries
+        form = tuple((k, v.strip("'\"")) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page")
     group = int(_GROUP_SIZE.search(text)[1]) if _GROUP_SIZE.search(text) else JPAGE_GROUP
-    query = urlencode({"startrecord": seen + 1, "endrecord": seen + per_page * group, "perpage": per_page})
+    end = min(seen + per_page * group, total_records)
+    query = urlencode({"startrecord": seen + 1, "endrecord": end, "perpage": per_page})
     return NextPage(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")), "POST", form, "datastore")
 
 
