@@ -46,7 +46,7 @@ class Body:
 
 def read_body(body_el: HtmlElement, title: str | None) -> Body:
     """The body block's paragraphs, one per line, and the credit lines found at its edges."""
-    lines = [ln for ln in lay_out(body_el, generic.noise_inside(body_el)) if is_body_line(ln)]
+    lines = _body_lines(lay_out(body_el, generic.noise_inside(body_el)))
     body = Body([])
     lead = []
     while lines and (lines[0].text == title or _is_meta_line(lines[0].text)):
@@ -167,6 +167,25 @@ def is_body_line(line: Line) -> bool:
     if line.after_image and len(text) <= MAX_PICTURE_CAPTION_CHARS and _centred(line.block):
         return False
     return not (line.has_image and len(text) <= 30 and not any(p in text for p in "，。；！？"))
+
+
+def _body_lines(laid_out: list[Line]) -> list[Line]:
+    """The lines that are article text. Captions stacked under a picture go too: after a
+    caption, the short centred lines without sentence marks that follow it are captions."""
+    kept, in_captions = [], False
+    for line in laid_out:
+        if is_body_line(line):
+            if in_captions and _is_caption_like(line) and not _is_sentence(line.text):
+                continue
+            kept.append(line)
+            in_captions = False
+        else:
+            in_captions = line.after_image and _is_caption_like(line)
+    return kept
+
+
+def _is_caption_like(line: Line) -> bool:
+    return len(line.text) <= MAX_PICTURE_CAPTION_CHARS and _centred(line.block)
 
 
 def _centred(el: HtmlElement) -> bool:

@@ -17,7 +17,7 @@ from crawler.layout import Line, class_words, clean_text, element_text, is_noise
 from crawler.patterns import SPACE_RUN
 from crawler.patterns import (BLOCK_TAGS, BODY_NOISE_LINE, BREADCRUMB_SEPARATORS, BREADCRUMB_SKIP, BREADCRUMB_SPLIT,
                               BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE, META_LINE_START, OTHER_ARTICLES_WORDS,
-                              PARAGRAPH_TAGS, PROSE_PUNCTUATION, SEPARATORS, SPACES, TITLE_CANDIDATES, TITLE_WORDS,
+                              PARAGRAPH_TAGS, PROSE_PUNCTUATION, SENTENCE_MARKS, SEPARATORS, SPACES, TITLE_CANDIDATES, TITLE_WORDS,
                               TITLE_SUFFIX_SPLIT)
 
 _TITLE_CANDIDATES = etree.XPath(TITLE_CANDIDATES)
@@ -258,8 +258,9 @@ class MetaArea:
 
 
 def _is_prose(text: str) -> bool:
-    """A long punctuated run: a body paragraph or summary, where the meta line has ended."""
-    return len(text.strip()) >= 60 and sum(ch in PROSE_PUNCTUATION for ch in text) >= 3
+    """A long run of sentences: a body paragraph or summary, where the meta line has ended. A
+    long meta line (发布日期：… 信息来源：… 作者：… 浏览次数：) has colons, not sentences."""
+    return len(text.strip()) >= 60 and sum(ch in SENTENCE_MARKS for ch in text) >= 2
 
 
 def meta_area(root: HtmlElement, title_el: HtmlElement | None, body_el: HtmlElement | None) -> MetaArea:

@@ -19,7 +19,7 @@ def _value_after(text: str, start: int) -> str | None:
     """The value that starts at `start` (after a label and its colon), cut at the next stop."""
     rest = text[start:start + 80].lstrip(SPACES)
     match = VALUE_CHARS.match(rest)
-    if not match:
+    if not match or ANY_LABEL.match(rest):  # an empty 来源： followed by the next label
         return None
     value = match.group(0)
     for stop in (ANY_LABEL.search(value, 1), DATE.search(value)):

@@ -15,13 +15,14 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.patterns import (BLOCK_TAGS, DROP_TAGS, HIDDEN_STYLE, NAME_WORD_SPLIT, NOISE_WORDS,
-                              SPACE_RUN, SPACES, XML_DECLARATION)
+from crawler.patterns import (BLOCK_TAGS, DROP_TAGS, FILE_HREF, HIDDEN_STYLE, NAME_WORD_SPLIT, NOISE_WORDS,
+                              SCRIPTED_LINK, SPACE_RUN, SPACES, TAG, XML_DECLARATION)
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 # Every element is an HtmlElement (text_content, drop_tree...), chosen in C: lxml.html's own
 # parser picks the class per element in a Python callback, a third of the time of a tree walk.
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement))
+_SCRIPTS_WITH_LINKS = etree.XPath("//script[contains(., 'href')]")
 _HIDDEN = etree.XPath("//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
 
 
@@ -45,11 +46,28 @@ def parse_tree(text: str) -> HtmlElement:
     """Parse page text into an lxml tree, without comments, scripts, styles or hidden elements."""
     text = XML_DECLARATION.sub("", text, count=1)
     root = lxml.html.document_fromstring(text, parser=_PARSER)
+    _keep_scripted_file_links(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     for el in _HIDDEN(root):
         if el.getparent() is not None and (el.get("hidden") is not None or HIDDEN_STYLE.search(el.get("style", ""))):
             el.drop_tree()  # keeps the element's tail text in place
     return root
+
+
+def _keep_scripted_file_links(root: HtmlElement) -> None:
+    """Links to files that a script writes into the page (TRS's `var file_appendix = '<a
+    href="./P0….pdf">…</a>'; document.write(…)`) are put where the script stood, so an article's
+    attachments survive the removal of scripts."""
+    for script in _SCRIPTS_WITH_LINKS(root):
+        links = [m for m in SCRIPTED_LINK.finditer(script.text or "") if FILE_HREF.search(m["href"])]
+        if not links:
+            continue
+        holder = etree.SubElement(script.getparent(), "span")
+        script.addnext(holder)
+        holder.tail, script.tail = script.tail, None
+        for match in links:
+            anchor = etree.SubElement(holder, "a", href=match["href"])
+            anchor.text = clean_text(TAG.sub("", match["text"]))
 
 
 def clean_text(text: str | None) -> str:

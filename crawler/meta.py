@@ -14,9 +14,10 @@ from lxml.html import HtmlElement
 
 from crawler import dates, generic, labels
 from crawler.body import Body
-from crawler.layout import class_words, clean_text, element_text
+from crawler.layout import class_words, clean_text, element_text, is_noise
 from crawler.patterns import (ANY_LABEL, AUTHOR_LABEL, DATE, DATE_LABELS, DATE_META_NAMES, SEPARATORS, SOURCE_BADGES,
-                              SOURCE_LABEL, SOURCE_META_NAMES, SPACES, VALUE_CHARS)
+                              SITE_PLACEHOLDERS, SOURCE_LABEL, SOURCE_META_NAMES, SPACES,
+                              VALUE_CHARS)
 
 
 @dataclass
@@ -88,11 +89,12 @@ def _beside_credit(text: str, at: int) -> bool:
     return bool(AUTHOR_LABEL.search(line) or SOURCE_LABEL.search(line))
 
 
-def source(info: Info, body: Body, meta: dict[str, str]) -> Read:
+def source(info: Info, body: Body, meta: dict[str, str], site_names: frozenset[str] = frozenset()) -> Read:
     """The labelled 来源 on the meta line; else a 来源 line closing the body; else an unlabelled
     source slot beside the date (portal templates print the medium's name there); else a
-    labelled 来源 under the body; else the 来源 meta tag (Hanweb's ContentSource), unless the
-    page prints that unit under another label (责任部门：…, 发布机构：…): then it names no 来源."""
+    labelled 来源 under the body; else the 来源 meta tag (Hanweb's ContentSource), unless it is
+    the CMS's default filling (the site's own name, 本网) or the page prints that unit under
+    another label (责任部门：…, 发布机构：…): then the page names no 来源."""
     found = labels.labelled_source(info.text)
     if found:
         return found[0], f"labelled line {found[1]}"
@@ -107,7 +109,8 @@ def source(info: Info, body: Body, meta: dict[str, str]) -> Read:
         if found:
             return found[0], f"under body {found[1]}"
     for name in SOURCE_META_NAMES:
-        if name in meta and (value := _meta_source(meta[name])):
+        if name in meta and (value := _meta_source(meta[name])) and value not in site_names \
+                and value not in SITE_PLACEHOLDERS:
             printed = info.text + "".join(t for part in (area.before_title, area.after_body) for t, _ in part) \
                 if area else info.text
             labelled = re.search(rf"[:：]\s*{re.escape(value)}", printed)
@@ -167,7 +170,8 @@ def _slot_value(piece: generic.Piece | None) -> str | None:
             or value.isdigit():
         return None
     near = [el, *list(el.iterancestors())[:2]]
-    return None if any("author" in class_words(node) for node in near) else value
+    # An author's slot, or a command in the toolbar beside the date (我有话说, 分享) is no medium.
+    return None if any("author" in class_words(node) or is_noise(node) for node in near) else value
 
 
 def editor(el: HtmlElement | None, css: str | None, info: Info, body: Body) -> Read:

@@ -24,7 +24,8 @@ from crawler import generic, labels, meta
 from crawler.body import is_attachment, read_body
 from crawler.encoding import decode_html, looks_binary
 from crawler.layout import element_text, is_noise, parse_tree
-from crawler.patterns import ATTACHMENT_LABEL, COLUMN_META_NAMES, ERROR_PAGE_TITLE, TITLE_META_NAMES
+from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
+                              TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
 from crawler.profiles import Profile, load_profile
 
 #: Fewer visible body characters than this and the page is not an article.
@@ -122,7 +123,7 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
         raise NotAnArticle(_no_text_reason(page))
     info = meta.read_info(page.root, page.select("info"), title_el, body_el, body.lead_meta)
     published, published_rule = meta.published_at(page.root, page.meta, page.url, info, title_el, body_el)
-    source, source_rule = meta.source(info, body, page.meta)
+    source, source_rule = meta.source(info, body, page.meta, _site_names(page))
     author, author_rule = meta.author(info, body)
     editor, editor_rule = meta.editor(page.select("editor"), page.profile.article.get("editor"), info, body)
     column, column_rule = _column(page, title)
@@ -148,6 +149,13 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
             "canonical_url": "link rel=canonical" if canonical else None,
         },
     }
+
+
+def _site_names(page: _Page) -> frozenset[str]:
+    """The site's own names: its SiteName/og:site_name meta tags and the <title>'s suffixes."""
+    names = {page.meta[n] for n in SITE_NAME_META_NAMES if n in page.meta}
+    parts = [p.strip() for p in TITLE_SUFFIX_SPLIT.split(generic.head_title(page.root)) if p.strip()]
+    return frozenset(names | set(parts[1:]))
 
 
 def _describe(el: HtmlElement) -> str:

@@ -113,6 +113,9 @@ DATE_META_NAMES = ("PubDate", "pubdate", "publishdate", "publish_date", "article
                    "og:release_date", "firstpublishedtime", "releaseDate")
 #: Meta tags naming the 来源 (Hanweb JCMS writes ContentSource), read when the page prints none.
 SOURCE_META_NAMES = ("ContentSource", "contentsource", "source", "article:source")
+#: What a CMS writes in its 来源 meta tag when the editor named none: the site itself.
+SITE_PLACEHOLDERS = frozenset({"本网", "本站", "本网站", "网站", "原创"})
+SITE_NAME_META_NAMES = ("SiteName", "sitename", "og:site_name", "application-name")
 #: An explicit UTC offset after an ISO time in a meta tag: 2023-02-03T09:15:00+08:00, ...Z.
 ISO_OFFSET = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?P<offset>Z|[+-]\d{2}:?\d{2})$")
 
@@ -190,6 +193,11 @@ ATTACHMENT_LABEL = re.compile(r"^\s*(?:相关)?附件\s*\d*\s*(?:下载)?\s*[:�
 #: downfile.jsp, download.php?id=…, /download/…): files whatever name they carry.
 DOWNLOAD_PATH = re.compile(r"(?:^|/)(?:down|download|downfile|downloadfile|getfile|attachment|attach)"
                            r"\.(?:jsp|php|aspx?|do|action|cgi)$|/download/[^/]*\d", re.I)
+#: An <a href> written inside a script's string (document.write of an attachment list).
+SCRIPTED_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*\\?["'](?P<href>[^"'\\]+)\\?["'][^>]*>(?P<text>.*?)</a>""", re.I | re.S)
+#: A link target naming a file by its extension (in the path or a query value).
+FILE_HREF = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|dps|ofd|zip|rar|7z|txt|csv|rtf)(?:$|[?&#])", re.I)
+TAG = re.compile(r"<[^>]+>")
 #: Links to files the archive keeps as attachments.
 ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd zip rar 7z txt csv rtf".split())

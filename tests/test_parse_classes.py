@@ -144,6 +144,27 @@ def test_dateline_credit_names_the_author(lead: str, body: str) -> None:
     assert record["body"] == body
 
 
+@pytest.mark.parametrize("info, head, source", [
+    # Hanweb's long meta line (colons, no sentences) is a meta line, not prose.
+    ("发布日期：2023-02-03 09:15:14&nbsp;&nbsp;&nbsp;信息来源：四川工人日报&nbsp;&nbsp;&nbsp;作者：张晓明&nbsp;&nbsp;&nbsp;"
+     "浏览次数：&nbsp;&nbsp;&nbsp;字体：[ 大 中 小 ]", "", "四川工人日报"),
+    # an empty 来源 label followed by the next label names no source
+    ("发布时间：2023-02-03 09:15:14 <span>文章来源：</span> <span>责任编辑：王丽</span>", "", None),
+    # a toolbar command beside the date is no medium
+    ('2023-02-03 09:15:14&nbsp;浏览次数：<span></span><div class="content-action"><a class="content-comment">我有话说</a></div>',
+     "", None),
+    # the CMS fills ContentSource with the site's own name when the editor gives none
+    ("日期：2023-02-03 09:15:14", '<meta name="SiteName" content="某市总工会"><meta name="ContentSource" content="某市总工会">', None),
+    ("日期：2023-02-03 09:15:14", '<meta name="ContentSource" content="本网">', None),
+    ("日期：2023-02-03 09:15:14", '<meta name="source" content="市总工会宣传部">', "市总工会宣传部"),
+])
+def test_meta_line_shapes(info: str, head: str, source: str | None) -> None:
+    markup = (f'<div class="main-txt"><div class="art-title">{TITLE}</div><div class="art-info">{info}</div>'
+              f'<div id="zoom">{PS}</div></div>')
+    record = parse(page(markup, head))
+    assert (record["published_at"], record["source"]) == ("2023-02-03T09:15:14+08:00", source)
+
+
 # ---------------------------------------------------------------- composite sources
 
 @pytest.mark.parametrize("line, source", [
@@ -239,6 +260,17 @@ def test_attachments_anywhere_in_the_article_block(markup: str, attachments: lis
     assert record["body"].split("\n")[:3] == PARAS
 
 
+def test_attachment_written_by_a_script() -> None:
+    """TRS writes the attachment list with document.write; the link is read from the script."""
+    markup = (f'<div class="article"><h1>{TITLE}</h1><div class="info">2023-02-03</div><div id="zoom">{PS}</div>'
+              '<div class="article-fj"><script type="text/javascript">'
+              "var file_appendix = '<a href=\"./P020230203.pdf\">报名表.pdf</a>';"
+              "if (file_appendix != '') { document.write('<p>附件：</p><p>' + file_appendix + '</p>'); }</script></div></div>")
+    record = parse(page(markup))
+    assert record["attachments"] == ["http://example.org/gzdt/2023/0203/P020230203.pdf"]
+    assert record["body"] == BODY
+
+
 def test_files_in_the_sidebar_are_not_attachments() -> None:
     markup = (f'<div class="main"><div class="art"><h1>{TITLE}</h1><div class="info">2023-02-03</div>'
               f'<div class="txt">{PS}</div></div><div class="sidebar"><h3>下载专区</h3><ul>'
@@ -271,6 +303,14 @@ def test_credit_lines_at_the_edges_are_not_body_text(before: list[str], after: l
               f'<div class="con">{ps(before)}{PS}{ps(after)}</div></div>')
     record = parse(page(markup))
     assert (record["body"], record["author"], record["editor"]) == (BODY, author, editor)
+
+
+def test_captions_stacked_under_a_picture() -> None:
+    pics = ('<p style="text-align:center"><img src="/p/1.jpg"></p><p style="text-align:center">职工健步走现场</p>'
+            '<p style="text-align:center">节日慰问现场</p>')
+    markup = (f'<div class="article"><h2 class="tit">{TITLE}</h2><div class="info">2023-02-03</div>'
+              f'<div class="con"><p>{PARAS[0]}</p>{pics}<p>{PARAS[1]}</p><p>{PARAS[2]}</p></div></div>')
+    assert parse(page(markup))["body"] == BODY
 
 
 # ---------------------------------------------------------------- date-led lead paragraphs
