@@ -8,6 +8,32 @@ Each field is read with the site profile's CSS selector first and by generic ext
 (crawler/generic.py) when the selector misses, so a redesigned template degrades field by field
 instead of failing. A page that is not an article (a list page, an error page, an empty or
 binary body) raises NotAnArticle: a typed refusal, never an empty record.
+
+The record's `explain` says, per field, which rule read it (None when the field is empty), so
+an archivist sees why a date is what it is and a maintainer sees which rule to fix:
+
+    profile:<css>             the site profile's selector matched (title, body, breadcrumb, editor)
+    title match <tag>         the heading that matches <title>/og:title
+    heading above body <tag>  no heading matched <title>: the one right above the body text
+    first <tag>               no match and no body heading: the first h1
+    meta <name>               a meta tag (ArticleTitle, PubDate, article:published_time,
+                              ContentSource, ColumnName...)
+    <title>                   the page's <title>, its site suffix cut
+    labelled line <label>     a labelled value on the meta line by the headline (发布时间, 来源...)
+    meta line                 an unlabelled date on the meta line
+    date slot                 an unlabelled medium's name beside the date
+    above headline            a date printed just before the headline (政务公开 tables)
+    under body <label>        a labelled value in the lines under the body
+    under body byline         a date beside a byline under the body
+    under body                the 责任编辑 line under the body
+    date line under body      a date alone right under the body (a notice's closing date)
+    body edge line            a credit line at the body's edge (来源, 责任编辑, byline)
+    url day                   the day in a TRS-style URL (/t20230118_1001.html)
+    density block <el>        the block where prose is densest (div#zoom, div.TRS_Editor)
+    breadcrumb                the breadcrumb's last entry that is not 首页/正文
+    body block                images: pictures in the body block
+    article block             attachments: files linked in the block holding headline and body
+    link rel=canonical        the canonical link
 """
 
 from __future__ import annotations
@@ -24,6 +50,7 @@ from crawler import generic, labels, meta
 from crawler.body import is_attachment, read_body
 from crawler.encoding import decode_html, looks_binary
 from crawler.layout import element_text, is_noise, parse_tree
+from crawler.pagination import article_pages
 from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
                               TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
 from crawler.profiles import Profile, load_profile
@@ -81,6 +108,7 @@ class _Page:
     base: str
     meta: dict[str, str]
     profile: Profile
+    text: str = ""
     selected: dict[str, HtmlElement | None] = field(default_factory=dict)
 
     def select(self, key: str) -> HtmlElement | None:
@@ -142,6 +170,7 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
         "attachments": attachments,
         "canonical_url": canonical,
         "misses": profile_misses(page),
+        "pages": _further_pages(page),
         "explain": {
             "title": title_rule, "published_at": published_rule, "source": source_rule,
             "author": author_rule, "editor": editor_rule, "body": body_rule, "column": column_rule,
@@ -149,6 +178,15 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
             "canonical_url": "link rel=canonical" if canonical else None,
         },
     }
+
+
+def _further_pages(page: _Page) -> list[str]:
+    """The further pages of an article split over several (crawler.pagination). A malformed
+    link there (`http://[x`) must not cost the page its article: then no further pages."""
+    try:
+        return article_pages(page.root, page.base, page.url, page.text)
+    except ValueError:
+        return []
 
 
 def _site_names(page: _Page) -> frozenset[str]:
@@ -182,7 +220,7 @@ def _load(html: bytes | str, url: str, encoding: str | None, profile: Profile) -
     except (etree.ParserError, ValueError) as exc:
         raise NotAnArticle(f"not parseable as HTML ({exc})") from None
     base = (resolve_link(url, _BASE(root)[0]) or url) if _BASE(root) else url
-    return _Page(root, url, base, _meta_tags(root), profile)
+    return _Page(root, url, base, _meta_tags(root), profile, html)
 
 
 def _meta_tags(root: HtmlElement) -> dict[str, str]:
