@@ -93,7 +93,10 @@ def read_list(text: str, url: str, root: HtmlElement | None = None,
     base = _base(root, url)
     groups = _runs(root, base)
     best = _best_run(groups, root, pager)
-    items = list(best.links) if best else []
+    lone = _lone_items(root, base, pager) if best is None or not _ends_before(best, root, pager) else []
+    if lone:  # the page's own single item beats a run of chrome further down
+        best = None
+    items = list(best.links) if best else lone
     found_by = "list" if items else "none"
     known = {item.url for item in items}
     in_scripts = script_links(root, base, url)
@@ -207,6 +210,38 @@ def _best_run(runs: list[_Run], root: HtmlElement, pager: HtmlElement | None) ->
         if before:  # the run that ends nearest before the pager
             return max(before, key=lambda r: order.get(r.anchors[-1], 0))
     return max(runs, key=_Run.score)
+
+
+def _ends_before(run: _Run, root: HtmlElement, pager: HtmlElement | None) -> bool:
+    if pager is None:
+        return True
+    order = {el: i for i, el in enumerate(root.iter())}
+    return order.get(run.anchors[-1], 0) < order.get(pager, 0)
+
+
+def _lone_items(root: HtmlElement, base: str, pager: HtmlElement | None) -> list[ListLink]:
+    """A last list page holding a single item (no run of two): the headline links between the
+    page's own heading and its pager, outside page chrome."""
+    if pager is None:
+        return []
+    heading = next((h for h in root.iter("h1") if not _in_chrome(h)), None)
+    if heading is None:
+        return []
+    order = {el: i for i, el in enumerate(root.iter())}
+    start, end = order.get(heading, 0), order.get(pager, 0)
+    links = []
+    for anchor in root.iter("a"):
+        at = order.get(anchor, 0)
+        text = clean_text(anchor.text_content())
+        if start < at < end and len(text) >= MIN_HEADLINE and not _in_chrome(anchor):
+            link = _link(base, anchor.get("href") or "", text)
+            if link is not None:
+                links.append(link)
+    return _unique(links)
+
+
+def _in_chrome(el: HtmlElement) -> bool:
+    return is_noise(el) or any(is_noise(a) for a in el.iterancestors())
 
 
 # ---------------------------------------------------------------- links kept in scripts

@@ -24,9 +24,13 @@ from lxml.html import HtmlElement
 
 from crawler.layout import class_words, clean_text
 
-NEXT_TEXT = re.compile(r"^(?:下一?页|后一?页|下一頁|下頁|next(?: page)?|[›»>]{1,2})\s*[›»>]*$", re.I)
+NEXT_TEXT = re.compile(r"^(?:下一?页|后一?页|下一頁|下頁|next(?: page)?|[›»>]{1,2})\s*[›»>]*$"
+                       r"|^[«‹<]*\s*(?:较早的?|更早的?|以前的)(?:文章|日志|内容)|^[«‹<]*\s*older (?:posts|entries)", re.I)
 #: Any pager link's text: first, previous, last pages.
-PAGER_TEXT = re.compile(r"^(?:首页|上一?页|前一?页|尾页|末页|最后一页|上一頁|previous|prev|first|last|[‹«<]{1,2})\s*$", re.I)
+PAGER_TEXT = re.compile(r"^(?:上一?页|前一?页|上一頁|previous|prev|[‹«<]{1,2})\s*$"
+                        r"|^(?:较新的?|更新的?)(?:文章|日志|内容)\s*[»›>]*$|^newer (?:posts|entries)", re.I)
+#: First/last page links: pager words, but 首页 is also every site's home link.
+EDGE_TEXT = re.compile(r"^(?:首页|尾页|末页|最后一页|first|last)\s*$", re.I)
 #: Class/id words of a link (or its holder) that is the next page's.
 NEXT_WORDS = frozenset({"next", "nextpage", "next_page", "p_next", "pagenext", "page-next"})
 CURRENT_WORDS = frozenset({"current", "active", "cur", "on", "thisclass", "selected", "curr", "now"})
@@ -73,15 +77,20 @@ def find_next(root: HtmlElement, text: str, url: str) -> NextPage | None:
 
 def pager_element(root: HtmlElement, url: str) -> HtmlElement | None:
     """The block the pager sits in (for telling the column's list from sidebars): the block
-    holding the most pager links (next, previous, first, last, page numbers), at least two,
-    or the next link's block."""
+    holding the most pager links (a worded one: next, previous, first, last; or two page
+    numbers), or the block of a script pager."""
     counts: dict[HtmlElement, int] = {}
     for anchor in root.iter("a"):
         text = clean_text(anchor.text_content())
-        if text and (NEXT_TEXT.match(text) or PAGER_TEXT.match(text) or _NUMBER.match(text)):
-            holder = _holder(anchor)
-            if holder is not None:
-                counts[holder] = counts.get(holder, 0) + 1
+        if text and (NEXT_TEXT.match(text) or PAGER_TEXT.match(text)):
+            weight = 2  # a worded pager link counts for two page numbers
+        elif text and (_NUMBER.match(text) or EDGE_TEXT.match(text)):
+            weight = 1
+        else:
+            continue
+        holder = _holder(anchor)
+        if holder is not None:
+            counts[holder] = counts.get(holder, 0) + weight
     best = max(counts.items(), key=lambda kv: kv[1], default=(None, 0))
     if best[1] >= 2:
         return best[0]

@@ -119,13 +119,15 @@ def test_file_links_by_path_query_or_name(url: str, text: str, expected: bool) -
     ("<span aria-current='page' class='page-numbers current'>2</span><a class='page-numbers' href='/category/ghyw/'>1</a>"
      "<a class='page-numbers' href='/category/ghyw/page/3/'>3</a>", "http://site.test/category/ghyw/page/2/",
      "http://site.test/category/ghyw/page/3/"),
+    ("<div class='nav-previous'><a href='/category/tzgg/page/2/'>&laquo; 较早的文章</a></div>", "http://site.test/category/tzgg/",
+     "http://site.test/category/tzgg/page/2/"),
     ("<ul class='pagelist'><li class='thisclass'>1</li><li><a href='list_3_2.html'>2</a></li></ul>",
      "http://site.test/a/ghyw/", "http://site.test/a/ghyw/list_3_2.html"),
     ("<script>createPageHTML(3, 1, \"index\", \"html\");</script>", "http://site.test/xwzx/ghyw/index_1.html",
      "http://site.test/xwzx/ghyw/index_2.html"),
     ("<script>var countPage = 4; var currentPage = 0;</script>", URL, "http://site.test/xwzx/ghyw/index_1.html"),
     ("<script>createPageHTML(3, 2, \"index\", \"html\");</script>", "http://site.test/xwzx/ghyw/index_2.html", None),
-], ids=["下一页", "vsb-下页", "jeecms-onclick", "wordpress-next", "numbers-only", "dedecms-thisclass",
+], ids=["下一页", "vsb-下页", "jeecms-onclick", "wordpress-next", "numbers-only", "wordpress-older-posts", "dedecms-thisclass",
         "trs-script", "trs-variables", "trs-last-page"])
 def test_every_familys_pager(pager: str, url: str, expected: str | None) -> None:
     html = _page(f"<ul>{_items(4)}</ul>", f"<div class='pages'>{pager}</div>")

@@ -246,6 +246,9 @@ def join_page(article: Article, record: dict) -> None:
     for name in ("images", "attachments"):
         have = getattr(article, name)
         have += [u for u in record.get(name) or [] if u not in have]
+    for name in ("source", "author", "editor"):  # a credit line may close the last page only
+        if not getattr(article, name) and record.get(name):
+            setattr(article, name, record[name])
 
 
 #: IgnoreRequest messages of the robots.txt and offsite filters: requests the crawl chose not to make.
