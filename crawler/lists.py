@@ -93,10 +93,7 @@ def read_list(text: str, url: str, root: HtmlElement | None = None,
     base = _base(root, url)
     groups = _runs(root, base)
     best = _best_run(groups, root, pager)
-    lone = _lone_items(root, base, pager) if best is None or not _ends_before(best, root, pager) else []
-    if lone:  # the page's own single item beats a run of chrome further down
-        best = None
-    items = list(best.links) if best else lone
+    items = list(best.links) if best else []
     found_by = "list" if items else "none"
     known = {item.url for item in items}
     in_scripts = script_links(root, base, url)
@@ -147,7 +144,7 @@ def _runs(root: HtmlElement, base: str) -> list[_Run]:
         text = clean_text(anchor.text_content()) or clean_text(anchor.get("title"))
         if not href or href.lower().startswith(_NOT_LINKS) or len(text) < MIN_HEADLINE:
             continue
-        found = _item_of(anchor)
+        found = _item_of(anchor) or _single_item(anchor)
         if found is None:
             continue
         item, container = found
@@ -162,7 +159,16 @@ def _runs(root: HtmlElement, base: str) -> list[_Run]:
             seen_items.add(item)
             run.items += 1
             run.dated += bool(DATE.search(clean_text(item.text_content())))
-    return [run for run in runs.values() if run.items >= MIN_ITEMS]
+    return list(runs.values())
+
+
+def _single_item(anchor: HtmlElement) -> tuple[HtmlElement, HtmlElement] | None:
+    """A list item with no like sibling (a last page holding one item): the link's list item."""
+    for node in list(anchor.iterancestors())[:MAX_ITEM_DEPTH]:
+        if node.tag in ("li", "dd", "tr", "article"):
+            parent = node.getparent()
+            return (node, parent) if parent is not None else None
+    return None
 
 
 def _item_of(anchor: HtmlElement) -> tuple[HtmlElement, HtmlElement] | None:
@@ -200,48 +206,27 @@ def _run_key(container: HtmlElement) -> HtmlElement:
 
 
 def _best_run(runs: list[_Run], root: HtmlElement, pager: HtmlElement | None) -> _Run | None:
-    if not runs:
-        return None
+    """With a pager: of the runs ending before it, the one sharing the deepest block with it
+    (the list and its pager sit in one box; sidebars in another), then the nearest. Without:
+    the biggest run of at least MIN_ITEMS dated items."""
     if pager is not None:
         order = {el: i for i, el in enumerate(root.iter())}
         at = order.get(pager, -1)
-        before = [r for r in runs if order.get(r.anchors[-1], 0) < at
-                  and r.score() >= 0.3 * max(x.score() for x in runs)]
-        if before:  # the run that ends nearest before the pager
-            return max(before, key=lambda r: order.get(r.anchors[-1], 0))
-    return max(runs, key=_Run.score)
+        pager_line = {el: depth for depth, el in enumerate(reversed([pager, *pager.iterancestors()]))}
+        before = [r for r in runs if order.get(r.anchors[-1], 0) < at]
+        if before:
+            return max(before, key=lambda r: (_shared_depth(r.container, pager_line), order.get(r.anchors[-1], 0)))
+    runs = [r for r in runs if r.items >= MIN_ITEMS]
+    return max(runs, key=_Run.score) if runs else None
 
 
-def _ends_before(run: _Run, root: HtmlElement, pager: HtmlElement | None) -> bool:
-    if pager is None:
-        return True
-    order = {el: i for i, el in enumerate(root.iter())}
-    return order.get(run.anchors[-1], 0) < order.get(pager, 0)
-
-
-def _lone_items(root: HtmlElement, base: str, pager: HtmlElement | None) -> list[ListLink]:
-    """A last list page holding a single item (no run of two): the headline links between the
-    page's own heading and its pager, outside page chrome."""
-    if pager is None:
-        return []
-    heading = next((h for h in root.iter("h1") if not _in_chrome(h)), None)
-    if heading is None:
-        return []
-    order = {el: i for i, el in enumerate(root.iter())}
-    start, end = order.get(heading, 0), order.get(pager, 0)
-    links = []
-    for anchor in root.iter("a"):
-        at = order.get(anchor, 0)
-        text = clean_text(anchor.text_content())
-        if start < at < end and len(text) >= MIN_HEADLINE and not _in_chrome(anchor):
-            link = _link(base, anchor.get("href") or "", text)
-            if link is not None:
-                links.append(link)
-    return _unique(links)
-
-
-def _in_chrome(el: HtmlElement) -> bool:
-    return is_noise(el) or any(is_noise(a) for a in el.iterancestors())
+def _shared_depth(el: HtmlElement, line: dict[HtmlElement, int]) -> int:
+    """How deep the nearest block that holds both `el` and the pager (whose ancestors are
+    `line`, by depth) sits."""
+    for node in (el, *el.iterancestors()):
+        if node in line:
+            return line[node]
+    return 0
 
 
 # ---------------------------------------------------------------- links kept in scripts
