@@ -44,9 +44,12 @@ class Body:
         return "\n".join(line.text for line in self.lines)
 
 
-def read_body(body_el: HtmlElement, title: str | None) -> Body:
-    """The body block's paragraphs, one per line, and the credit lines found at its edges."""
-    lines = _body_lines(lay_out(body_el, generic.noise_inside(body_el)))
+def read_body(body_el: HtmlElement, title: str | None, index: generic.PageIndex | None = None) -> Body:
+    """The body block's paragraphs, one per line, and the credit lines found at its edges.
+    With the page's index, the lines generic extraction already laid out are reused."""
+    noise = generic.noise_inside(body_el)
+    laid_out = generic.lines_within(index, body_el, noise)
+    lines = _body_lines(laid_out if laid_out is not None else lay_out(body_el, noise))
     body = Body([])
     lead = []
     while lines and (lines[0].text == title or _is_meta_line(lines[0].text)):

@@ -7,6 +7,7 @@ punctuation, few links) is densest; the meta line is the text between the headli
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -17,17 +18,11 @@ from crawler.layout import Line, class_words, clean_text, element_text, is_noise
 from crawler.patterns import SPACE_RUN
 from crawler.patterns import (BLOCK_TAGS, BODY_NOISE_LINE, BREADCRUMB_SEPARATORS, BREADCRUMB_SKIP, BREADCRUMB_SPLIT,
                               BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE, META_LINE_START, OTHER_ARTICLES_WORDS,
-                              PARAGRAPH_TAGS, PROSE_PUNCTUATION, SENTENCE_MARKS, SEPARATORS, SPACES, TITLE_CANDIDATES, TITLE_WORDS,
+                              PARAGRAPH_TAGS, PROSE_PUNCTUATION, SENTENCE_MARKS, SEPARATORS, SPACES, TITLE_WORDS,
                               TITLE_SUFFIX_SPLIT)
 
-_TITLE_CANDIDATES = etree.XPath(TITLE_CANDIDATES)
 _HEAD_TITLE = etree.XPath("//title")
 _LINKS = etree.XPath(".//a")
-#: Elements named like a breadcrumb (checked word by word later), and the parents of text that
-#: could be a 当前位置 label, in document order.
-_BREADCRUMB_CANDIDATES = etree.XPath(" | ".join(
-    [f"//*[contains(@class, '{w}') or contains(@id, '{w}')]" for w in sorted(BREADCRUMB_WORDS)]
-    + ["//text()[contains(., '位置')]/.."]))
 #: Characters of meta line read after the headline (and before it, for gov metadata tables).
 META_CHARS = 400
 #: A line shorter than this, or mostly link text, says nothing about where the body is.
@@ -38,6 +33,71 @@ MAX_TITLE_CHARS = 120
 NEAR_ANCESTORS = 5
 #: This many headline links in list items, and no prose, make a list page.
 MIN_HEADLINE_ITEMS = 8
+
+
+# ---------------------------------------------------------------- one pass over the page
+
+@dataclass
+class PageIndex:
+    """What generic extraction needs from the whole tree, gathered in one walk: the elements
+    that could be the headline (h1-h3, title-named), the h1s, and the elements that could be the
+    breadcrumb (crumb-named, or holding 位置 text)."""
+
+    headings: list[HtmlElement]
+    h1s: list[HtmlElement]
+    crumbs: list[HtmlElement]
+    candidates: list[tuple[HtmlElement, str]] | None = None
+    #: The page's laid-out lines and the prose score of each container (find_body fills them).
+    lines: list[Line] | None = None
+    scores: dict[HtmlElement, float] | None = None
+
+
+def index_page(root: HtmlElement) -> PageIndex:
+    """Walk the page's body once: lay its text out in lines (find_body scores them, read_body
+    reuses them) and collect the headline and breadcrumb candidates (see PageIndex)."""
+    headings: list[HtmlElement] = []
+    h1s: list[HtmlElement] = []
+    crumbs: list[HtmlElement] = []
+    named, title_named, crumb_named = _NAMED.search, _TITLE_NAMED.search, _CRUMB_NAMED.search
+
+    def visit(el: HtmlElement) -> None:
+        tag = el.tag
+        if tag in _HEADING_TAGS:
+            headings.append(el)
+            if tag == "h1":
+                h1s.append(el)
+        cls, id_ = el.get("class"), el.get("id")
+        if (cls and named(cls)) or (id_ and named(id_)):
+            if tag not in _HEADING_TAGS and (title_named(cls or "") or _TITLE_ID.search(id_ or "")):
+                headings.append(el)
+            if crumb_named(cls or "") or crumb_named(id_ or ""):
+                crumbs.append(el)
+                return
+        text = el.text
+        if text and "位置" in text:
+            crumbs.append(el)
+
+    lines = lay_out(_body_of(root), visit=visit)
+    return PageIndex(headings, h1s, crumbs, lines=lines)
+
+
+def position(el: HtmlElement) -> tuple[int, ...]:
+    """An element's place in document order, comparable with any other's: the child indexes on
+    the way down from the root (an ancestor sorts before its descendants)."""
+    path = []
+    parent = el.getparent()
+    while parent is not None:
+        path.append(parent.index(el))
+        el, parent = parent, parent.getparent()
+    return tuple(reversed(path))
+
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3"})
+#: Class and id values that may name a headline or a breadcrumb (checked word by word later).
+_TITLE_NAMED = re.compile(r"[tT]it|headline")
+_TITLE_ID = re.compile(r"[tT]it")
+_CRUMB_NAMED = re.compile("|".join(sorted(BREADCRUMB_WORDS, key=len, reverse=True)), re.I)
+_NAMED = re.compile(f"{_TITLE_NAMED.pattern}|{_CRUMB_NAMED.pattern}", re.I)
 
 
 # ---------------------------------------------------------------- title
@@ -95,18 +155,23 @@ def headline_text(el: HtmlElement) -> str:
     return full
 
 
-def headline_candidates(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
+def headline_candidates(root: HtmlElement, index: PageIndex | None = None) -> list[tuple[HtmlElement, str]]:
     """Headings and title-named elements that could be the headline, in document order."""
+    index = index or index_page(root)
+    if index.candidates is not None:
+        return index.candidates
     found = []
-    for el in _TITLE_CANDIDATES(root):
+    for el in index.headings:
         if _is_headline_element(el):
             text = headline_text(el)
             if 2 <= len(text) <= MAX_TITLE_CHARS and not _inside_chrome(el):
                 found.append((el, text))
+    index.candidates = found
     return found
 
 
-def find_title(root: HtmlElement, references: list[str]) -> tuple[HtmlElement | None, str | None, bool]:
+def find_title(root: HtmlElement, references: list[str],
+               index: PageIndex | None = None) -> tuple[HtmlElement | None, str | None, bool]:
     """The headline element, its text, and whether it matched the reference titles.
 
     `references` are the title meta tags and the <title>. The candidate most of whose text
@@ -116,7 +181,7 @@ def find_title(root: HtmlElement, references: list[str]) -> tuple[HtmlElement | 
     """
     best: tuple[float, HtmlElement, str] | None = None
     first_h1: tuple[HtmlElement, str] | None = None
-    for el, text in headline_candidates(root):
+    for el, text in headline_candidates(root, index):
         if el.tag == "h1" and first_h1 is None:
             first_h1 = (el, text)
         score = 0.7 * _overlap(text, references) + 0.3 * _coverage(text, references)
@@ -130,13 +195,14 @@ def find_title(root: HtmlElement, references: list[str]) -> tuple[HtmlElement | 
     return None, None, False
 
 
-def headline_before(root: HtmlElement, body_el: HtmlElement) -> tuple[HtmlElement | None, str | None]:
+def headline_before(root: HtmlElement, body_el: HtmlElement,
+                    index: PageIndex | None = None) -> tuple[HtmlElement | None, str | None]:
     """The last headline candidate before the body block (or first inside it), if any."""
-    order = {el: i for i, el in enumerate(root.iter())}
-    start = order.get(body_el, 0)
-    end = start + sum(1 for _ in body_el.iter())
-    before = [(el, t) for el, t in headline_candidates(root) if order.get(el, 0) < start]
-    inside = [(el, t) for el, t in headline_candidates(root) if start <= order.get(el, 0) < end]
+    index = index or index_page(root)
+    start = position(body_el)
+    candidates = headline_candidates(root, index)
+    before = [(el, t) for el, t in candidates if position(el) < start]
+    inside = [(el, t) for el, t in candidates if el is body_el or body_el in el.iterancestors()]
     if before:
         return before[-1]
     return inside[0] if inside else (None, None)
@@ -178,15 +244,27 @@ def _link_density(el: HtmlElement) -> float:
     return min(links / total, 1.0)
 
 
-def find_body(root: HtmlElement, title_el: HtmlElement | None) -> HtmlElement | None:
+def find_body(root: HtmlElement, title_el: HtmlElement | None, index: PageIndex | None = None) -> HtmlElement | None:
     """The block holding the article text: where prose lines are densest (Readability-style).
 
     Each prose line credits its container fully and the container's parent by half; the best
     container wins after a penalty for link-heavy and chrome-named blocks and for blocks that
     come before the headline.
     """
+    index = index or index_page(root)
+    if index.scores is None:
+        index.scores = _prose_scores(index.lines)
+    scores = index.scores
+    if not scores:
+        return None
+    where = _Layout.of(index, title_el)
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:8]
+    return max(ranked, key=lambda kv: _adjusted(kv[0], kv[1], where))[0]
+
+
+def _prose_scores(lines: list[Line]) -> dict[HtmlElement, float]:
     scores: dict[HtmlElement, float] = {}
-    for line in lay_out(_body_of(root)):
+    for line in lines:
         weight = prose_weight(line)
         if not weight:
             continue
@@ -197,29 +275,45 @@ def find_body(root: HtmlElement, title_el: HtmlElement | None) -> HtmlElement | 
         parent = container.getparent()
         if parent is not None:
             scores[parent] = scores.get(parent, 0.0) + weight / 2
-    if not scores:
+    return scores
+
+
+def lines_within(index: PageIndex | None, body_el: HtmlElement, noise: set[HtmlElement]) -> list[Line] | None:
+    """The body block's lines taken from the page's layout (laid out once, by find_body), or
+    None when they could differ from laying the block out alone: a block that is not a block
+    tag, an image before it, or chrome inside it that is inline or has text running past it."""
+    if index is None or index.lines is None or body_el.tag not in BLOCK_TAGS:
         return None
-    where = _Layout.of(root, title_el)
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:8]
-    return max(ranked, key=lambda kv: _adjusted(kv[0], kv[1], where))[0]
+    for el in noise:
+        if el.tag not in BLOCK_TAGS or (el.tail and el.tail.strip()):
+            return None
+        after = el.getnext()
+        if after is not None and after.tag not in BLOCK_TAGS:
+            return None
+    inside = set(body_el.iter())
+    lines = [line for line in index.lines if line.block in inside]
+    if lines and lines[0].after_image:
+        return None
+    if noise:
+        hidden = {el for n in noise for el in n.iter()}
+        lines = [line for line in lines if line.block not in hidden]
+    return lines
 
 
 @dataclass
 class _Layout:
     """Where the headline is, and where other articles' headlines are, in document order."""
 
-    order: dict[HtmlElement, int]
-    title_at: int | None = None
+    title_at: tuple[int, ...] | None = None
     title_ancestors: frozenset = frozenset()
-    other_headlines: tuple[int, ...] = ()
+    other_headlines: tuple[tuple[int, ...], ...] = ()
 
     @classmethod
-    def of(cls, root: HtmlElement, title_el: HtmlElement | None) -> "_Layout":
+    def of(cls, index: PageIndex, title_el: HtmlElement | None) -> "_Layout":
         if title_el is None:
-            return cls({})
-        order = {el: i for i, el in enumerate(root.iter())}
-        others = tuple(order[h] for h in root.iter("h1") if h is not title_el and h in order)
-        return cls(order, order.get(title_el), frozenset(title_el.iterancestors()), others)
+            return cls()
+        others = tuple(position(h) for h in index.h1s if h is not title_el)
+        return cls(position(title_el), frozenset(title_el.iterancestors()), others)
 
 
 def _adjusted(el: HtmlElement, score: float, where: _Layout) -> float:
@@ -228,7 +322,7 @@ def _adjusted(el: HtmlElement, score: float, where: _Layout) -> float:
     if is_noise(el) or any(class_words(a) & OTHER_ARTICLES_WORDS for a in list(el.iterancestors())[:NEAR_ANCESTORS]):
         score *= 0.2
     if where.title_at is not None and el not in where.title_ancestors:
-        start = where.order.get(el, 0)
+        start = position(el)
         if start < where.title_at:
             score *= 0.5
         elif any(where.title_at < h < start for h in where.other_headlines):
@@ -423,11 +517,11 @@ def breadcrumb_column(crumb: HtmlElement, title: str | None) -> str | None:
     return names[-1] if names else None
 
 
-def find_breadcrumb(root: HtmlElement) -> HtmlElement | None:
+def find_breadcrumb(root: HtmlElement, index: PageIndex | None = None) -> HtmlElement | None:
     """The breadcrumb block: named as one (location, crumb...) or opening with a 当前位置 label
     (in its own text or a <strong> inside), and shaped like one (short entries with > marks
     between them, linked or not)."""
-    for el in _BREADCRUMB_CANDIDATES(root):
+    for el in (index or index_page(root)).crumbs:
         if class_words(el) & BREADCRUMB_WORDS:
             if _shaped_like_breadcrumb(el):
                 return el

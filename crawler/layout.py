@@ -8,6 +8,7 @@ mix of <p>, <div> and <br> a CMS writes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,8 +23,6 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=Fa
 # Every element is an HtmlElement (text_content, drop_tree...), chosen in C: lxml.html's own
 # parser picks the class per element in a Python callback, a third of the time of a tree walk.
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement))
-_SCRIPTS_WITH_LINKS = etree.XPath("//script[contains(., 'href')]")
-_HIDDEN = etree.XPath("//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
 
 
 @dataclass
@@ -48,7 +47,9 @@ def parse_tree(text: str) -> HtmlElement:
     root = lxml.html.document_fromstring(text, parser=_PARSER)
     _keep_scripted_file_links(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
-    for el in _HIDDEN(root):
+    # One pass over the attributes (an XPath over them costs three times as much).
+    hidden = [el for el in root.iter() if (el.get("style") is not None or el.get("hidden") is not None)]
+    for el in hidden:
         if el.getparent() is not None and (el.get("hidden") is not None or HIDDEN_STYLE.search(el.get("style", ""))):
             el.drop_tree()  # keeps the element's tail text in place
     return root
@@ -58,8 +59,11 @@ def _keep_scripted_file_links(root: HtmlElement) -> None:
     """Links to files that a script writes into the page (TRS's `var file_appendix = '<a
     href="./P0….pdf">…</a>'; document.write(…)`) are put where the script stood, so an article's
     attachments survive the removal of scripts."""
-    for script in _SCRIPTS_WITH_LINKS(root):
-        links = [m for m in SCRIPTED_LINK.finditer(script.text or "") if FILE_HREF.search(m["href"])]
+    for script in root.iter("script"):
+        code = script.text
+        if not code or "href" not in code:
+            continue
+        links = [m for m in SCRIPTED_LINK.finditer(code) if FILE_HREF.search(m["href"])]
         if not links:
             continue
         holder = etree.SubElement(script.getparent(), "span")
@@ -99,59 +103,82 @@ def is_noise(el: HtmlElement) -> bool:
     return el.tag in ("nav", "footer", "aside") or bool(class_words(el) & NOISE_WORDS)
 
 
-class _LineBuilder:
-    """Accumulates text into lines while an element tree is walked in document order."""
+def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
+            visit: Callable[[HtmlElement], None] | None = None) -> list[Line]:
+    """The lines of text inside `el`, in order; subtrees in `skip` are left out. `visit` is
+    called with every element walked (so one walk can also index the page).
 
-    def __init__(self) -> None:
-        self.lines: list[Line] = []
-        self.parts: list[str] = []
-        self.link_chars = 0
-        self.has_image = False
-        self.image_pending = False
+    One flat loop over lxml's walk events (no call per element): a page is laid out once per
+    parse, and this is the parser's hottest loop."""
+    lines: list[Line] = []
+    parts: list[str] = []
+    state = [0, False, False]  # link chars, image in this line, image-only line just passed
+    blocks = [el]
+    link_depth = 0
+    passed: set = set()  # skipped subtrees, images, <br>s, comments: only their tails count
 
-    def add(self, text: str | None, in_link: bool) -> None:
+    def flush(block: HtmlElement) -> None:
+        text = clean_text("".join(parts))
         if text:
-            self.parts.append(text)
-            if in_link:
-                self.link_chars += len(clean_text(text))
+            lines.append(Line(text, block, min(state[0], len(text)), state[1], state[2]))
+            state[2] = False
+        elif state[1]:
+            state[2] = True
+        parts.clear()
+        state[0], state[1] = 0, False
 
-    def flush(self, block: HtmlElement) -> None:
-        text = clean_text("".join(self.parts))
-        if text:
-            self.lines.append(Line(text, block, min(self.link_chars, len(text)), self.has_image,
-                                   self.image_pending))
-            self.image_pending = False
-        elif self.has_image:
-            self.image_pending = True
-        self.parts, self.link_chars, self.has_image = [], 0, False
-
-
-def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset()) -> list[Line]:
-    """The lines of text inside `el`, in order; subtrees in `skip` are left out."""
-    builder = _LineBuilder()
-    _walk(el, el, builder, False, skip)
-    builder.flush(el)
-    return builder.lines
-
-
-def _walk(el: HtmlElement, block: HtmlElement, out: _LineBuilder, in_link: bool, skip) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag == "img":
-        out.has_image = True
-    elif tag == "br":
-        out.flush(block)
-    else:
-        is_block = tag in BLOCK_TAGS
-        if is_block:
-            out.flush(block)
-            block = el
-        in_link = in_link or tag == "a"
-        out.add(el.text, in_link)
-        for child in el:
-            if child in skip:
-                out.add(child.tail, in_link)
+    walker = etree.iterwalk(el, events=("start", "end"))
+    for event, node in walker:
+        tag = node.tag
+        if event == "start":
+            if node is not el and (not isinstance(tag, str) or node in skip):
+                walker.skip_subtree()
+                passed.add(node)
                 continue
-            _walk(child, block, out, in_link, skip)
-            out.add(child.tail, in_link)
-        if is_block:
-            out.flush(block)
+            if visit is not None:
+                visit(node)
+            if tag == "img":
+                state[1] = True
+                passed.add(node)
+            elif tag == "br":
+                if parts:
+                    flush(blocks[-1])
+                elif state[1]:
+                    state[1], state[2] = False, True
+                passed.add(node)
+            else:
+                if tag in BLOCK_TAGS and node is not el:
+                    if parts:
+                        flush(blocks[-1])
+                    elif state[1]:
+                        state[1], state[2] = False, True
+                    blocks.append(node)
+                if tag == "a":
+                    link_depth += 1
+                text = node.text
+                if text:
+                    parts.append(text)
+                    if link_depth:
+                        state[0] += len(clean_text(text))
+            continue
+        if node is el:
+            break
+        if node in passed:
+            passed.discard(node)
+        else:
+            if tag in BLOCK_TAGS:
+                if parts:
+                    flush(node)
+                elif state[1]:
+                    state[1], state[2] = False, True
+                blocks.pop()
+            if tag == "a":
+                link_depth -= 1
+        tail = node.tail
+        if tail:
+            parts.append(tail)
+            if link_depth:
+                state[0] += len(clean_text(tail))
+    if parts:
+        flush(el)
+    return lines

@@ -51,7 +51,7 @@ from crawler.body import is_attachment, read_body
 from crawler.encoding import decode_html, looks_binary
 from crawler.layout import element_text, is_noise, parse_tree
 from crawler.pagination import article_pages
-from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
+from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, CSS_NAME, FILE_HINT, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
                               TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
 from crawler.profiles import Profile, load_profile
 
@@ -91,6 +91,12 @@ def _selector(css: str) -> etree.XPath:
     return etree.XPath(GenericTranslator().css_to_xpath(css))
 
 
+@lru_cache(maxsize=256)
+def _selector_names(css: str) -> tuple[str, ...]:
+    """The class and id names a CSS selector requires: 'div.article div#zoom' -> ('article', 'zoom')."""
+    return tuple(CSS_NAME.findall(css))
+
+
 def _select(root: HtmlElement, profile: Profile, key: str) -> HtmlElement | None:
     css = profile.article.get(key)
     if not css:
@@ -110,12 +116,24 @@ class _Page:
     profile: Profile
     text: str = ""
     selected: dict[str, HtmlElement | None] = field(default_factory=dict)
+    _index: generic.PageIndex | None = None
 
     def select(self, key: str) -> HtmlElement | None:
-        """The profile's article selector `key` on this page (looked up once)."""
+        """The profile's article selector `key` on this page (looked up once). A selector whose
+        class or id names are nowhere in the page's source cannot match and is not run."""
         if key not in self.selected:
-            self.selected[key] = _select(self.root, self.profile, key)
+            css = self.profile.article.get(key)
+            names = _selector_names(css) if css else ()
+            absent = self.text and any(name not in self.text for name in names)
+            self.selected[key] = None if absent else _select(self.root, self.profile, key)
         return self.selected[key]
+
+    @property
+    def index(self) -> generic.PageIndex:
+        """One walk over the page for generic extraction, made when a field first needs it."""
+        if self._index is None:
+            self._index = generic.index_page(self.root)
+        return self._index
 
     def rule(self, key: str) -> str:
         return f"profile:{self.profile.article.get(key)}"
@@ -136,16 +154,16 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
     body_el, body_rule = page.select("body"), page.rule("body")
     if body_el is None and not (title_rule or "").startswith(("profile:", "title match")):
         # No heading matches <title>: the headline is the heading right above the body text.
-        first_guess = generic.find_body(page.root, None)
+        first_guess = generic.find_body(page.root, None, page.index)
         if first_guess is not None:
-            el, text = generic.headline_before(page.root, first_guess)
+            el, text = generic.headline_before(page.root, first_guess, page.index)
             if el is not None:
                 title_el, title, title_rule = el, text, f"heading above body {el.tag}"
     if body_el is None:
-        body_el = generic.find_body(page.root, title_el)
+        body_el = generic.find_body(page.root, title_el, page.index)
         body_rule = f"density block {_describe(body_el)}" if body_el is not None else None
     _refuse_non_articles(page, title, body_el)
-    body = read_body(body_el, title)
+    body = read_body(body_el, title, page._index)
     from_profile = page.select("body") is not None
     if len(body.text) < MIN_BODY_CHARS or not (from_profile or any(map(generic.prose_weight, body.lines))):
         raise NotAnArticle(_no_text_reason(page))
@@ -279,7 +297,7 @@ def _title(page: _Page) -> tuple[HtmlElement | None, str | None, str | None]:
         return el, generic.headline_text(el), page.rule("title")
     head = generic.head_title(page.root)
     references = [page.meta[n] for n in TITLE_META_NAMES if n in page.meta] + [head]
-    el, text, confident = generic.find_title(page.root, references)
+    el, text, confident = generic.find_title(page.root, references, page.index)
     if text:
         return el, text, f"title match {el.tag}" if confident else f"first {el.tag}"
     for name in TITLE_META_NAMES:
@@ -293,7 +311,7 @@ def _title(page: _Page) -> tuple[HtmlElement | None, str | None, str | None]:
 def _column(page: _Page, title: str | None) -> tuple[str | None, str | None]:
     crumb, rule = page.select("breadcrumb"), page.rule("breadcrumb")
     if crumb is None:
-        crumb, rule = generic.find_breadcrumb(page.root), "breadcrumb"
+        crumb, rule = generic.find_breadcrumb(page.root, page.index), "breadcrumb"
     column = generic.breadcrumb_column(crumb, title) if crumb is not None else None
     if column:
         return column, rule
@@ -340,8 +358,11 @@ def _attachments(page: _Page, title_el: HtmlElement | None, body_el: HtmlElement
     urls = []
     for scope in scopes:
         for a in _ANCHORS(scope):
-            url = _absolute(page, a.get("href"))
-            if url and url not in urls and is_attachment(url, a.text_content()) and not _in_chrome(a, scope):
+            href, text = a.get("href"), a.text_content()
+            if not (FILE_HINT.search(href) or FILE_HINT.search(text)):
+                continue  # cheap test first: most links name no file at all
+            url = _absolute(page, href)
+            if url and url not in urls and is_attachment(url, text) and not _in_chrome(a, scope):
                 urls.append(url)
     return urls, ("article block" if block is not None else "body block") if urls else None
 

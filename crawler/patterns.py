@@ -70,8 +70,6 @@ SOURCE_BADGES = frozenset({"原创", "转载", "独家", "推荐", "置顶", "�
 
 # ---------------------------------------------------------------- title
 
-TITLE_CANDIDATES = ("//h1 | //h2 | //h3 | //*[contains(@class, 'tit') or contains(@class, 'Tit') "
-                    "or contains(@id, 'tit') or contains(@id, 'Tit') or contains(@class, 'headline')]")
 #: Class/id words of a headline element (class="rumor-title", id="articleTitle").
 TITLE_WORDS = frozenset({"title", "headline", "tit"})
 TITLE_META_NAMES = ("ArticleTitle", "og:title", "twitter:title", "title")
@@ -198,6 +196,9 @@ SCRIPTED_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*\\?["'](?P<href>[^"'\\]+)\\?
 #: A link target naming a file by its extension (in the path or a query value).
 FILE_HREF = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|dps|ofd|zip|rar|7z|txt|csv|rtf)(?:$|[?&#])", re.I)
 TAG = re.compile(r"<[^>]+>")
+#: What every link to a file has somewhere in its href or text: an extension or a download word
+#: (a superset of crawler.body.is_attachment's tests, run first because it is cheap).
+FILE_HINT = re.compile(r"\.[A-Za-z0-9]{2,4}(?:$|[?&#\s】\])）)])|down|attach|file", re.I)
 #: Links to files the archive keeps as attachments.
 ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd zip rar 7z txt csv rtf".split())
@@ -210,6 +211,8 @@ BREADCRUMB_SEPARATORS = (">", "»", "＞", "›", "→", "/", "|")
 BREADCRUMB_SPLIT = re.compile(r"\s*(?:[>»＞›→]+|\s/\s|\s\|\s)\s*")
 BREADCRUMB_TEXT = re.compile(r"^\s*(?:当前所在位置|当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]")
 BREADCRUMB_SKIP = frozenset({"首页", "正文", "网站首页", "主页", "home", "Home"})
+#: Class and id names in a CSS selector (div.article div#zoom -> article, zoom).
+CSS_NAME = re.compile(r"[.#]([A-Za-z_][\w-]*)")
 COLUMN_META_NAMES = ("ColumnName", "column", "category", "article:section")
 
 # ---------------------------------------------------------------- refusals
