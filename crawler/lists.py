@@ -16,6 +16,7 @@ are built in every CMS family, not any family's names:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -42,7 +43,7 @@ _SCRIPT_ANCHOR = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"']+)["'][^>]*>(.*?)
 #: A quoted URL in a script that names a page (not a script, style or picture).
 _SCRIPT_PAGE_URL = re.compile(
     r"""["']((?:https?://[^"'\s<>]+?|\.{0,2}/[^"'\s<>]*?|[\w-]+/[^"'\s<>]*?|[\w-]+)"""
-    r"""\.(?:s?html?|jhtml|jsp|aspx?|php)(?:\?[^"'\s<>]*)?)["']""")
+    r"""\.(?:s?html?|jhtml|jsp|aspx?|php|""" + "|".join(FILE_EXTENSIONS) + r""")(?:\?[^"'\s<>]*)?)["']""", re.I)
 _SCRIPT_TITLE = re.compile(r"""["']?title["']?\s*:\s*["']([^"']{5,})["']""")
 _TAGS = re.compile(r"<[^>]+>")
 #: Quotes and + around a JS expression: the string is cut by concatenation.
@@ -137,20 +138,20 @@ class _Run:
 
 def _runs(root: HtmlElement, base: str) -> list[_Run]:
     """Headline links grouped by the run of like items they sit in, in document order."""
+    headlines = [(anchor, text) for anchor in root.iter("a")
+                 if (href := (anchor.get("href") or "").strip()) and not href.lower().startswith(_NOT_LINKS)
+                 and len(text := clean_text(anchor.text_content()) or clean_text(anchor.get("title"))) >= MIN_HEADLINE]
+    scan = _Scan({el for anchor, _ in headlines for el in (anchor, *list(anchor.iterancestors())[:MAX_ITEM_DEPTH + 2])})
     runs: dict[HtmlElement, _Run] = {}
     seen_items: set[HtmlElement] = set()
-    for anchor in root.iter("a"):
-        href = (anchor.get("href") or "").strip()
-        text = clean_text(anchor.text_content()) or clean_text(anchor.get("title"))
-        if not href or href.lower().startswith(_NOT_LINKS) or len(text) < MIN_HEADLINE:
-            continue
-        found = _item_of(anchor) or _single_item(anchor)
+    for anchor, text in headlines:
+        found = scan.item_of(anchor) or _single_item(anchor)
         if found is None:
             continue
         item, container = found
-        key = _run_key(container)
+        key = scan.run_key(container)
         run = runs.setdefault(key, _Run(key))
-        link = _link(base, href, clean_text(anchor.get("title")) or text)
+        link = _link(base, anchor.get("href"), clean_text(anchor.get("title")) or text)
         if link is None:
             continue
         run.links.append(link)
@@ -171,38 +172,48 @@ def _single_item(anchor: HtmlElement) -> tuple[HtmlElement, HtmlElement] | None:
     return None
 
 
-def _item_of(anchor: HtmlElement) -> tuple[HtmlElement, HtmlElement] | None:
-    """The repeated item holding a link, and the element the items repeat in: the nearest
-    ancestor (or the link) with at least one like sibling that holds a headline link too."""
-    node = anchor
-    for _ in range(MAX_ITEM_DEPTH):
-        parent = node.getparent()
-        if parent is None:
-            return None
-        like = sum(1 for sib in parent if sib is not node and sib.tag == node.tag
-                   and _holds_headline(sib))
-        if like >= 1:
-            return node, parent
-        node = parent
-    return None
+@dataclass
+class _Scan:
+    """Which elements hold a headline link, and per parent how many children of each kind do
+    (counted once per parent: a page of 10,000 links stays linear)."""
+
+    holds: set[HtmlElement]
+    by_tag: dict[HtmlElement, dict[str, int]] = field(default_factory=dict)
+    by_name: dict[HtmlElement, dict[tuple, int]] = field(default_factory=dict)
+
+    def item_of(self, anchor: HtmlElement) -> tuple[HtmlElement, HtmlElement] | None:
+        """The repeated item holding a link, and the element the items repeat in: the nearest
+        ancestor (or the link) with at least one like sibling that holds a headline link too."""
+        node = anchor
+        for _ in range(MAX_ITEM_DEPTH):
+            parent = node.getparent()
+            if parent is None:
+                return None
+            counts = self.by_tag.get(parent)
+            if counts is None:
+                counts = self.by_tag[parent] = _count(child.tag for child in parent if child in self.holds)
+            if counts.get(node.tag, 0) >= 2:
+                return node, parent
+            node = parent
+        return None
+
+    def run_key(self, container: HtmlElement) -> HtmlElement:
+        """Lists split into several like blocks (two <ul>s of ten) are one run: the key is
+        their parent when the container has like siblings holding headline links."""
+        parent = container.getparent()
+        if parent is None or container.tag in ("body", "html", "tr", "li", "dd"):
+            return container
+        counts = self.by_name.get(parent)
+        if counts is None:
+            counts = self.by_name[parent] = _count((c.tag, c.get("class")) for c in parent if c in self.holds)
+        return parent if counts.get((container.tag, container.get("class")), 0) >= 2 else container
 
 
-def _holds_headline(el: HtmlElement) -> bool:
-    if el.tag == "a":
-        return len(clean_text(el.text_content()) or clean_text(el.get("title"))) >= MIN_HEADLINE
-    return any(len(clean_text(a.text_content()) or clean_text(a.get("title"))) >= MIN_HEADLINE
-               for a in el.iter("a"))
-
-
-def _run_key(container: HtmlElement) -> HtmlElement:
-    """Lists split into several like blocks (two <ul>s of ten) are one run: the key is their
-    parent when the container has like siblings holding headline links."""
-    parent = container.getparent()
-    if parent is None or container.tag in ("body", "html"):
-        return container
-    names = (container.tag, container.get("class"))
-    like = [sib for sib in parent if (sib.tag, sib.get("class")) == names and _holds_headline(sib)]
-    return parent if len(like) >= 2 and container.tag not in ("tr", "li", "dd") else container
+def _count(keys: Iterable) -> dict:
+    found: dict = {}
+    for key in keys:
+        found[key] = found.get(key, 0) + 1
+    return found
 
 
 def _best_run(runs: list[_Run], root: HtmlElement, pager: HtmlElement | None) -> _Run | None:
