@@ -18,7 +18,7 @@ from crawler.layout import Line, class_words, clean_text, lay_out
 from crawler.patterns import (ATTACHMENT_EXTENSIONS, BODY_NOISE_LINE, BYLINE, CAPTION_LINE, CAPTION_WORDS, CENTRED, DATE,
                               DOWNLOAD_PATH,
                               EDITOR_LINE, MAX_BYLINE_CHARS, MAX_CAPTION_CHARS, NUMBERED_HEADING, PARAGRAPH_TAGS,
-                              SENTENCE_MARKS, SIGN_OFF, SOURCE_LABEL, DATELINE_CREDIT, FOOTNOTE_MARK, KICKER, SPACE_RUN,
+                              SENTENCE_MARKS, SIGN_OFF, SOURCE_LABEL, DATELINE_CREDIT, AUTHOR_LABEL, EDITOR_LABEL, FOOTNOTE_MARK, KICKER, SPACE_RUN,
                               SOURCE_LINE, SPACES)
 
 #: Body lines at either end that are checked for credit lines (editor, 来源, byline).
@@ -49,8 +49,10 @@ def read_body(body_el: HtmlElement, title: str | None, index: generic.PageIndex 
     With the page's index, the lines generic extraction already laid out are reused."""
     noise = generic.noise_inside(body_el)
     laid_out = generic.lines_within(index, body_el, noise)
-    lines = _body_lines(laid_out if laid_out is not None else lay_out(body_el, noise))
+    laid_out = laid_out if laid_out is not None else lay_out(body_el, noise)
     body = Body([])
+    laid_out = _read_credit_lines(laid_out, body)
+    lines = _body_lines(laid_out)
     lead = []
     while lines and (lines[0].text == title or _is_meta_line(lines[0].text)):
         lead.append(lines.pop(0).text)
@@ -170,6 +172,21 @@ def is_body_line(line: Line) -> bool:
     if line.after_image and len(text) <= MAX_PICTURE_CAPTION_CHARS and _centred(line.block):
         return False
     return not (line.has_image and len(text) <= 30 and not any(p in text for p in "，。；！？"))
+
+
+def _read_credit_lines(lines: list[Line], body: Body) -> list[Line]:
+    """A line closing the body that only lists credits (`本文来源：中国新闻网 作者：李金磊
+    责任编辑：NF055`) gives the source, author and editor, and is no article text."""
+    kept = list(lines)
+    for line in lines[-EDGE_LINES:]:
+        text = line.text
+        labels_on_line = sum(bool(p.search(text)) for p in (SOURCE_LABEL, AUTHOR_LABEL, EDITOR_LABEL))
+        if labels_on_line >= 2 and len(text) <= 80 and not _is_sentence(text):
+            body.source = body.source or labels.source_value(text)
+            body.author = body.author or labels.author_value(text)
+            body.editor = body.editor or labels.editor_value(text)
+            kept.remove(line)
+    return kept
 
 
 def _body_lines(laid_out: list[Line]) -> list[Line]:

@@ -50,7 +50,7 @@ def labelled_source(text: str) -> tuple[str, str] | None:
     for label in SOURCE_LABEL.finditer(text):
         value = _value_after(text, label.end())
         if value and len(value) <= MAX_SOURCE_CHARS and not ANY_LABEL.match(value):
-            return value, label.group(0).strip(" :：|丨｜")
+            return value, label.group(0).strip(SPACES + ":：|丨｜")
     return None
 
 
@@ -76,7 +76,7 @@ def labelled_author(text: str) -> tuple[str, str] | None:
     for label in AUTHOR_LABEL.finditer(text):
         name = _person_after(text, label.end())
         if name:
-            return name, label.group(0).strip(" :：/|")
+            return name, label.group(0).strip(SPACES + ":：/|")
     return None
 
 

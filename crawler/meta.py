@@ -16,7 +16,7 @@ from crawler import dates, generic, labels
 from crawler.body import Body
 from crawler.layout import class_words, clean_text, element_text, is_noise
 from crawler.patterns import (ANY_LABEL, AUTHOR_LABEL, DATE, DATE_LABELS, DATE_META_NAMES, SEPARATORS, SOURCE_BADGES,
-                              SITE_PLACEHOLDERS, SOURCE_LABEL, SOURCE_META_NAMES, SPACES,
+                              PERSON_NAME, SITE_PLACEHOLDERS, SOURCE_LABEL, SOURCE_META_NAMES, SPACES,
                               VALUE_CHARS)
 
 
@@ -131,6 +131,8 @@ def author(info: Info, body: Body) -> Read:
         return found[0], f"labelled line {found[1]}"
     if body.author:
         return body.author, "body edge line"
+    if name := _slot_author(info.pieces):
+        return name, "date slot"
     if info.area and info.area.after_body:
         found = labels.labelled_author(generic.joined(info.area.after_body))
         if found:
@@ -139,6 +141,12 @@ def author(info: Info, body: Body) -> Read:
 
 
 def _slot_source(pieces: list[generic.Piece]) -> str | None:
+    found = _slot(pieces)
+    return found[0] if found else None
+
+
+def _slot(pieces: list[generic.Piece]) -> tuple[str, str] | None:
+    """The medium's name in the slot beside the date, and the slot's whole text."""
     for index, (text, el) in enumerate(pieces):
         if el is None or not DATE.search(text):
             continue
@@ -146,9 +154,18 @@ def _slot_source(pieces: list[generic.Piece]) -> str | None:
             near = generic.text_pieces_near(pieces, index, step)
             value = _slot_value(near) if near and _close_kin(el, near[1]) else None
             if value:
-                return value
+                return value, clean_text(near[0])
         return None
     return None
+
+
+def _slot_author(pieces: list[generic.Piece]) -> str | None:
+    """A person's name before the medium in the date slot: 石佳/中国青年报 -> 石佳."""
+    found = _slot(pieces)
+    if not found or "/" not in found[1]:
+        return None
+    name = found[1].strip(SEPARATORS + SPACES).rsplit("/", 1)[0].strip(SEPARATORS + SPACES)
+    return name if PERSON_NAME.fullmatch(name) and not ANY_LABEL.match(name) else None
 
 
 def _close_kin(a: HtmlElement, b: HtmlElement) -> bool:

@@ -313,6 +313,21 @@ def test_captions_stacked_under_a_picture() -> None:
     assert parse(page(markup))["body"] == BODY
 
 
+def test_closing_line_of_credits_is_read_not_kept() -> None:
+    markup = (f'<div class="article"><h1>{TITLE}</h1><div class="info">2023-02-03</div><div id="endText">{PS}'
+              '<div class="ep-source"><span><img src="/i.png"> 本文来源：中国新闻网 作者：李金磊</span> '
+              '<span>责任编辑：王丽</span></div></div></div>')
+    record = parse(page(markup))
+    assert (record["body"], record["source"], record["author"], record["editor"]) == (BODY, "中国新闻网", "李金磊", "王丽")
+
+
+def test_person_before_the_medium_in_the_date_slot_is_the_author() -> None:
+    markup = (f'<h1 class="news_title">{TITLE}</h1><div class="news_about"><p>石佳/中国青年报</p>'
+              f'<p>2023-02-03 09:10</p></div><div class="news_txt">{PS}</div>')
+    record = parse(page(markup))
+    assert (record["source"], record["author"]) == ("中国青年报", "石佳")
+
+
 # ---------------------------------------------------------------- date-led lead paragraphs
 
 @pytest.mark.parametrize("lead", [
