@@ -89,8 +89,9 @@ def _trim_edges(lines: list[Line], title: str | None, headline_repeated: bool = 
       kicker in 【】; a very short label line (开栏的话); but never a numbered heading or an addressee line (各基层工会：);
     - at the end: a whole-line bracketed sign-off (（万载县统计局）, （完）), a dangling label
       whose links were dropped (点击进入专题：), and a site-home link glued to the last line;
-    - at either end, when one container holds most of the text: lines from another container
-      (a summary box over the text, a gallery or like-button widget under it).
+    - at either end, when one container holds most of the text (or twice as much as any other):
+      lines from another container (a summary box or video player over the text, a gallery or
+      like-button widget under it).
     """
     if len(lines) < 2:
         return lines
@@ -98,8 +99,10 @@ def _trim_edges(lines: list[Line], title: str | None, headline_repeated: bool = 
     weights: dict[HtmlElement, int] = {}
     for line in lines:
         weights[_container(line)] = weights.get(_container(line), 0) + len(line.text)
+    ranked = sorted(weights.values(), reverse=True)
     main, top = max(weights.items(), key=lambda kv: kv[1])
-    main = main if top >= 0.6 * sum(weights.values()) else None
+    runner_up = ranked[1] if len(ranked) > 1 else 0
+    main = main if top >= 0.6 * sum(weights.values()) or top >= 2 * runner_up else None
     start = 0
     if headline_repeated or (title and _repeats_headline(lines[0].text, title)):
         start = 0 if headline_repeated else 1
