@@ -232,10 +232,13 @@ def prose_weight(line: Line) -> float:
     n = len(line.text)
     if n < MIN_PROSE_CHARS or line.link_ratio > 0.5 or CAPTION_LINE.search(line.text) or BODY_NOISE_LINE.match(line.text):
         return 0.0
-    punctuation = sum(ch in PROSE_PUNCTUATION for ch in line.text)
+    punctuation = n - len(line.text.translate(_NO_PUNCTUATION))
     if punctuation == 0 and n < 40:
         return 0.0
     return 1.0 + punctuation + min(n / 40, 6.0)
+
+
+_NO_PUNCTUATION = str.maketrans("", "", "".join(PROSE_PUNCTUATION))
 
 
 def _link_density(el: HtmlElement) -> float:

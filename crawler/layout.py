@@ -118,7 +118,8 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
     passed: set = set()  # skipped subtrees, images, <br>s, comments: only their tails count
 
     def flush(block: HtmlElement) -> None:
-        text = clean_text("".join(parts))
+        joined = "".join(parts)
+        text = clean_text(joined) if not joined.isspace() else ""
         if text:
             lines.append(Line(text, block, min(state[0], len(text)), state[1], state[2]))
             state[2] = False
