@@ -30,7 +30,10 @@ from archive.crawl import CrawlError, crawl_in_process
 spec = json.loads(sys.argv[1])
 began = time.monotonic()
 try:
-    s = crawl_in_process(spec["urls"], spec["db"], delay=0, full=spec["full"], settings=spec["settings"])
+    # The hostile site is written in the union site's template and crawled with its profile:
+    # what is under test is the content and the servers, not generic extraction.
+    s = crawl_in_process(spec["urls"], spec["db"], delay=0, full=spec["full"], settings=spec["settings"],
+                         sites=dict.fromkeys(spec["urls"], "scszjggh"))
     out = {"line": s.line(), "new": s.new, "failed": s.failed, "errors": s.errors, "exit": s.exit_code}
 except CrawlError as exc:
     out = {"error": str(exc)}
