@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.layout import Line, class_words, clean_text, element_text, is_noise, lay_out
+from crawler.layout import Line, Marks, class_words, clean_text, element_text, is_noise, lay_out
 from crawler.patterns import SPACE_RUN
 from crawler.patterns import (BLOCK_TAGS, BODY_NOISE_LINE, BREADCRUMB_SEPARATORS, BREADCRUMB_SKIP, BREADCRUMB_SPLIT,
                               BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE, META_LINE_START, OTHER_ARTICLES_WORDS,
@@ -55,29 +55,21 @@ class PageIndex:
 def index_page(root: HtmlElement) -> PageIndex:
     """Walk the page's body once: lay its text out in lines (find_body scores them, read_body
     reuses them) and collect the headline and breadcrumb candidates (see PageIndex)."""
+    marked: list[HtmlElement] = []
+    lines = lay_out(_body_of(root), marks=_MARKS, marked=marked)
     headings: list[HtmlElement] = []
     h1s: list[HtmlElement] = []
     crumbs: list[HtmlElement] = []
-    named, title_named, crumb_named = _NAMED.search, _TITLE_NAMED.search, _CRUMB_NAMED.search
-
-    def visit(el: HtmlElement) -> None:
-        tag = el.tag
+    for el in marked:
+        tag, cls, id_ = el.tag, el.get("class") or "", el.get("id") or ""
         if tag in _HEADING_TAGS:
             headings.append(el)
             if tag == "h1":
                 h1s.append(el)
-        cls, id_ = el.get("class"), el.get("id")
-        if (cls and named(cls)) or (id_ and named(id_)):
-            if tag not in _HEADING_TAGS and (title_named(cls or "") or _TITLE_ID.search(id_ or "")):
-                headings.append(el)
-            if crumb_named(cls or "") or crumb_named(id_ or ""):
-                crumbs.append(el)
-                return
-        text = el.text
-        if text and "位置" in text:
+        elif _TITLE_NAMED.search(cls) or _TITLE_ID.search(id_):
+            headings.append(el)
+        if _CRUMB_NAMED.search(cls) or _CRUMB_NAMED.search(id_) or "位置" in (el.text or ""):
             crumbs.append(el)
-
-    lines = lay_out(_body_of(root), visit=visit)
     return PageIndex(headings, h1s, crumbs, lines=lines)
 
 
@@ -98,6 +90,7 @@ _TITLE_NAMED = re.compile(r"[tT]it|headline")
 _TITLE_ID = re.compile(r"[tT]it")
 _CRUMB_NAMED = re.compile("|".join(sorted(BREADCRUMB_WORDS, key=len, reverse=True)), re.I)
 _NAMED = re.compile(f"{_TITLE_NAMED.pattern}|{_CRUMB_NAMED.pattern}", re.I)
+_MARKS = Marks(_HEADING_TAGS, _NAMED, "位置")
 
 
 # ---------------------------------------------------------------- title

@@ -8,7 +8,7 @@ mix of <p>, <div> and <br> a CMS writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -103,10 +103,25 @@ def is_noise(el: HtmlElement) -> bool:
     return el.tag in ("nav", "footer", "aside") or bool(class_words(el) & NOISE_WORDS)
 
 
+#: Elements never marked: links, pictures and line breaks are no headline or breadcrumb block.
+_UNMARKED = frozenset({"a", "img", "br"})
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What a lay-out walk also picks out, so one walk can index the page: elements with one of
+    `tags`, a class or id matching `names`, or their own text holding `word` (never a link,
+    picture or line break)."""
+
+    tags: frozenset[str]
+    names: re.Pattern
+    word: str
+
+
 def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
-            visit: Callable[[HtmlElement], None] | None = None) -> list[Line]:
-    """The lines of text inside `el`, in order; subtrees in `skip` are left out. `visit` is
-    called with every element walked (so one walk can also index the page).
+            marks: Marks | None = None, marked: list[HtmlElement] | None = None) -> list[Line]:
+    """The lines of text inside `el`, in order; subtrees in `skip` are left out. With `marks`,
+    the elements they pick out are appended to `marked`, in document order.
 
     One flat loop over lxml's walk events (no call per element): a page is laid out once per
     parse, and this is the parser's hottest loop."""
@@ -136,8 +151,11 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
                 walker.skip_subtree()
                 passed.add(node)
                 continue
-            if visit is not None:
-                visit(node)
+            if marks is not None and tag not in _UNMARKED:
+                cls, id_ = node.get("class"), node.get("id")
+                if tag in marks.tags or (cls and marks.names.search(cls)) or (id_ and marks.names.search(id_)) \
+                        or (node.text and marks.word in node.text):
+                    marked.append(node)
             if tag == "img":
                 state[1] = True
                 passed.add(node)
