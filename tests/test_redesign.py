@@ -37,7 +37,9 @@ PROFILE = "scszjggh"
 #: for the list links, every article page for the article fields. (The pager keys miss only on the
 #: list pages that have a next page, and the editor line is optional, so they are not required.)
 MISSED = ("list.article_links", "article.title", "article.info", "article.body", "article.breadcrumb")
-LEAD = pytest.mark.xfail(reason="drift fallback in progress", strict=False)
+#: Stage c waits on the parser: a headline in a class-named div (no h1) falls back to <title>,
+#: whose suffix split cuts a headline at its "——" (a false revision of the seed article).
+LEAD = pytest.mark.xfail(reason="generic title from <title> cuts a headline at ——", strict=True)
 
 # (column, source, author, editor) of the articles published after the redesign: 来源 or none,
 # an author or none, an editor under the body or none; GBK-only names in the GBK column.
@@ -244,7 +246,6 @@ def test_a_the_profiled_site_is_archived_exactly(drill: Drill) -> None:
           f"{before.result.stdout.strip()}")
 
 
-@LEAD
 def test_b_after_the_redesign_the_incremental_crawl_archives_every_new_article_and_exits_3(drill: Drill) -> None:
     after = drill.after
     found = sum(a["url"] in after.rows for a in drill.new)
