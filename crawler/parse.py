@@ -51,7 +51,7 @@ from crawler.body import is_attachment, read_body
 from crawler.encoding import decode_html, looks_binary
 from crawler.layout import element_text, is_noise, parse_tree
 from crawler.pagination import article_pages
-from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, CSS_NAME, FILE_HINT, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
+from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, FILE_HINT, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
                               TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
 from crawler.profiles import Profile, load_profile
 
@@ -91,12 +91,6 @@ def _selector(css: str) -> etree.XPath:
     return etree.XPath(GenericTranslator().css_to_xpath(css))
 
 
-@lru_cache(maxsize=256)
-def _selector_names(css: str) -> tuple[str, ...]:
-    """The class and id names a CSS selector requires: 'div.article div#zoom' -> ('article', 'zoom')."""
-    return tuple(CSS_NAME.findall(css))
-
-
 def _select(root: HtmlElement, profile: Profile, key: str) -> HtmlElement | None:
     css = profile.article.get(key)
     if not css:
@@ -119,13 +113,9 @@ class _Page:
     _index: generic.PageIndex | None = None
 
     def select(self, key: str) -> HtmlElement | None:
-        """The profile's article selector `key` on this page (looked up once). A selector whose
-        class or id names are nowhere in the page's source cannot match and is not run."""
+        """The profile's article selector `key` on this page (looked up once)."""
         if key not in self.selected:
-            css = self.profile.article.get(key)
-            names = _selector_names(css) if css else ()
-            absent = self.text and any(name not in self.text for name in names)
-            self.selected[key] = None if absent else _select(self.root, self.profile, key)
+            self.selected[key] = _select(self.root, self.profile, key)
         return self.selected[key]
 
     @property

@@ -211,8 +211,6 @@ BREADCRUMB_SEPARATORS = (">", "»", "＞", "›", "→", "/", "|")
 BREADCRUMB_SPLIT = re.compile(r"\s*(?:[>»＞›→]+|\s/\s|\s\|\s)\s*")
 BREADCRUMB_TEXT = re.compile(r"^\s*(?:当前所在位置|当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]")
 BREADCRUMB_SKIP = frozenset({"首页", "正文", "网站首页", "主页", "home", "Home"})
-#: Class and id names in a CSS selector (div.article div#zoom -> article, zoom).
-CSS_NAME = re.compile(r"[.#]([A-Za-z_][\w-]*)")
 COLUMN_META_NAMES = ("ColumnName", "column", "category", "article:section")
 
 # ---------------------------------------------------------------- refusals
