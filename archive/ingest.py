@@ -22,7 +22,7 @@ from typing import Any
 from archive.crawl import CrawlError, CrawlLocked, RunSummary, acquire_lock
 from archive.db import ArchiveError, open_archive
 from archive.records import (Alias, ArchiveWriter, FailureRecord, close_stale_runs, coverage_warnings,
-                             finish_run, mark_walked, start_run, walk_warnings)
+                             drift_warnings, finish_run, mark_walked, missed_drift, start_run, walk_warnings)
 from crawler.frontier import crawl_done, dead_workers, key, lease_key, queued
 from crawler.items import Article
 from crawler.spiders.state import ArchiveState
@@ -43,7 +43,7 @@ end
 return taken
 """
 # Every key of one crawl but the item lists: cleared when a new crawl starts.
-CRAWL_KEYS = ("sites", "dupefilter", "states", "beats", "stats", "walked", "empty_columns",
+CRAWL_KEYS = ("sites", "dupefilter", "states", "beats", "stats", "drift", "walked", "empty_columns",
               "start_failures", "start_urls", "walks_ended", "full")
 
 
@@ -192,6 +192,16 @@ def _run(server: Any, db: Any, wait_seconds: float, crawlers: int) -> RunSummary
     return _finish(server, run, status, wait_seconds)
 
 
+def crawl_drift(server: Any) -> dict[str, dict[str, list[int]]]:
+    """The crawlers' summed drift counts: {profile: {selector: [missed, of]}}."""
+    drift: dict[str, dict[str, list[int]]] = {}
+    for field_name, value in server.hgetall(key("drift")).items():
+        profile, selector, which = field_name.decode().split("\t")
+        counts = drift.setdefault(profile, {}).setdefault(selector, [0, 0])
+        counts[0 if which == "missed" else 1] = int(value)
+    return drift
+
+
 def _finish(server: Any, run: Ingest, status: str, wait_seconds: float) -> RunSummary:
     """Record the run (figures summed over the crawlers) and return its summary."""
     db, counts = run.db, run.writer.totals
@@ -200,6 +210,8 @@ def _finish(server: Any, run: Ingest, status: str, wait_seconds: float) -> RunSu
     empty = sorted(u.decode() for u in server.smembers(key("empty_columns")))
     warnings = walk_warnings(stats.get("list_pages", 0), stats.get("article_links", 0), empty,
                              stats.get("parsed", 0), stats.get("parse_failures", 0))
+    drift = crawl_drift(server)
+    warnings += drift_warnings(drift)
     warnings += coverage_warnings(db, run.run_id, counts)
     if status == "finished" and crawl_done(server):
         mark_walked(db, [u.decode() for u in server.smembers(key("walked"))], run.run_id)
@@ -208,7 +220,8 @@ def _finish(server: Any, run: Ingest, status: str, wait_seconds: float) -> RunSu
     finish_run(db, run.run_id, status, time.monotonic() - run.started, counts, {
         "fetched": stats.get("fetched", 0), "requests": stats.get("requests", 0),
         "list_pages": stats.get("list_pages", 0), "article_links": stats.get("article_links", 0),
-        "warnings": "\n".join(warnings) or None})
+        "warnings": "\n".join(warnings) or None,
+        "drift": json.dumps(missed_drift(drift), ensure_ascii=False) if missed_drift(drift) else None})
     summary = RunSummary(run_id=run.run_id, status=status, fetched=stats.get("fetched", 0),
                          new=counts.new, updated=counts.updated, unchanged=counts.unchanged,
                          failed=counts.failed, seconds=time.monotonic() - run.started,

@@ -479,6 +479,23 @@ def coverage_warnings(db: sqlite_utils.Database, run_id: int, counts: WriteCount
     ]
 
 
+def drift_warnings(drift: dict[str, dict[str, list[int]]]) -> list[str]:
+    """One line per profile whose selectors missed ({profile: {key: [missed, of]}}): the crawl
+    archived with generic extraction, and the profile needs a look."""
+    lines = []
+    for profile, figures in sorted(drift.items()):
+        missed = [f"{key} on {m} of {n} pages" for key, (m, n) in sorted(figures.items()) if m]
+        if missed:
+            lines.append(f"profile {profile}: selectors found nothing, generic extraction took over: "
+                         + "; ".join(missed))
+    return lines
+
+
+def missed_drift(drift: dict[str, dict[str, list[int]]]) -> dict[str, dict[str, list[int]]]:
+    """Only the selectors that missed, for crawl_runs.drift."""
+    return {p: {k: v for k, v in f.items() if v[0]} for p, f in drift.items() if any(v[0] for v in f.values())}
+
+
 def walk_warnings(list_pages: int, article_links: int, empty_columns: Sequence[str],
                   parsed: int, parse_failures: int) -> list[str]:
     """Signs in the walk itself that the site's templates no longer match the profile."""

@@ -416,6 +416,10 @@ def report_figures(server: Any, spider: Any, stats: Any, finished: bool) -> None
                "parsed": report.parsed, "parse_failures": report.parse_failures}
     for name, value in figures.items():
         server.hincrby(key("stats"), name, int(value))
+    for profile, selectors in report.drift.items():  # which profile selectors missed, and of how many
+        for selector, (missed, of) in selectors.items():
+            server.hincrby(key("drift"), f"{profile}\t{selector}\tmissed", missed)
+            server.hincrby(key("drift"), f"{profile}\t{selector}\tof", of)
     if finished and report.walked and not report.truncated:
         server.sadd(key("walked"), *report.walked)
     if report.empty_columns:

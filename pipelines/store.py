@@ -15,8 +15,8 @@ from scrapy.utils.defer import deferred_from_coro
 from archive.background import BackgroundWriter, InlineWriter, StoreFailed
 from archive.db import open_archive
 from archive.records import (
-    Alias, FailureRecord, WriteCounts, close_stale_runs, coverage_warnings, finish_run, mark_walked,
-    start_run, walk_warnings,
+    Alias, FailureRecord, WriteCounts, close_stale_runs, coverage_warnings, drift_warnings, finish_run,
+    mark_walked, missed_drift, start_run, walk_warnings,
 )
 from crawler.items import Article
 from crawler.spiders.state import db_path
@@ -125,8 +125,8 @@ class StorePipeline:
             status = "failed"
         counts = self.totals
         warnings = walk_warnings(report.list_pages, report.article_links, report.empty_columns,
-                                 report.parsed, report.parse_failures) + report.drift_warnings()
-        drift = report.missed_drift()
+                                 report.parsed, report.parse_failures) + drift_warnings(report.drift)
+        drift = missed_drift(report.drift)
         try:
             if reason == "finished" and not report.truncated and not stats.get_value("unionnews/store_error"):
                 mark_walked(db, report.walked, self.run_id)

@@ -366,3 +366,22 @@ def test_a_writer_that_no_crawler_joins_gives_up(redis_url: str, tmp_path: Path)
     assert code == 1
     assert err.strip() == ("Error: no crawler joined within 1 s "
                            "(start them with `unionnews crawl --redis URL ...`)")
+
+
+def test_a_distributed_crawl_reports_profile_drift_like_a_local_one(own_site, redis_url: str,
+                                                                     tmp_path: Path) -> None:
+    """The profile's list selector finds nothing: the crawlers fall back to generic discovery,
+    archive every article, and the writer records the drift and exits 3 naming it."""
+    site, server, starts = own_site
+    for index in (site.root / "www" / "xwzx").glob("*/index*.html"):  # the CMS renamed its list class
+        index.write_bytes(index.read_bytes().replace(b'class="list"', b'class="news-items"'))
+    db = tmp_path / "a.db"
+    writer = start_writer(redis_url, db, 2)
+    crawlers = [start("crawl", "--redis", redis_url, *starts, "--site", "scszjggh", "--delay", "0") for _ in range(2)]
+    results = [finish(crawler) for crawler in crawlers]
+    code, out, err = finish(writer)
+    assert [r[0] for r in results] == [0, 0], results
+    assert code == 3 and "profile scszjggh" in err and "list.article_links on 6 of 6 pages" in err, (out, err)
+    assert wrong_fields(archived(db), site.truth(server.origin)) == []
+    drift = json.loads(rows(db, "select drift from crawl_runs")[0]["drift"])
+    assert drift == {"scszjggh": {"list.article_links": [6, 6]}}

@@ -55,21 +55,6 @@ class WalkReport:
             counts[0] += key in missed
             counts[1] += 1
 
-    def drift_warnings(self) -> list[str]:
-        """One line per profile whose selectors missed: the crawl archived with generic
-        extraction, and the profile needs a look."""
-        lines = []
-        for profile, figures in sorted(self.drift.items()):
-            missed = [f"{key} on {m} of {n} pages" for key, (m, n) in sorted(figures.items()) if m]
-            if missed:
-                lines.append(f"profile {profile}: selectors found nothing, generic extraction took over: "
-                             + "; ".join(missed))
-        return lines
-
-    def missed_drift(self) -> dict[str, dict[str, list[int]]]:
-        return {p: {k: v for k, v in f.items() if v[0]} for p, f in self.drift.items()
-                if any(v[0] for v in f.values())}
-
     def saw_list(self, column: str, page: int, links: int) -> None:
         self.list_pages += 1
         self.article_links += links
