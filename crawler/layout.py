@@ -103,10 +103,6 @@ def is_noise(el: HtmlElement) -> bool:
     return el.tag in ("nav", "footer", "aside") or bool(class_words(el) & NOISE_WORDS)
 
 
-#: Elements never marked: links, pictures and line breaks are no headline or breadcrumb block.
-_UNMARKED = frozenset({"a", "img", "br"})
-
-
 @dataclass(frozen=True)
 class Marks:
     """What a lay-out walk also picks out, so one walk can index the page: elements with one of
@@ -147,25 +143,24 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
     for event, node in walker:
         tag = node.tag
         if event == "start":
-            if node is not el and (not isinstance(tag, str) or node in skip):
+            if node is not el and (not isinstance(tag, str) or (skip and node in skip)):
                 walker.skip_subtree()
                 passed.add(node)
                 continue
-            if marks is not None and tag not in _UNMARKED:
-                cls, id_ = node.get("class"), node.get("id")
-                if tag in marks.tags or (cls and marks.names.search(cls)) or (id_ and marks.names.search(id_)) \
-                        or (node.text and marks.word in node.text):
-                    marked.append(node)
             if tag == "img":
                 state[1] = True
-                passed.add(node)
             elif tag == "br":
                 if parts:
                     flush(blocks[-1])
                 elif state[1]:
                     state[1], state[2] = False, True
-                passed.add(node)
             else:
+                text = node.text
+                if marks is not None and tag != "a":
+                    cls, id_ = node.get("class"), node.get("id")
+                    if tag in marks.tags or (cls and marks.names.search(cls)) or (id_ and marks.names.search(id_)) \
+                            or (text and marks.word in text):
+                        marked.append(node)
                 if tag in BLOCK_TAGS and node is not el:
                     if parts:
                         flush(blocks[-1])
@@ -174,7 +169,6 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
                     blocks.append(node)
                 if tag == "a":
                     link_depth += 1
-                text = node.text
                 if text:
                     parts.append(text)
                     if link_depth:
@@ -182,8 +176,8 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
             continue
         if node is el:
             break
-        if node in passed:
-            passed.discard(node)
+        if tag == "img" or tag == "br" or (passed and node in passed):
+            pass  # nothing opened: only the tail counts
         else:
             if tag in BLOCK_TAGS:
                 if parts:
