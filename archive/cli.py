@@ -422,9 +422,9 @@ def serve(db_path: str, host: str, port: int) -> None:
     from archive.serve import serve as run_server
 
     port = port or free_port(host)
-    click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl+C to stop)")
     try:
-        run_server(db_path, host=host, port=port)
+        run_server(db_path, host=host, port=port,
+                   ready=lambda: click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl+C to stop)"))
     except ServeError as exc:
         raise CannotRun(str(exc)) from None
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
@@ -19,7 +21,7 @@ from datasette.app import Datasette
 from datasette.database import Database
 
 from archive import search
-from archive.db import open_archive
+from archive.db import ArchiveError, open_archive
 
 CONFIG_DIR = Path(__file__).parent / "datasette"
 DATABASE = "archive"
@@ -44,9 +46,12 @@ def prepare(db_path: str | Path) -> Path:
     path = Path(db_path)
     if not path.is_file():
         raise ServeError(f"no archive at {path} (crawl first, or give --db)")
-    db = open_archive(path)
-    search.install(db)
-    db.conn.close()
+    try:
+        db = open_archive(path)
+        search.install(db)
+        db.conn.close()
+    except (ArchiveError, sqlite3.Error) as exc:
+        raise ServeError(str(exc) if isinstance(exc, ArchiveError) else f"cannot open archive {path}: {exc}") from None
     return path
 
 
@@ -63,9 +68,15 @@ def make_datasette(db_path: str | Path) -> Datasette:
     return ds
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """Run Datasette over the archive until interrupted."""
-    uvicorn.run(make_datasette(db_path).app(), host=host, port=port, log_level="warning")
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
+          ready: Callable[[], None] | None = None) -> None:
+    """Run Datasette over the archive until interrupted. The archive is checked first (a
+    missing file or one that is no SQLite database raises ServeError), then `ready` is called
+    (the CLI's "Serving ..." line), then the server runs."""
+    app = make_datasette(db_path).app()
+    if ready is not None:
+        ready()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def free_port(host: str = "127.0.0.1") -> int:

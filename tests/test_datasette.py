@@ -209,6 +209,14 @@ def test_search_index_tables_are_hidden(ds) -> None:
 def test_serve_command_rejects_a_missing_archive(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "missing.db"), "--port", "0"])
     assert result.exit_code == 2 and "no archive at" in result.output
+    assert "Serving" not in result.output  # said before any "Serving ..." line
+
+
+def test_serve_command_rejects_a_file_that_is_no_database_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "notes.db").write_text("not a database", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "notes.db"), "--port", "0"])
+    assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output.strip().splitlines() == [f"Error: cannot open archive {tmp_path / 'notes.db'}: file is not a database"]
 
 
 def test_serve_in_thread_answers_over_http(replica_archive: Path) -> None:  # noqa: F811
