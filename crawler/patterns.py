@@ -188,9 +188,9 @@ MAX_BYLINE_CHARS = 30
 #: A block that lists the article's files: 附件：, 相关附件：, 附件下载：, 附件【…】.
 ATTACHMENT_LABEL = re.compile(r"^\s*(?:相关)?附件\s*\d*\s*(?:下载)?\s*[:：【\[]")
 #: Download scripts that serve an article's files under an id (Hanweb's down.jsp?i_ID=…,
-#: downfile.jsp, download.php?id=…, /download/…): files whatever name they carry.
+#: downfile.jsp, download.php?id=…): files whatever name they carry.
 DOWNLOAD_PATH = re.compile(r"(?:^|/)(?:down|download|downfile|downloadfile|getfile|attachment|attach)"
-                           r"\.(?:jsp|php|aspx?|do|action|cgi)$|/download/[^/]*\d", re.I)
+                           r"\.(?:jsp|php|aspx?|do|action|cgi)$", re.I)
 #: An <a href> written inside a script's string (document.write of an attachment list).
 SCRIPTED_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*\\?["'](?P<href>[^"'\\]+)\\?["'][^>]*>(?P<text>.*?)</a>""", re.I | re.S)
 #: A link target naming a file by its extension (in the path or a query value).
