@@ -89,7 +89,10 @@ _HEADING_TAGS = frozenset({"h1", "h2", "h3"})
 _TITLE_NAMED = re.compile(r"[tT]it|headline")
 _TITLE_ID = re.compile(r"[tT]it")
 _CRUMB_NAMED = re.compile("|".join(sorted(BREADCRUMB_WORDS, key=len, reverse=True)), re.I)
-_NAMED = re.compile(f"{_TITLE_NAMED.pattern}|{_CRUMB_NAMED.pattern}", re.I)
+#: The walk's quick test on every class and id: case-sensitive with the spellings pages use
+#: (an ignore-case search costs three times as much).
+_NAMED = re.compile("|".join(sorted({v for w in ("tit", "headline", *BREADCRUMB_WORDS)
+                                     for v in (w, w.capitalize(), w.upper())}, key=len, reverse=True)))
 _MARKS = Marks(_HEADING_TAGS, _NAMED, "位置")
 
 
@@ -107,6 +110,15 @@ def title_from_head(text: str) -> str:
     return parts[0].strip() if parts else text.strip()
 
 
+def _common_run(a: str, b: str) -> int:
+    """The length of the longest run of characters `a` and `b` share."""
+    if a in b:
+        return len(a)
+    if b in a:
+        return len(b)
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match().size
+
+
 def _overlap(candidate: str, references: list[str]) -> float:
     """How much of `candidate` appears, as one run, in the best-matching reference title."""
     best = 0.0
@@ -115,19 +127,13 @@ def _overlap(candidate: str, references: list[str]) -> float:
             continue
         if candidate in ref:
             return 1.0
-        match = SequenceMatcher(None, candidate, ref, autojunk=False).find_longest_match()
-        best = max(best, match.size / len(candidate))
+        best = max(best, _common_run(candidate, ref) / len(candidate))
     return best
 
 
-def _coverage(candidate: str, references: list[str]) -> float:
-    """How much of the best reference title (suffix removed) the candidate covers."""
-    best = 0.0
-    for ref in filter(None, references):
-        head = title_from_head(ref)
-        match = SequenceMatcher(None, candidate, head, autojunk=False).find_longest_match()
-        best = max(best, match.size / max(len(head), 1))
-    return best
+def _coverage(candidate: str, heads: list[str]) -> float:
+    """How much of the best reference title (suffix removed: `heads`) the candidate covers."""
+    return max((_common_run(candidate, head) / max(len(head), 1) for head in heads), default=0.0)
 
 
 def headline_text(el: HtmlElement) -> str:
@@ -174,10 +180,11 @@ def find_title(root: HtmlElement, references: list[str],
     """
     best: tuple[float, HtmlElement, str] | None = None
     first_h1: tuple[HtmlElement, str] | None = None
+    heads = [title_from_head(ref) for ref in references if ref]
     for el, text in headline_candidates(root, index):
         if el.tag == "h1" and first_h1 is None:
             first_h1 = (el, text)
-        score = 0.7 * _overlap(text, references) + 0.3 * _coverage(text, references)
+        score = 0.7 * _overlap(text, references) + 0.3 * _coverage(text, heads)
         score += 0.05 if el.tag == "h1" else 0.0
         if best is None or score > best[0]:
             best = (score, el, text)

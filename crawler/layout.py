@@ -169,7 +169,7 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
                     blocks.append(node)
                 if tag == "a":
                     link_depth += 1
-                if text:
+                if text and (parts or not text.isspace()):  # a line never starts with spaces
                     parts.append(text)
                     if link_depth:
                         state[0] += len(clean_text(text))
@@ -188,7 +188,7 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
             if tag == "a":
                 link_depth -= 1
         tail = node.tail
-        if tail:
+        if tail and (parts or not tail.isspace()):
             parts.append(tail)
             if link_depth:
                 state[0] += len(clean_text(tail))

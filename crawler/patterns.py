@@ -198,7 +198,8 @@ FILE_HREF = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|dps|ofd|zip|rar|7z|tx
 TAG = re.compile(r"<[^>]+>")
 #: What every link to a file has somewhere in its href or text: an extension or a download word
 #: (a superset of crawler.body.is_attachment's tests, run first because it is cheap).
-FILE_HINT = re.compile(r"\.[A-Za-z0-9]{2,4}(?:$|[?&#\s】\])）)])|down|attach|file", re.I)
+FILE_HINT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|dps|ofd|zip|rar|7z|txt|csv|rtf)(?:$|[?&#\s】\])）)])"
+                       r"|down|attach|getfile", re.I)
 #: Links to files the archive keeps as attachments.
 ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd zip rar 7z txt csv rtf".split())
