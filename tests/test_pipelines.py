@@ -9,7 +9,7 @@ from crawler.items import Article
 from crawler.middlewares import OriginOffsiteMiddleware
 from crawler.profiles import load_profile
 from crawler.spiders.columns import ColumnsSpider
-from crawler.spiders.listing import article_links, next_page, split_start_urls
+from crawler.spiders.listing import read_list_page, split_start_urls
 from pipelines.clean import CleanPipeline, clean_url
 from pipelines.dedup import DedupPipeline, DuplicateArticle
 from pipelines.validate import InvalidArticle, ValidatePipeline, problems
@@ -18,7 +18,7 @@ PROFILE = load_profile()
 
 
 def page(url: str, html: str, encoding: str = "utf-8") -> HtmlResponse:
-    return HtmlResponse(url, body=html.encode(encoding), encoding=encoding)
+    return HtmlResponse(url, body=html.encode(encoding), encoding=encoding, request=Request(url))
 
 
 def article(**fields) -> Article:
@@ -86,9 +86,14 @@ LIST = """<html><body><ul class="list">
 </ul>{pager}</body></html>"""
 
 
+def next_page(response, profile) -> str | None:
+    found = read_list_page(response, profile).next_page
+    return found.url if found else None
+
+
 def test_article_links_are_absolute_clean_and_unique() -> None:
     response = page("http://127.0.0.1:1/xwzx/ghxw/index_2.html", LIST.format(pager=""))
-    assert article_links(response, PROFILE) == [
+    assert read_list_page(response, PROFILE).articles == [
         "http://127.0.0.1:1/xwzx/ghxw/202301/t20230118_1001.html",
         "http://127.0.0.1:1/xwzx/ghxw/202301/t20230117_1000.html",
     ]
@@ -114,7 +119,7 @@ def test_next_page_follows_both_pagers(url: str, pager: str, expected: str | Non
 def test_next_page_reads_a_gbk_list_page() -> None:
     html = LIST.format(pager='<a href="index_1.html">下一页</a>').replace("<html>", '<html><head><meta '
                        'http-equiv="Content-Type" content="text/html; charset=gb2312"></head>')
-    response = HtmlResponse("http://h/c/", body=html.encode("gbk"))
+    response = HtmlResponse("http://h/c/", body=html.encode("gbk"), request=Request("http://h/c/"))
     assert next_page(response, PROFILE) == "http://h/c/index_1.html"
 
 
