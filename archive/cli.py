@@ -457,5 +457,182 @@ def demo(workdir: str | None, host: str, port: int) -> None:
         raise CannotRun(str(exc)) from None
 
 
+@cli.command()
+@click.option("--start-url", "start_urls", multiple=True, required=True, metavar="URL",
+              help="A column's list page; repeat for each column.")
+@click.option("--name", metavar="NAME", help="Profile name, the archive's `site` value [default: from the host].")
+@click.option("--title", metavar="TITLE", help="The site's name [default: its pages' <title> suffix].")
+@click.option("--sample", type=click.IntRange(1, 50), default=5, show_default=True, metavar="N",
+              help="Article pages sampled per column.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Write the profile here [default: NAME.toml in the current folder].")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="SECONDS",
+              help="Pause between requests to the site; 0 for the replica.")
+def profile(start_urls: tuple[str, ...], name: str | None, title: str | None, sample: int,
+            out_path: str | None, force: bool, delay: float) -> None:
+    """Write a site profile for a new site from a sample of its pages.
+
+    Fetches each column's first two list pages and N of its articles (robots.txt honoured,
+    --delay between requests), and keeps the selectors that agree with generic extraction on
+    every sampled page: [list] article_links and next_page (or page_script), [article] title,
+    info, body, breadcrumb, editor. A field no selector agrees on is left out (generic
+    extraction reads it). Prints one line per selector with the pages it held on, and writes
+    the TOML with the same figures as comments. Review it, then crawl with --site PATH.
+
+    Exit status: 0 written; 1 a start URL could not be fetched, the pages disagree (two
+    templates: one line says how), the file exists (--force), or a bad argument.
+
+    \b
+    Examples:
+      unionnews profile --start-url https://example.org/news/gzdt/ --start-url https://example.org/news/tzgg/
+      unionnews profile --start-url http://127.0.0.1:8000/xwzx/ghxw/ --name myunion --sample 8 --delay 0
+      unionnews crawl --site myunion.toml --start-url https://example.org/news/gzdt/
+    """
+    import re
+    from pathlib import Path
+
+    from crawler.profiles import ProfileError, load_profile
+    from crawler.profiling import ProfileRefused, derive_profile
+
+    hosts = _profile_hosts(start_urls)
+    name = name or re.sub(r"[^a-z0-9_-]+", "-", hosts[0].lower()).strip("-_") or "site"
+    if not re.match(r"^[a-z0-9][a-z0-9_-]*$", name):
+        raise click.ClickException(f"--name must be lower-case letters, digits, - or _, not {name!r}")
+    out = Path(out_path or f"{name}.toml")
+    if out.suffix != ".toml":
+        raise click.ClickException(f"--out must name a .toml file, not {str(out)!r}")
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists; give --force to overwrite it")
+    lists, articles = _sample_site(_PoliteFetcher(delay), list(dict.fromkeys(start_urls)), sample)
+    try:
+        derived = derive_profile(lists, articles, name=name, title=title, hosts=hosts, start_urls=start_urls)
+    except ProfileRefused as exc:
+        raise click.ClickException(f"refused: {exc}") from None
+    for line in derived.skipped:
+        click.echo(f"skipped {line}")
+    for held in derived.report:
+        click.echo(held.line())
+    try:
+        out.write_text(derived.toml(), encoding="utf-8")
+        load_profile(out)
+    except (OSError, ProfileError) as exc:
+        raise click.ClickException(f"could not write {out}: {exc}") from None
+    click.echo(f"wrote {out} ({len(lists)} list pages, {len(articles) - len(derived.skipped)} article pages); "
+               f"crawl with: unionnews crawl --site {out} --start-url URL")
+
+
+def _profile_hosts(start_urls: tuple[str, ...]) -> list[str]:
+    from urllib.parse import urlsplit
+
+    for url in start_urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise click.ClickException(f"--start-url {url!r} is not an http(s) URL")
+    return list(dict.fromkeys(urlsplit(url).netloc.lower() for url in start_urls))
+
+
+class _Unfetched(Exception):
+    """A page `profile` could not or may not fetch (the message says why)."""
+
+
+class _PoliteFetcher:
+    """`profile`'s small synchronous fetcher: robots.txt per host, a pause between requests,
+    bounded time and size; bytes decoded the way the crawl's parser decodes them."""
+
+    MAX_BYTES = 16 * 1024 * 1024
+
+    def __init__(self, delay: float, timeout: float = 30) -> None:
+        from crawler.settings import USER_AGENT
+
+        self.delay, self.timeout, self.agent = delay, timeout, USER_AGENT
+        self.robots: dict[str, Any] = {}
+        self.last = 0.0
+
+    def get(self, url: str) -> tuple[str, bytes, str | None]:
+        """(final URL, body, header charset); raises _Unfetched."""
+        if not self._allowed(url):
+            raise _Unfetched("forbidden by robots.txt")
+        return self._fetch(url)
+
+    def _fetch(self, url: str) -> tuple[str, bytes, str | None]:
+        import time
+        import urllib.error
+        import urllib.request
+
+        time.sleep(max(0.0, self.last + self.delay - time.monotonic()))
+        request = urllib.request.Request(url, headers={"User-Agent": self.agent})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                body = response.read(self.MAX_BYTES + 1)
+                if len(body) > self.MAX_BYTES:
+                    raise _Unfetched(f"larger than {self.MAX_BYTES} bytes")
+                return response.url, body, response.headers.get_content_charset()
+        except urllib.error.HTTPError as exc:
+            raise _Unfetched(f"HTTP {exc.code}") from None
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise _Unfetched(str(getattr(exc, "reason", exc))) from None
+        finally:
+            self.last = time.monotonic()
+
+    def _allowed(self, url: str) -> bool:
+        from urllib.parse import urlsplit
+        from urllib.robotparser import RobotFileParser
+
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self.robots:
+            parser = RobotFileParser()
+            try:
+                _, body, charset = self._fetch(f"{key}/robots.txt")
+                parser.parse(body.decode(charset or "utf-8", "replace").splitlines())
+            except _Unfetched:
+                parser.parse([])  # no robots.txt: everything allowed
+            self.robots[key] = parser
+        return self.robots[key].can_fetch(self.agent, url)
+
+
+def _sample_site(fetcher: _PoliteFetcher, start_urls: list[str], per_column: int) -> tuple[list, list]:
+    """Each column's first two list pages and `per_column` of its article pages (spread over
+    its list; a page that fails or is no article is replaced by the next link)."""
+    from crawler.encoding import decode_html
+    from crawler.profiling import ArticleSample, ListSample, is_article, list_page_links
+
+    lists, articles = [], []
+    for start in start_urls:
+        try:
+            url, body, charset = fetcher.get(start)
+        except _Unfetched as exc:
+            raise click.ClickException(f"cannot fetch start URL {start}: {exc}") from None
+        first = ListSample(url, decode_html(body, charset)[0])
+        links, next_url = list_page_links(first)
+        lists.append(first)
+        if next_url:
+            try:
+                url, body, charset = fetcher.get(next_url)
+                second = ListSample(url, decode_html(body, charset)[0])
+                lists.append(second)
+                links += [link for link in list_page_links(second)[0] if link not in links]
+            except _Unfetched:
+                pass
+        hosts = {_profile_hosts((start,))[0]}
+        links = [link for link in links if _profile_hosts((link,))[0] in hosts]
+        step = max(1, len(links) // per_column)
+        order = links[::step] + [link for link in links if link not in links[::step]]
+        kept = 0
+        for link in order:
+            if kept >= per_column:
+                break
+            try:
+                url, body, charset = fetcher.get(link)
+            except _Unfetched:
+                continue
+            sample = ArticleSample(url, body, charset)
+            if is_article(sample):
+                articles.append(sample)
+                kept += 1
+    return lists, articles
+
+
 def main() -> None:
     cli()
