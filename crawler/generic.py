@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 from crawler.layout import Line, Marks, class_words, clean_text, element_text, is_noise, lay_out
 from crawler.patterns import SPACE_RUN
 from crawler.patterns import (BLOCK_TAGS, BODY_NOISE_LINE, BREADCRUMB_SEPARATORS, BREADCRUMB_SKIP, BREADCRUMB_SPLIT,
-                              BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE, META_LINE_START, OTHER_ARTICLES_WORDS,
+                              BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE, CHROME_LINE, META_LINE_START, OTHER_ARTICLES_WORDS,
                               PARAGRAPH_TAGS, PROSE_PUNCTUATION, SENTENCE_MARKS, SEPARATORS, SPACES, TITLE_WORDS,
                               TITLE_SUFFIX_SPLIT)
 
@@ -231,6 +231,8 @@ def prose_weight(line: Line) -> float:
     """Prose weight of one line: long, punctuated, not a link, not a photo caption."""
     n = len(line.text)
     if n < MIN_PROSE_CHARS or line.link_ratio > 0.5 or CAPTION_LINE.search(line.text) or BODY_NOISE_LINE.match(line.text):
+        return 0.0
+    if CHROME_LINE.search(line.text):
         return 0.0
     punctuation = n - len(line.text.translate(_NO_PUNCTUATION))
     if punctuation == 0 and n < 40:

@@ -51,7 +51,7 @@ from crawler.body import is_attachment, read_body
 from crawler.encoding import decode_html, looks_binary
 from crawler.layout import element_text, is_noise, parse_tree
 from crawler.pagination import article_pages
-from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, FILE_HINT, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
+from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, FILE_HINT, SUMMARY_LINE, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
                               TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
 from crawler.profiles import Profile, load_profile
 
@@ -157,6 +157,8 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
     from_profile = page.select("body") is not None
     if len(body.text) < MIN_BODY_CHARS or not (from_profile or any(map(generic.prose_weight, body.lines))):
         raise NotAnArticle(_no_text_reason(page))
+    if not from_profile and _summaries(body.lines):
+        raise NotAnArticle(f"list page (its text is {len(body.lines)} cut-short summaries)")
     info = meta.read_info(page.root, page.select("info"), title_el, body_el, body.lead_meta)
     published, published_rule = meta.published_at(page.root, page.meta, page.url, info, title_el, body_el)
     source, source_rule = meta.source(info, body, page.meta, _site_names(page))
@@ -260,6 +262,15 @@ def _refuse_non_articles(page: _Page, title: str | None, body_el: HtmlElement | 
     if body_el is None or not title:
         reason = _no_text_reason(page) if body_el is None else ""
         raise NotAnArticle(reason if title or reason.startswith("list page") else "no headline on the page")
+
+
+def _summaries(lines: list) -> bool:
+    """True when the text block is a list's summaries, not an article: most of its lines are cut
+    short (… then a date or a read-more link; three or more when nothing follows the …)."""
+    cut = [match["tail"].strip() for line in lines if (match := SUMMARY_LINE.search(line.text))]
+    if len(cut) * 2 < len(lines) or not cut:
+        return False
+    return len(cut) >= 3 or any(any(ch.isalnum() for ch in tail) for tail in cut)
 
 
 def _no_text_reason(page: _Page) -> str:

@@ -153,11 +153,18 @@ SOURCE_LINE = re.compile(r"^[（(\[【]?\s*(?:来源|信息来源|文章来源|�
 #: disclaimers, reprint notices, print-edition lines.
 BODY_NOISE_LINE = re.compile(
     r"^(?:[（(]?原标题[:：]|[（(]原题为|上一篇|下一篇|分享到|扫一扫|【?打印|【?关闭|【?字体|【?字号|返回顶部|"
-    r"相关(?:阅读|新闻|链接|稿件)[:：]?$|浏览次数|点击数|阅读数|当前位置|当前所在位置|您的位置|您现在的位置|"
+    r"相关(?:阅读|新闻|链接|稿件)[:：]?$|浏览次数|点击数|阅读数|[^，。]{0,6}位置\s*[:：]|"
     r"免责声明|[（(]?本文(?:来自|首发于|首发自|转载自)|本作品为.{0,30}原创|.{0,30}转载时?(?:务|请)?(?:请|须|必)?注明出处|"
     r"《[^》]{2,12}》[（(]\d{4}年\d{1,2}月\d{1,2}日\s*\d+版[）)]$|"
     r"版权所有|Copyright|©|.{0,40}ICP[备证])"
 )
+#: Lines of the site's own chrome, never where the article text is: the footer's address/phone/
+#: support lines, the top bar's welcome, bookmark and home-page links, a pager's line.
+CHROME_LINE = re.compile(r"(?:地址|电话|邮编|传真|邮箱|主办|承办|协办|技术支持|网站标识码|网站地图)\s*[:：]|Powered by|"
+                         r"设为首页|加入收藏|欢迎(?:访问|来到|光临)|"
+                         r"上一页|下一页|尾页|页次\s*[:：]|共\s*\d+\s*(?:页|篇|条记录)", re.I)
+#: A list item's summary, cut short: … or ... then a date or a read-more link (`tail`), or nothing.
+SUMMARY_LINE = re.compile(r"(?:\.{3}|…)\s*(?P<tail>[^，。！？；…]{0,40})$")
 #: Photo credits and captions: "…李尕 摄", "（新华社记者 才扬 摄）", "…供图 华龙网", "视觉中国 资料".
 CAPTION_LINE = re.compile(r"(?:\s摄|摄影|供图|图片来源|图源|视觉中国|资料图|东方IC)[:：]?\s*\S{0,8}?\s*[）)]?$|"
                           r"^[（(]?(?:图片来源|图源|摄影|图[:：])")

@@ -220,6 +220,33 @@ def test_a_list_page_is_still_refused() -> None:
                    '<div class="page"><a href="index_1.html">下一页</a></div></div>', title="工会动态"))
 
 
+SUMMARIES = "".join(f'<li><a href="/a/{i}.html">工会动态第{i}条新闻标题</a><p>{PARAS[i % 3][:30]}...(2023-01-{i:02d})</p></li>'
+                    for i in range(1, 6))
+LIST_PAGES = {
+    "footer is the only text (Hanweb, DedeCMS, EmpireCMS)": (
+        f'<div class="list"><ul>{RELATED}</ul></div><div class="foot">地址：某市某区某路1号 邮编：610016 '
+        '联系电话：028-86712345</div><div class="foot2">技术支持：某某网络科技有限公司 Powered by DedeCMS</div>'),
+    "top bar and breadcrumb (TRS, EmpireCMS)": (
+        '<div class="w1000">欢迎访问某市总工会！设为首页 | 加入收藏</div>'
+        f'<td>您当前的位置：首页 &gt; 新闻中心 &gt; 工会要闻</td><ul class="news">{RELATED}</ul>'),
+    "a pager line (SiteFactory)": (
+        f'<div class="list_box"><ul>{RELATED[:400]}</ul><div class="page">共 9 篇 首页 上一页 '
+        '<a href="Index_2.aspx">下一页</a> 尾页 页次：1/3页 3篇/页</div></div>'),
+    "cut-short summaries (Jeecms, VSB)": f'<div class="w670"><ul>{SUMMARIES}</ul></div>',
+    "one excerpt with a read-more link (WordPress)": (
+        f'<article class="post"><h2><a href="/p/1/">{TITLE}</a></h2><div class="entry-summary"><p>{PARAS[0]}'
+        f'… <a href="/p/1/">继续阅读{TITLE[:8]}</a></p></div></article><ul class="recent">{RELATED}</ul>'),
+}
+
+
+@pytest.mark.parametrize("markup", LIST_PAGES.values(), ids=LIST_PAGES.keys())
+def test_list_pages_are_refused_whatever_their_chrome(markup: str) -> None:
+    """Rule: footer, top-bar, breadcrumb and pager lines are never the text block; a text block of
+    cut-short summaries is a list's."""
+    with pytest.raises(NotAnArticle, match="list page|no article text"):
+        parse(page(markup, title="工会要闻"))
+
+
 # ---------------------------------------------------------------- attachments anywhere in the article block
 
 ATTACHMENTS = {
