@@ -197,7 +197,13 @@ def _drift_v3(db: sqlite_utils.Database) -> None:
         db["crawl_runs"].add_column("drift", str)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2, _drift_v3]
+def _explain_v4(db: sqlite_utils.Database) -> None:
+    """Which rule produced each field of an article (issue 11): JSON {field: rule}."""
+    if "explain" not in db["articles"].columns_dict:
+        db["articles"].add_column("explain", str)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2, _drift_v3, _explain_v4]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

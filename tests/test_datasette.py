@@ -15,6 +15,7 @@ from archive import search
 from archive.cli import cli
 from archive.db import open_archive
 from archive.serve import make_datasette, serve_in_thread
+from crawler.profiles import load_profile
 
 from test_search import replica_archive  # noqa: F401  (session fixture: the crawled replica)
 
@@ -308,6 +309,11 @@ def test_article_page_reads_like_an_article(ds, replica_archive) -> None:
     assert article.cssselect(".unionnews-images a[href^='http://127.0.0.1:']")
     assert article.cssselect("dd.unionnews-warc_file")[0].text_content() == warc_file
     assert not article.cssselect(".unionnews-history")  # the replica's articles never changed
+    explained = dict(zip([dt.text_content() for dt in article.cssselect(".unionnews-explain dt")],
+                         [dd.text_content() for dd in article.cssselect(".unionnews-explain dd")]))
+    assert explained["标题 · Title"] == "profile:" + load_profile("scszjggh").article["title"]
+    assert explained["正文 · Body"] == "profile:" + load_profile("scszjggh").article["body"]
+    assert explained["发布时间 · Published"]  # each field says which rule read it
     json_href = article.cssselect(".export-links a")[0].get("href")
     assert get(ds, json_href).json()["rows"][0][0] == article_id
 

@@ -221,6 +221,7 @@ def article_item(response: Response, record: dict, profile: Profile, allowed_net
         fetched_url=requested_url(response), status=response.status,
         headers=response_headers(response), raw=response.body, fetched_at=utc_now(),
         final_url=response.url, warc=dict(response.meta.get("warc") or {}), site=profile.name,
+        explain=dict(record.get("explain") or {}),
     )
 
 

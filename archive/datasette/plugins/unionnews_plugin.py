@@ -132,7 +132,23 @@ def article_parts(row: dict, revisions: int) -> dict:
         "attachments": _links(row.get("attachments")),
         "href": safe_href(row.get("url")),
         "revisions": revisions,
+        "explain": _explain(row.get("explain")),
     }
+
+
+#: The article page's order and names for the fields an explanation covers.
+EXPLAINED = (("title", "标题 · Title"), ("published_at", "发布时间 · Published"), ("source", "来源 · Source"),
+             ("author", "作者 · Author"), ("editor", "责任编辑 · Editor"), ("body", "正文 · Body"),
+             ("column", "栏目 · Column"), ("images", "图片 · Images"), ("attachments", "附件 · Attachments"))
+
+
+def _explain(value: Any) -> list[tuple[str, str]]:
+    """(field label, rule) pairs of a stored explanation, in page order; [] when none is stored."""
+    try:
+        rules = json.loads(value) if value else {}
+    except ValueError:
+        return []
+    return [(label, str(rules[name])) for name, label in EXPLAINED if isinstance(rules, dict) and rules.get(name)]
 
 
 def safe_href(url: Any) -> str | None:
