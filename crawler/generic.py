@@ -100,8 +100,10 @@ _MARKS = Marks(_HEADING_TAGS, _NAMED, "位置")
 
 def head_title(root: HtmlElement) -> str:
     """The text of the page's <title>, with its site suffix still on."""
-    found = _HEAD_TITLE(root)
-    return clean_text(found[0].text_content()) if found else ""
+    found = root.find("head/title")
+    if found is None:
+        found = next(iter(_HEAD_TITLE(root)), None)
+    return clean_text(found.text_content()) if found is not None else ""
 
 
 def title_from_head(text: str) -> str:
