@@ -458,8 +458,8 @@ def demo(workdir: str | None, host: str, port: int) -> None:
 
 
 @cli.command()
-@click.option("--start-url", "start_urls", multiple=True, required=True, metavar="URL",
-              help="A column's list page; repeat for each column.")
+@click.option("--start-url", "start_urls", multiple=True, metavar="URL",
+              help="A column's list page (required); repeat for each column.")
 @click.option("--name", metavar="NAME", help="Profile name, the archive's `site` value [default: from the host].")
 @click.option("--title", metavar="TITLE", help="The site's name [default: its pages' <title> suffix].")
 @click.option("--sample", type=click.IntRange(1, 50), default=5, show_default=True, metavar="N",
@@ -525,6 +525,8 @@ def profile(start_urls: tuple[str, ...], name: str | None, title: str | None, sa
 def _profile_hosts(start_urls: tuple[str, ...]) -> list[str]:
     from urllib.parse import urlsplit
 
+    if not start_urls:
+        raise click.ClickException("give at least one --start-url (a column's list page)")
     for url in start_urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:

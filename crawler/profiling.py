@@ -291,7 +291,8 @@ class _ListPage:
         if found is not None and found.method == "GET" and _same(found.url, sample.url):
             found = None
         return cls(sample, root, parsel.Selector(text=sample.text), _base(root, sample.url),
-                   [i.url for i in listed.items], {i.url: i.is_file for i in listed.items}, listed.found_by,
+                   [i.url for i in listed.items], {i.url: i.is_file for i in listed.items},
+                   listed.found_by,
                    found.url if found else None, (found.how if found.method == "GET" else "datastore") if found else None)
 
     def hrefs(self, css: str) -> list[str]:
@@ -317,8 +318,9 @@ def _article_links(pages: list[_ListPage]) -> Held:
         return Held(key, None, 0, n, "the list is kept in scripts, no selector reaches it")
     per_page = [_list_selectors(p) for p in pages]
     order = {css: i for i, css in enumerate(dict.fromkeys(css for found in per_page for css in found))}
-    # Generation order: the list's own container first, the way a person would write it.
-    found = _choose(key, per_page, n, lambda css, i: pages[i].links_hold(css), rank=lambda css: (order[css],))
+    # Generation order: the list's own container first, the way a person would write it;
+    # but not a long path of bare tags when a named element says the same.
+    found = _choose(key, per_page, n, lambda css, i: pages[i].links_hold(css), rank=lambda css: (_bare(css), order[css]))
     if found.selector is None and not found.note.startswith("refuse:") and "script" not in kinds:
         return _list_group(pages, per_page, order) or found
     return found
@@ -346,15 +348,23 @@ def _list_selectors(page: _ListPage) -> list[str]:
     anchors = [a for a in page.root.iter("a") if _resolve(page.base, a.get("href")) in wanted]
     if not anchors:
         return []
-    common = _common_ancestor(anchors)
+    common = _list_container(anchors, page.base, wanted)
+    anchors = [a for a in anchors if common in a.iterancestors()]
     path = [el.tag for el in reversed([anchors[0], *anchors[0].iterancestors()]) if el is not common
             and common in el.iterancestors()]
     anchor_names = [n.split(".", 1)[1] for n in names_of(anchors[0]) if "." in n
                     and all(n.split(".", 1)[1] in (a.get("class") or "").split() for a in anchors)]
     items = [el for el in [anchors[0], *anchors[0].iterancestors()] if el.getparent() is common]
     item_names = [n for n in names_of(items[0]) if "." in n] if items else []
+    longest: dict[str, HtmlElement] = {}
+    for a in anchors:  # per link, its headline: the anchor with the longest text (not the date's)
+        url = _resolve(page.base, a.get("href"))
+        if url not in longest or len(clean_text(a.text_content())) > len(clean_text(longest[url].text_content())):
+            longest[url] = a
+    headlines = [a for a in longest.values() if a.getparent() is not None]
+    holders = list(dict.fromkeys(n for a in headlines for n in names_of(a.getparent())))
     tails = [" ".join(path), " ".join(path[-2:]), "a", *(f"a.{c}" for c in anchor_names),
-             *(f"{n} a" for n in item_names)]
+             *(f"{n} a" for n in item_names + holders)]
     tails = list(dict.fromkeys(t for t in tails if t))
     found = []
     chain = [common, *common.iterancestors()][:MAX_ANCESTORS]
@@ -362,16 +372,25 @@ def _list_selectors(page: _ListPage) -> list[str]:
         for name in names_of(el):
             for tail in tails:
                 found.append(f"{name} {tail}")
-    found += [f"{n} a" for n in item_names] + [f"a.{c}" for c in anchor_names]
+    found += [f"{n} a" for n in item_names + holders] + [f"a.{c}" for c in anchor_names]
     return list(dict.fromkeys(found))
 
 
-def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
-    line = [elements[0].getparent(), *elements[0].getparent().iterancestors()]
-    for el in elements[1:]:
-        above = set(el.iterancestors())
-        line = [a for a in line if a in above]
-    return line[0]
+def _bare(css: str) -> int:
+    """How many parts of a list selector past the second are bare tags (`div main article ...`)."""
+    return max(0, sum(1 for part in css.split()[:-1] if "." not in part and "#" not in part) - 2)
+
+
+def _list_container(anchors: list[HtmlElement], base: str, wanted: set[str]) -> HtmlElement:
+    """The deepest element holding a link to every listed URL (a sidebar linking one of the
+    same articles does not pull the container up to the whole page)."""
+    covers: dict[HtmlElement, set[str]] = {}
+    for anchor in anchors:
+        url = _resolve(base, anchor.get("href"))
+        for el in anchor.iterancestors():
+            covers.setdefault(el, set()).add(url)
+    # Links the page keeps in scripts as well are under no element: then the one covering most.
+    return max(covers, key=lambda el: (len(covers[el]), sum(1 for _ in el.iterancestors())))
 
 
 # ---------------------------------------------------------------- pager
@@ -386,10 +405,12 @@ def _pager(pages: list[_ListPage]) -> list[Held]:
     if "datastore" in hows:
         return [Held("list.next_page", None, 0, n, "further records come from a datastore proxy (POST)")]
     names = {m[1] for p in pages for m in _SCRIPT_PAGER.finditer(p.sample.text) if p.next_how == "script"}
+    script_note = ""
     for name in sorted(names):
         held = sum(_script_next(p, name) == p.next_url for p in pages)
         if held == n:
             return [Held("list.page_script", name, n, n)]
+        script_note = f"page_script {name} held on {held}/{n} pages"
     per_page = [_pager_selectors(p) for p in pages]
     found = _choose("list.next_page", per_page, n, lambda css, i: _css_next(pages[i], css) == pages[i].next_url)
     if found.selector is not None:
@@ -398,7 +419,11 @@ def _pager(pages: list[_ListPage]) -> list[Held]:
     for text, _ in texts.most_common():
         if all(_text_next(p, text) == p.next_url for p in pages):
             return [Held("list.next_page_text", text, n, n)]
-    return [found]
+    kinds = Counter(p.next_how or "none" for p in pages)
+    pagers = ", ".join(f"{how} on {count}" for how, count in kinds.most_common())
+    note = script_note or found.note
+    return [Held("list.next_page", None, found.held, n, f"the sampled pagers differ ({pagers}); {note}"
+                 if len(kinds) > 1 else note)]
 
 
 def _pager_anchors(page: _ListPage) -> list[HtmlElement]:
@@ -492,8 +517,9 @@ def _field_elements(key: str, page: _ArticlePage) -> list[HtmlElement]:
     elif key == "info":
         printed = _printed_date(record["published_at"])
         if printed:
+            title = record["title"] or "\0"  # a meta line holder that holds the headline too is not one
             found = [el for el in page.root.iter() if isinstance(el.tag, str) and el.tag not in ("script", "style", "title", "head", "meta")
-                     and len(text := element_text(el)) <= MAX_LINE_CHARS and printed.search(text)]
+                     and len(text := element_text(el)) <= MAX_LINE_CHARS and printed.search(text) and title not in text]
     elif key == "breadcrumb":
         column = record["column"]
         if column:
@@ -516,7 +542,7 @@ def _article_field(key: str, pages: list[_ArticlePage], name: str, list_data: di
     per_page = []
     for els in elements:
         selectors: list[str] = []
-        for el in els[-12:]:  # the innermost ones: where the value is
+        for el in reversed(els[-12:]):  # the innermost ones (where the value is) first
             selectors += list(element_selectors(el))
         per_page.append(list(dict.fromkeys(selectors)))
     # How far each candidate is from holding just the value: how many candidates it holds.
@@ -535,13 +561,17 @@ def _article_field(key: str, pages: list[_ArticlePage], name: str, list_data: di
         far = max((candidates[i].get(id(el), 99) for i, el in enumerate(found) if el is not None), default=99)
         last = css.split()[-1]
         hinted = any(last == hint or (last.split(".")[0].split("#")[0] == hint) for hint in hints)
-        return (not hinted, far, *_rank(css))
+        # Title and body: the element that holds just the value; a line's holder is named.
+        return (not hinted, far if key in ("title", "body") else 0, *_rank(css)[:2], order[css])
 
     per_page = [[css for css in found if (el := first_match(pages[i].root, css)) is not None and id(el) in candidates[i]]
                 for i, found in enumerate(per_page)]
 
     def verify(css: str) -> list[bool]:
         return _agrees(pages, name, list_data, {**kept, key: css})
+
+    # Generation order: nearest named ancestor first (`div.content td`, not `div.mt1 td`).
+    order = {css: i for i, css in enumerate(dict.fromkeys(css for found in per_page for css in found))}
 
     return _choose(f"article.{key}", per_page, n, cheap, verify, rank=lru_cache(maxsize=None)(rank))
 
