@@ -168,6 +168,7 @@ def derive_profile(lists: list[ListSample], articles: list[ArticleSample], *, na
     list_data: dict[str, str] = {}
     held = _article_links(list_pages)
     report.append(held)
+    _refuse_split(report)  # two list templates: no need to read the articles
     if held.selector:
         list_data["article_links"] = held.selector
     for held in _pager(list_pages):
