@@ -9,106 +9,21 @@ and crawls in-process, so killing it kills the crawl.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import logging
-import os
 import subprocess
 import sys
 import tempfile
-import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.lock import CrawlError, CrawlLock, CrawlLocked, acquire_lock
+
 EXIT_OK = 0
 EXIT_CANNOT_RUN = 1
 EXIT_SITE_CHANGED = 3
-
-
-class CrawlError(Exception):
-    """The crawl could not run; the message is the one line to show the user."""
-
-
-class CrawlLocked(CrawlError):
-    """Another crawl holds the archive's lock."""
-
-
-class CrawlLock:
-    """An exclusive flock on `<db>.lock`, released on release() or when the process dies."""
-
-    def __init__(self, path: Path, fd: int) -> None:
-        self.path, self.fd = path, fd
-
-    def release(self) -> None:
-        if self.fd >= 0:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = -1
-
-
-def acquire_lock(db_path: str | Path) -> CrawlLock:
-    """Take the archive's crawl lock at once, or raise CrawlLocked naming who holds it.
-
-    flock is released by the kernel when its holder dies, even by SIGKILL, so a crashed
-    crawl never leaves a stale lock behind for cron to trip over.
-    """
-    path = Path(f"{db_path}.lock")
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise CrawlError(f"cannot create lock file {path}: {exc.strerror}") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
-        os.close(fd)
-        raise CrawlLocked(f"another crawl (pid {holder}) is running on {db_path}; "
-                          "not starting a second one") from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
-    return CrawlLock(path, fd)
-
-
-def lock_for_scrapy(crawler: Any) -> None:
-    """Take the archive's lock for a crawl Scrapy started itself (`scrapy crawl columns`), as
-    the first thing the crawl builds: the WARC capture closes the files an earlier crawl left
-    open as soon as it is built, which must never happen beside a running crawl. Released when
-    the engine stops, or when the crawler is dropped without running. Nothing to take when the
-    caller holds it (`unionnews crawl` sets UNIONNEWS_LOCK_HELD) or the crawl writes no archive
-    here (a distributed worker).
-
-    When another crawl holds it, the crawl does not start (Scrapy exits 1) and the log says
-    why in one error line naming the holder, not in a traceback.
-    """
-    from scrapy import signals
-
-    from crawler.spiders.state import db_path
-
-    settings = crawler.settings
-    if settings.getbool("UNIONNEWS_LOCK_HELD") or settings.get("UNIONNEWS_REDIS_URL"):
-        return
-    try:
-        lock = acquire_lock(Path(db_path(settings)).expanduser().resolve())
-    except CrawlError as exc:
-        logging.getLogger(__name__).error("%s", exc)
-        _already_reported(exc)
-        raise
-    crawler.signals.connect(lock.release, signal=signals.engine_stopped, weak=False)
-    weakref.finalize(crawler, lock.release)
-
-
-def _already_reported(exc: BaseException) -> None:
-    """Keep asyncio from logging `exc` again, with its traceback, as the unretrieved exception
-    of the task Scrapy runs the crawl in (Scrapy then exits 1 all the same)."""
-    import asyncio
-
-    try:
-        task = asyncio.current_task()
-    except RuntimeError:  # no asyncio loop running: Twisted reports the failure its own way
-        return
-    if task is not None:
-        task.add_done_callback(lambda done: done.cancelled() or done.exception())
+__all__ = ["CrawlError", "CrawlLock", "CrawlLocked", "acquire_lock", "crawl_in_process", "run_crawl", "RunSummary"]
 
 
 def load_crawl_config(path: str | Path) -> dict[str, Any]:

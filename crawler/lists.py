@@ -24,7 +24,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from crawler.body import is_attachment
-from crawler.layout import class_words, clean_text, is_noise
+from crawler.layout import clean_text, is_noise
 
 #: Headline links are at least this long (a pager's "2", "更多>>", a nav entry are shorter).
 MIN_HEADLINE = 5

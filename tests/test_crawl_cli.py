@@ -181,7 +181,7 @@ def test_scrapy_crawl_beside_a_running_crawl_says_so_in_one_line_and_touches_not
         assert second.returncode == 1
         told = [line for line in second.stderr.splitlines() if "ERROR" in line or "Error" in line]
         assert len(told) == 1 and told[0].endswith(
-            f"[archive.crawl] ERROR: another crawl (pid {first.pid}) is running on {db}; not starting a second one")
+            f"[crawler.spiders.lock] ERROR: another crawl (pid {first.pid}) is running on {db}; not starting a second one")
         assert "Traceback" not in second.stderr and "Spider opened" not in second.stderr
         assert not [r for r in server.requests if r.host.startswith("localhost")]  # fetched nothing
         out, err = first.communicate(timeout=120)

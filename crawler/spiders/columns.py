@@ -20,7 +20,6 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archive.crawl import lock_for_scrapy
 from archive.records import FailureRecord, NotModified, utc_now
 from crawler.items import Article, ListedFile
 from crawler import sites as site_profiles
@@ -28,6 +27,7 @@ from crawler import pagination
 from crawler.parse import REQUIRED_ARTICLE_KEYS
 from crawler.profiles import Profile
 from crawler.spiders import listing
+from crawler.spiders.lock import lock_for_scrapy
 from crawler.spiders.state import ArchiveState, load_state
 
 _TRUE = {"1", "true", "yes", "on"}
