@@ -249,7 +249,12 @@ def article_pages(root: HtmlElement, base: str, url: str, text: str = "") -> lis
     if _page_mark(url) is not None:
         return []
     found: dict[int, str] = {}
+    name = _name(url)
     for anchor in root.iter("a"):
+        href = anchor.get("href") or ""
+        if not (name in href or "page" in href or href.startswith(("?", "&")) or href.strip("/").isdigit()
+                or anchor.get("onclick")):
+            continue  # cheap test first: a further page names the article, its page or a number
         target = _target(anchor, base)
         number = _page_mark(target, url) if target else None
         if number is not None and number >= 1:
@@ -290,6 +295,13 @@ def _later_page_number(url: str) -> int | None:
     if query.get("page", "").isdigit() and int(query["page"]) > 1:
         return int(query["page"])
     return None
+
+
+def _name(url: str) -> str:
+    """The article's own name in its URL: the file stem, or the last folder of a `slug/` URL."""
+    path = urlsplit(url).path
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[0] if not path.endswith("/") else last
 
 
 def _stem(url: str) -> str:
