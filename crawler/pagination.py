@@ -49,6 +49,8 @@ JPAGE_GROUP = 3
 _RECORD = re.compile(r"<record>", re.I)
 #: A page mark after an article's own URL stem: _2, -2 (before the extension).
 _STEM_PAGE = re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,3})(?P<ext>\.[a-z]+)$", re.I)
+#: What the link to a further page of an article ends in: _2.html, -2.htm, /2/, page=2.
+_PAGE_MARK_SHAPE = re.compile(r"(?:[_-]\d{1,3}\.[A-Za-z]+|/\d{1,3}/?|[?&]page=\d+)(?:[?#&]|$)")
 _NUMBER = re.compile(r"^\[?(\d{1,4})\]?$")
 #: Fewer records than this in a datastore answer means the column's end.
 MAX_ARTICLE_PAGES = 50
@@ -249,12 +251,9 @@ def article_pages(root: HtmlElement, base: str, url: str, text: str = "") -> lis
     if _page_mark(url) is not None:
         return []
     found: dict[int, str] = {}
-    name = _name(url)
     for anchor in root.iter("a"):
-        href = anchor.get("href") or ""
-        if not (name in href or "page" in href or href.startswith(("?", "&")) or href.strip("/").isdigit()
-                or anchor.get("onclick")):
-            continue  # cheap test first: a further page names the article, its page or a number
+        if not _PAGE_MARK_SHAPE.search(anchor.get("href") or "") and not anchor.get("onclick"):
+            continue  # cheap test first: a further page's link ends in a page mark
         target = _target(anchor, base)
         number = _page_mark(target, url) if target else None
         if number is not None and number >= 1:
@@ -295,13 +294,6 @@ def _later_page_number(url: str) -> int | None:
     if query.get("page", "").isdigit() and int(query["page"]) > 1:
         return int(query["page"])
     return None
-
-
-def _name(url: str) -> str:
-    """The article's own name in its URL: the file stem, or the last folder of a `slug/` URL."""
-    path = urlsplit(url).path
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    return last.rsplit(".", 1)[0] if not path.endswith("/") else last
 
 
 def _stem(url: str) -> str:
