@@ -26,7 +26,7 @@ from wacz.main import main as wacz_main
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import db as archive_db
-from pipelines.warc import WARC_SUFFIX, read_manifest, sha256_file
+from archive.warcfiles import WARC_SUFFIX, read_manifest, sha256_file
 
 JSON_LIST_COLUMNS = ("images", "attachments")
 REVISION_COLUMNS = ("title", "body", "content_hash", "first_seen_at", "last_seen_at",

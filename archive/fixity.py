@@ -28,7 +28,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from archive.db import open_read_only
-from pipelines.warc import MANIFEST_NAME, OPEN_SUFFIX, WARC_SUFFIX, read_manifest, sha256_file
+from archive.warcfiles import MANIFEST_NAME, OPEN_SUFFIX, WARC_SUFFIX, read_manifest, sha256_file
 
 POINTER_COLUMNS = ("warc_file", "warc_offset", "warc_length", "warc_digest")
 FILES_TABLE = "files"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from archive.cli import cli
-from pipelines.warc import MANIFEST_NAME, read_manifest
+from archive.warcfiles import MANIFEST_NAME, read_manifest
 from test_files_pipeline import crawl_articles
 
 

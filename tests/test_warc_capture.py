@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.warc import MANIFEST_NAME, read_manifest, sha256_file
+from archive.warcfiles import MANIFEST_NAME, read_manifest, sha256_file
 
 ARTICLE = "<html><head><meta charset=utf-8><title>t</title></head><body>{}</body></html>"
 GBK_PAGE = ('<html><head><meta charset="gbk"></head><body><p>职工之家建设</p>'
@@ -228,7 +228,7 @@ def test_files_rotate_at_the_size_limit(tmp_path: Path) -> None:
 
 
 def test_a_file_left_open_by_a_killed_crawl_is_closed_by_the_next(tmp_path: Path) -> None:
-    from pipelines.warc import OPEN_SUFFIX
+    from archive.warcfiles import OPEN_SUFFIX
 
     site = Site()
     try:

@@ -1,0 +1,457 @@
+"""WARC files: rotating gzip WARC 1.1 files of request/response records, their manifest, and
+the recovery of files a killed crawl left open. No Scrapy here: the capture middleware
+(pipelines/warc.py) hands over plain `Exchange` records; `unionnews verify` and `export` read
+the files and the manifest through this module.
+
+Records are built, digested, gzipped and written by `RotatingWarcWriter`, either in the crawl's
+own process (`InlineWarc`) or in a child process (`WarcProcess`, the default: that work was a
+seventh of the crawl process's CPU). Files are written as `NAME.warc.gz.open` and renamed when
+closed (rotation at a size, or the end of the crawl); on close the whole-file sha256 is
+appended to `manifest-sha256.txt` in `sha256sum` format. A file left `.open` by a killed crawl
+is closed by the next one: cut after its last whole record, renamed, hashed and listed.
+"""
+
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import hashlib
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import uuid
+import zlib
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.background import start_process
+
+logger = logging.getLogger(__name__)
+MANIFEST_NAME = "manifest-sha256.txt"
+OPEN_SUFFIX = ".open"
+WARC_SUFFIX = ".warc.gz"
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+WARC_VERSION = "WARC/1.1"
+PIPE_BYTES = 1024 * 1024
+SOFTWARE = "unionnews (Scrapy + warcio)"
+# Headers the downloader has already undone; kept under a renamed key so replay stays correct.
+_RENAMED_HEADERS = {b"transfer-encoding": "X-Archive-Orig-Transfer-Encoding"}
+
+
+@dataclass(frozen=True)
+class WarcPointer:
+    """Where one record lives: enough to read it back alone and check it."""
+
+    file: str
+    offset: int
+    length: int
+    digest: str
+    record_id: str
+    date: str
+
+    def as_meta(self) -> dict[str, Any]:
+        """The pointer as `response.meta['warc']` carries it (plain data, picklable)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ClosedWarc:
+    """A finished WARC file and its whole-file fixity."""
+
+    name: str
+    sha256: str
+    size: int
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """Hex sha256 of a whole file, read in chunks so large WARCs stay out of memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(warc_dir: Path) -> dict[str, str]:
+    """The manifest's entries as {file name: sha256}; empty when there is none yet."""
+    path = Path(warc_dir) / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    entries = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        digest, sep, name = line.partition("  ")
+        if sep and digest and name:
+            entries[name.strip()] = digest.strip()
+    return entries
+
+
+def _append_manifest(warc_dir: Path, closed: ClosedWarc) -> None:
+    line = f"{closed.sha256}  {closed.name}\n"
+    with open(warc_dir / MANIFEST_NAME, "a", encoding="utf-8") as fh:
+        fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def complete_prefix(path: Path, chunk: int = 1 << 16) -> int:
+    """Length of the run of whole records at the start of a gzip WARC file.
+
+    Each record is one gzip member; a member is whole when zlib reaches its end (CRC and
+    length checked) and it holds a record ending in the two CRLFs WARC requires. warcio
+    itself reads a truncated member without complaint, so this is checked here.
+    """
+    end = 0
+    with open(path, "rb") as fh:
+        pending = b""
+        while True:
+            inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            tail = b""
+            data = pending or fh.read(chunk)
+            while data:
+                try:
+                    tail = (tail + inflater.decompress(data))[-4:]
+                except zlib.error:
+                    return end
+                if inflater.eof:
+                    break
+                data = fh.read(chunk)
+            if not inflater.eof or tail != b"\r\n\r\n":
+                return end
+            pending = inflater.unused_data
+            end = fh.tell() - len(pending)
+            if not pending and not (pending := fh.read(chunk)):
+                return end
+
+
+def recover_open_files(warc_dir: str | Path) -> list[ClosedWarc]:
+    """Close the files a killed crawl left `.open`: cut a half-written last record, rename,
+    and add them to the manifest, so the records its committed rows point at stay verifiable.
+    """
+    warc_dir = Path(warc_dir)
+    recovered = []
+    for leftover in sorted(warc_dir.glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}")):
+        keep = complete_prefix(leftover)
+        with open(leftover, "r+b") as fh:
+            fh.truncate(keep)
+        final = leftover.with_name(leftover.name.removesuffix(OPEN_SUFFIX))
+        leftover.rename(final)
+        closed = ClosedWarc(final.name, sha256_file(final), final.stat().st_size)
+        _append_manifest(warc_dir, closed)
+        recovered.append(closed)
+    return recovered
+
+
+class RotatingWarcWriter:
+    """Appends request/response pairs to gzip WARC files, starting a new file past `max_bytes`."""
+
+    def __init__(
+        self, warc_dir: str | Path, prefix: str = "unionnews", max_bytes: int = DEFAULT_MAX_BYTES,
+        info: dict[str, str] | None = None,
+    ) -> None:
+        self.warc_dir = Path(warc_dir)
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.info = info or {}
+        self.closed_files: list[ClosedWarc] = []
+        self._serial = 0
+        self._fh: Any = None
+        self._name = ""
+        self._writer: WARCWriter | None = None
+
+    def write(self, request_record: Any, response_record: Any) -> WarcPointer:
+        """Write the response record and its request record; return the response's location."""
+        if self._fh is None:
+            self._open()
+        assert self._writer is not None
+        response_record.rec_headers.add_header(
+            "WARC-Warcinfo-ID", self._warcinfo_id
+        )
+        offset = self._fh.tell()
+        self._writer.write_record(response_record)
+        length = self._fh.tell() - offset
+        request_record.rec_headers.add_header(
+            "WARC-Concurrent-To", response_record.rec_headers.get_header("WARC-Record-ID")
+        )
+        self._writer.write_record(request_record)
+        pointer = WarcPointer(
+            file=self._name,
+            offset=offset,
+            length=length,
+            digest=response_record.rec_headers.get_header("WARC-Payload-Digest") or "",
+            record_id=response_record.rec_headers.get_header("WARC-Record-ID"),
+            date=response_record.rec_headers.get_header("WARC-Date"),
+        )
+        if self._fh.tell() >= self.max_bytes:
+            self.close()
+        return pointer
+
+    @property
+    def writer(self) -> WARCWriter:
+        """A record builder (no file needed) for callers that build records themselves."""
+        return self._writer or WARCWriter(BytesIO(), gzip=True, warc_version=WARC_VERSION)
+
+    def close(self) -> ClosedWarc | None:
+        """Finish the current file: rename it, hash it, add it to the manifest."""
+        if self._fh is None:
+            return None
+        self._fh.close()
+        self._fh = None
+        self._writer = None
+        final = self.warc_dir / self._name
+        (self.warc_dir / (self._name + OPEN_SUFFIX)).rename(final)
+        closed = ClosedWarc(self._name, sha256_file(final), final.stat().st_size)
+        _append_manifest(self.warc_dir, closed)
+        self.closed_files.append(closed)
+        return closed
+
+    def _open(self) -> None:
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        self._serial += 1
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        self._name = (
+            f"{self.prefix}-{stamp}-{self._serial:05d}-{uuid.uuid4().hex[:8]}{WARC_SUFFIX}"
+        )
+        self._fh = open(self.warc_dir / (self._name + OPEN_SUFFIX), "xb")
+        self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
+        info = {"software": SOFTWARE, "format": "WARC File Format 1.1",
+                "hostname": socket.gethostname(), **self.info}
+        warcinfo = self._writer.create_warcinfo_record(self._name, info)
+        self._warcinfo_id = warcinfo.rec_headers.get_header("WARC-Record-ID")
+        self._writer.write_record(warcinfo)
+
+
+def _header_lines(headers: Iterable[tuple[bytes, list[bytes]]]) -> list[tuple[str, str]]:
+    """(name, values) pairs -> (name, value) pairs, one per value, renaming headers already undone."""
+    lines = []
+    for key, values in headers:
+        name = _RENAMED_HEADERS.get(key.lower(), key.decode("latin-1"))
+        for value in values:
+            lines.append((name, value.decode("latin-1")))
+    return lines
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and the response the server sent for it, as plain picklable data: what a
+    WARC writer needs, in this process or in the WARC process."""
+
+    url: str
+    status: int
+    protocol: str
+    headers: list[tuple[bytes, list[bytes]]]
+    body: bytes
+    ip_address: str | None
+    method: str
+    request_url: str
+    request_headers: list[tuple[bytes, list[bytes]]]
+    request_body: bytes
+
+
+def build_records(writer: WARCWriter, exchange: Exchange) -> tuple[Any, Any]:
+    """Build the WARC request and response records for one exchange (not yet written)."""
+    try:
+        reason = HTTPStatus(exchange.status).phrase
+    except ValueError:
+        reason = ""
+    status_line = f"{exchange.status} {reason}".strip()
+    http_headers = StatusAndHeaders(status_line, _header_lines(exchange.headers),
+                                    protocol=exchange.protocol)
+    extra = {}
+    if exchange.ip_address is not None:
+        extra["WARC-IP-Address"] = exchange.ip_address
+    resp_record = writer.create_warc_record(
+        exchange.url, "response", payload=BytesIO(exchange.body),
+        length=len(exchange.body), http_headers=http_headers, warc_headers_dict=extra,
+    )
+    req_record = _request_record(writer, exchange)
+    req_record.rec_headers.replace_header(
+        "WARC-Date", resp_record.rec_headers.get_header("WARC-Date")
+    )
+    return req_record, resp_record
+
+
+def _request_record(writer: WARCWriter, exchange: Exchange) -> Any:
+    parts = urlsplit(exchange.request_url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    lines = _header_lines(exchange.request_headers)
+    if not any(name.lower() == "host" for name, _ in lines):
+        lines.insert(0, ("Host", parts.netloc))
+    http_headers = StatusAndHeaders(f"{exchange.method} {target} {exchange.protocol}", lines,
+                                    is_http_request=True)
+    return writer.create_warc_record(
+        exchange.url, "request", payload=BytesIO(exchange.request_body),
+        length=len(exchange.request_body), http_headers=http_headers,
+    )
+
+
+class InlineWarc:
+    """Writes each exchange at once, in the crawl's process (UNIONNEWS_WARC_PROCESS = False)."""
+
+    def __init__(self, writer: RotatingWarcWriter) -> None:
+        self.writer = writer
+
+    def write(self, exchange: Exchange) -> dict[str, Any]:
+        return self.writer.write(*build_records(self.writer.writer, exchange)).as_meta()
+
+    def close(self) -> list[ClosedWarc]:
+        self.writer.close()
+        return self.writer.closed_files
+
+
+class WarcProcess:
+    """Writes exchanges in a child process, in the order given; each write answers with the
+    record's pointer, awaited by the crawl (asyncio) before the response goes on.
+
+    Building records, digesting and gzipping them cost the crawl's process about a seventh of
+    its CPU (bench/crawl.py), on the one core a Scrapy crawl can use; here they run on another.
+    The child writes nothing more once the crawl is gone (killed): the file stays `.open` for
+    the next crawl to close.
+    """
+
+    def __init__(self, writer: RotatingWarcWriter) -> None:
+        context = multiprocessing.get_context("spawn")  # never fork a process running a reactor
+        jobs, self.jobs = context.Pipe(duplex=False)
+        self.replies, replies = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=serve, name="unionnews-warc", daemon=True,
+            args=(jobs, replies, writer.warc_dir, writer.prefix, writer.max_bytes, writer.info,
+                  os.getpid()))
+        start_process(self.process)
+        jobs.close()
+        replies.close()
+        widen_pipe(self.jobs.fileno())
+        self.loop = asyncio.get_event_loop()
+        self.waiting: deque[asyncio.Future[dict[str, Any]]] = deque()
+        self.failed: str | None = None
+        self.loop.add_reader(self.replies.fileno(), self._answered)
+
+    def write(self, exchange: Exchange) -> asyncio.Future[dict[str, Any]]:
+        """The pointer of the exchange's response record, once the child has written it."""
+        answer = self.loop.create_future()
+        if self.failed is None:
+            try:
+                self.jobs.send(("write", exchange))
+            except OSError:
+                self._gone()
+        if self.failed is not None:
+            answer.set_exception(WarcWriteError(self.failed))
+        else:
+            self.waiting.append(answer)
+        return answer
+
+    def _answered(self) -> None:
+        try:
+            while self.replies.poll():
+                self._settle(*self.replies.recv())
+        except (EOFError, OSError):
+            self._gone()
+
+    def _gone(self) -> None:
+        """The child died: fail what waits for it, and every write from now on."""
+        if self.failed is None:
+            self.process.join(timeout=5)
+            self.failed = f"the WARC writer process died (exit {self.process.exitcode})"
+            self.loop.remove_reader(self.replies.fileno())
+        while self.waiting:
+            answer = self.waiting.popleft()
+            if not answer.done():
+                answer.set_exception(WarcWriteError(self.failed))
+
+    def close(self) -> list[ClosedWarc]:
+        """Finish the current file (renamed, hashed, listed) and end the child."""
+        if self.failed is not None:
+            return []
+        self.loop.remove_reader(self.replies.fileno())
+        try:
+            self._answered_all()
+            self.jobs.send(("close", None))
+            ok, value = self.replies.recv()
+        except (EOFError, OSError):
+            self._gone()
+            raise WarcWriteError(self.failed) from None
+        finally:
+            self.process.join(timeout=30)
+            if self.process.is_alive():
+                self.process.kill()
+        if not ok:
+            raise WarcWriteError(value)
+        return [ClosedWarc(**closed) for closed in value]
+
+    def _answered_all(self) -> None:
+        """Answer exchanges still waiting (a crawl cut short closes with some in flight)."""
+        while self.waiting:
+            self._settle(*self.replies.recv())
+
+    def _settle(self, ok: bool, value: Any) -> None:
+        """Answer the oldest waiting write: the child answers in the order it was asked."""
+        answer = self.waiting.popleft()
+        if answer.done():  # its response was cancelled meanwhile
+            return
+        if ok:
+            answer.set_result(value)
+        else:
+            answer.set_exception(WarcWriteError(value))
+
+
+def widen_pipe(fd: int, size: int = PIPE_BYTES) -> None:
+    """Let a pipe hold `size` bytes (Linux; elsewhere it keeps its own size).
+
+    Sending to the WARC process blocks the crawl's whole event loop once the pipe is full: with
+    the default 64 KiB, eight pages in flight filled it whenever the child was briefly off the
+    CPU (measured: a quarter of the crawl's time). Each response waits for its pointer, so what
+    is in flight is bounded by the downloads in flight: about 32 pages here.
+    """
+    setter = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setter is None:
+        return
+    try:
+        fcntl.fcntl(fd, setter, size)
+    except OSError:  # above /proc/sys/fs/pipe-max-size for an unprivileged user: keep the default
+        pass
+
+
+class WarcWriteError(OSError):
+    """An exchange could not be written to WARC (disk full, the WARC process gone)."""
+
+
+def serve(jobs: Any, replies: Any, warc_dir: Path, prefix: str, max_bytes: int,
+          info: dict[str, str], parent: int) -> None:
+    """The WARC process: write each exchange from `jobs` in order and answer with its pointer
+    (or the error) on `replies`; on "close", finish the file and answer with the closed files."""
+    # Ctrl-C reaches the whole process group: the crawl shuts down gracefully, then closes this
+    # one. SIGTERM still ends it (multiprocessing sends it to daemons left at exit); a file it
+    # leaves `.open` is closed by the next crawl.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    writer = RotatingWarcWriter(warc_dir, prefix=prefix, max_bytes=max_bytes, info=info)
+    while True:
+        try:
+            kind, exchange = jobs.recv()
+        except EOFError:
+            return  # the crawl is gone: leave the open file to the next crawl's recovery
+        if os.getppid() != parent:
+            return
+        try:
+            if kind == "close":
+                writer.close()
+                replies.send((True, [asdict(closed) for closed in writer.closed_files]))
+            else:
+                replies.send((True, writer.write(*build_records(writer.writer, exchange)).as_meta()))
+        except Exception as exc:  # disk full, read-only: the crawl records it, we go on
+            replies.send((False, f"{type(exc).__name__}: {exc}"))
+        if kind == "close":
+            return
+
+
