@@ -25,10 +25,9 @@ from archive.records import (Alias, ArchiveWriter, FailureRecord, close_stale_ru
                              drift_warnings, finish_run, mark_walked, missed_drift, start_run, walk_warnings)
 from crawler.frontier import crawl_done, dead_workers, key, lease_key, queued
 from crawler.items import Article
+from crawler.rules import problems
 from crawler.spiders.state import ArchiveState
-from pipelines.dedup import DedupPipeline, DuplicateArticle
 from pipelines.redis_items import UnknownItem, loads_item
-from pipelines.validate import problems
 
 #: The writer announces itself with this key (crawlers refuse to start without it).
 WRITER_TTL_SECONDS = 15
@@ -54,7 +53,7 @@ class Ingest:
         self.server, self.db, self.run_id = server, db, run_id
         self.crawlers, self.deadline = crawlers, time.monotonic() + wait
         self.writer = ArchiveWriter(db, run_id)
-        self.dedup = DedupPipeline()
+        self.seen: set[str] = set()  # canonical URLs this run has written
         self.take = server.register_script(_TAKE)
         self.started = time.monotonic()
 
@@ -95,10 +94,9 @@ class Ingest:
             if found := problems(item):
                 return [FailureRecord(item.fetched_url or item.url, "parse", "; ".join(found),
                                       item.status, item.raw, item.fetched_at)]
-            try:
-                self.dedup.process_item(item)
-            except DuplicateArticle:
+            if item.url in self.seen:  # this run wrote the article already (dedup, as a local crawl)
                 return [Alias(item.fetched_url, item.url)] if item.fetched_url != item.url else []
+            self.seen.add(item.url)
         return [item]
 
     def finished(self) -> bool:

@@ -16,18 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from scrapy.http import HtmlResponse, Request
 
-from archive.crawl import acquire_lock
 from archive.db import open_archive
+from archive.lock import acquire_lock
 from archive.records import Alias, ArchiveWriter, FailureRecord
 from crawler.items import Article
+from crawler.parse import parse_article
 from crawler.profiles import DEFAULT_PROFILE, Profile, profile_names
+from crawler.rules import article_from, clean_article, describe, header_charset, problems
 from crawler.sites import GENERIC, netloc, profile_for
-from crawler.spiders.listing import article_item, describe, parse_response
-from pipelines.clean import CleanPipeline
-from pipelines.dedup import DedupPipeline, DuplicateArticle
-from pipelines.validate import problems
 
 # The latest stored page of every article, with what the parse cannot know by itself
 # (the crawl parsed the page at the URL its redirects ended on).
@@ -100,66 +97,60 @@ def site_of_host(db: sqlite_utils.Database, url: str) -> str | None:
     return row["site"] if row else None
 
 
-def stored_response(url: str, raw: bytes, headers: dict[str, str], status: int | None) -> HtmlResponse:
-    """A stored page as the response the crawl parsed, so the crawl's own code reads it again."""
-    return HtmlResponse(url, status=status or 200, headers=headers, body=raw, request=Request(url))
-
-
-def parse_stored(response: HtmlResponse, profile: Profile, clean: CleanPipeline) -> Article | FailureRecord | None:
-    """The Article the crawl would make of a page (canonical URL resolved, cleaned, validated),
-    or the failure saying why the page does not parse. None for the first page of an article
-    over several pages: its further pages are not stored beside it, so it is left as archived
-    (re-reading the first page alone would cut its body)."""
+def parse_stored(url: str, raw: bytes, headers: dict[str, str], status: int | None,
+                 profile: Profile) -> Article | FailureRecord | None:
+    """The Article the crawl would make of a stored page (canonical URL resolved, cleaned,
+    validated), or the failure saying why the page does not parse. None for the first page of
+    an article over several pages: its further pages are not stored beside it, so it is left
+    as archived (re-reading the first page alone would cut its body)."""
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
     try:
-        record = parse_response(response, profile)
+        record = parse_article(raw, url, encoding=header_charset(content_type), profile=profile)
         if record.get("pages"):
             return None
-        article = clean.process_item(article_item(response, record, profile, {netloc(response.url)}))
+        fetched = Article(url=url, title="", published_at=None, body="", fetched_url=url,
+                          status=status or 200, headers=headers, raw=raw, final_url=url, site=profile.name)
+        article = clean_article(article_from(record, fetched, {netloc(url)}))
     except Exception as exc:  # NotAnArticle, or a parser bug on one page
-        return FailureRecord(response.url, "parse", f"reparse: {describe(exc)}"[:300])
+        return FailureRecord(url, "parse", f"reparse: {describe(exc)}"[:300])
     if found := problems(article):
-        return FailureRecord(response.url, "parse", "reparse: " + "; ".join(found))
+        return FailureRecord(url, "parse", "reparse: " + "; ".join(found))
     return article
 
 
-def reparse_row(row: dict[str, Any], profile: Profile, clean: CleanPipeline) -> Article | FailureRecord | None:
+def reparse_row(row: dict[str, Any], profile: Profile) -> Article | FailureRecord | None:
     """One stored page, parsed again, as the Article to write (or why it no longer parses).
 
     The archive's key and fetched URL stay, whatever the canonical link says now, and the page
     is not stored again (it is the one just read).
     """
     headers = json.loads(row["headers"] or "{}")
-    response = stored_response(row["page_url"], gzip.decompress(row["body"]), headers, row["status"])
-    article = parse_stored(response, profile, clean)
+    article = parse_stored(row["page_url"], gzip.decompress(row["body"]), headers, row["status"], profile)
     if isinstance(article, Article):
         article.url, article.fetched_url, article.raw = row["url"], row["fetched_url"] or row["url"], b""
     return article
 
 
-def recover_items(url: str, raw: bytes, profile: Profile, clean: CleanPipeline,
-                  dedup: DedupPipeline) -> list[Article | Alias] | None:
+def recover_items(url: str, raw: bytes, profile: Profile, seen: set[str]) -> list[Article | Alias] | None:
     """A page that failed to parse during a crawl, as the crawl would store it now that it
     parses (None if it still does not): the article under its canonical URL, or only an alias
-    when that article is archived already (dedup), and the URL it failed under as an alias."""
-    article = parse_stored(stored_response(url, gzip.decompress(raw), {}, 200), profile, clean)
+    when that article is archived already, and the URL it failed under as an alias."""
+    article = parse_stored(url, gzip.decompress(raw), {}, 200, profile)
     if not isinstance(article, Article):
         return None
-    try:
-        items: list[Article | Alias] = [dedup.process_item(article)]
-    except DuplicateArticle:
-        items = []
+    items: list[Article | Alias] = [] if article.url in seen else [article]
+    seen.add(article.url)
     others = dict.fromkeys(u for u in (url, article.fetched_url) if u and u != article.url)
     return items + [Alias(other, article.url) for other in others]
 
 
 def _recover(reader: sqlite_utils.Database, writer: ArchiveWriter, profiles: SiteProfiles,
-             clean: CleanPipeline, summary: ReparseSummary) -> None:
-    dedup = DedupPipeline()
-    dedup.seen.update(row["url"] for row in reader.query("select url from articles"))
+             summary: ReparseSummary) -> None:
+    seen = {row["url"] for row in reader.query("select url from articles")}
     for row in reader.query(_FAILED_PAGES):
         summary.pages += 1
         profile = profiles.get(site_of_host(reader, row["url"]), row["url"])
-        if (items := recover_items(row["url"], row["raw"], profile, clean, dedup)) is not None:
+        if (items := recover_items(row["url"], row["raw"], profile, seen)) is not None:
             writer.write(items)
             summary.recovered += 1
 
@@ -187,14 +178,14 @@ def reparse_archive(db_path: str | Path, *, profile: str = DEFAULT_PROFILE,
     try:
         reader, db = open_archive(db_path), open_archive(db_path)
         writer = ArchiveWriter(db, None, sighting=False)
-        summary, profiles, clean = ReparseSummary(), SiteProfiles(profile), CleanPipeline()
+        summary, profiles = ReparseSummary(), SiteProfiles(profile)
         for batch in _batches(reader, batch_size):
             summary.pages += len(batch)
-            items = (reparse_row(row, profiles.get(row["site"], row["page_url"]), clean) for row in batch)
+            items = (reparse_row(row, profiles.get(row["site"], row["page_url"])) for row in batch)
             writer.write([item for item in items if item is not None])
         summary.updated, summary.unchanged = writer.totals.updated, writer.totals.unchanged
         summary.failed = writer.totals.failed
-        _recover(reader, writer, profiles, clean, summary)
+        _recover(reader, writer, profiles, summary)
         reader.close()
         db.close()
     finally:

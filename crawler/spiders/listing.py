@@ -23,11 +23,10 @@ from crawler.lists import ListLink, datastore_links, looks_like_file, parse_list
 from crawler.pagination import NextPage
 from crawler.parse import parse_article
 from crawler.profiles import Profile
+from crawler.rules import article_from, clean_url, describe, header_charset
 from crawler.sites import netloc
-from pipelines.clean import clean_url
 
 _SCRIPT_PAGER_ARGS = r"\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']\s*\)"
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 _NOT_PAGES = ("javascript:", "mailto:", "tel:", "#")
 
 
@@ -193,36 +192,20 @@ def response_headers(response: Response) -> dict[str, str]:
     }
 
 
-def header_charset(response: Response) -> str | None:
-    """The charset the server declared in Content-Type, if any."""
-    match = _CHARSET.search(response.headers.get(b"Content-Type", b"").decode("latin-1"))
-    return match[1] if match else None
-
-
 def parse_response(response: Response, profile: Profile) -> dict:
-    """The parser's record of an article response (raises NotAnArticle), with `pages`: the
-    further pages of an article split over several (none on a later page itself)."""
-    record = parse_article(response.body, response.url, encoding=header_charset(response), profile=profile)
-    if "pages" not in record:
-        record["pages"] = pagination.article_pages(parse_list_tree(response.text), response.url,
-                                                   response.url, response.text)
-    return record
+    """The parser's record of an article response (raises NotAnArticle); its `pages` are the
+    further pages of an article split over several."""
+    charset = header_charset(response.headers.get(b"Content-Type", b"").decode("latin-1"))
+    return parse_article(response.body, response.url, encoding=charset, profile=profile)
 
 
 def article_item(response: Response, record: dict, profile: Profile, allowed_netlocs: set[str]) -> Article:
     """The Article item of a parsed article response (canonical URL resolved)."""
-    canonical = record.get("canonical_url")
-    url = canonical if canonical and netloc(canonical) in allowed_netlocs else response.url
-    return Article(
-        url=url, title=record.get("title") or "", published_at=record.get("published_at"),
-        body=record.get("body") or "", source=record.get("source"), author=record.get("author"),
-        editor=record.get("editor"), column=record.get("column"),
-        images=list(record.get("images") or []), attachments=list(record.get("attachments") or []),
-        fetched_url=requested_url(response), status=response.status,
-        headers=response_headers(response), raw=response.body, fetched_at=utc_now(),
-        final_url=response.url, warc=dict(response.meta.get("warc") or {}), site=profile.name,
-        explain=dict(record.get("explain") or {}),
-    )
+    fetched = Article(url=response.url, title="", published_at=None, body="",
+                      fetched_url=requested_url(response), status=response.status,
+                      headers=response_headers(response), raw=response.body, fetched_at=utc_now(),
+                      final_url=response.url, warc=dict(response.meta.get("warc") or {}), site=profile.name)
+    return article_from(record, fetched, allowed_netlocs)
 
 
 def join_page(article: Article, record: dict) -> None:
@@ -239,19 +222,6 @@ def join_page(article: Article, record: dict) -> None:
 
 #: IgnoreRequest messages of the robots.txt and offsite filters: requests the crawl chose not to make.
 _CHOSEN_NOT_TO_FETCH = ("Forbidden by robots.txt", "Filtered offsite request")
-#: What Scrapy's download errors that carry no message mean, for the failures table.
-_SILENT_ERRORS = {
-    "DownloadCancelledError": "the body grew larger than download max size (DOWNLOAD_MAXSIZE)",
-    "ResponseDataLossError": "the connection closed before the whole response arrived",
-}
-
-
-def describe(exc: BaseException) -> str:
-    """One line naming an error, for the failures table and the log."""
-    text = " ".join(str(exc).split()) or _SILENT_ERRORS.get(type(exc).__name__, "")
-    return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
-
-
 def describe_failure(failure: Failure) -> str:
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
