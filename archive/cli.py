@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import click
+
+from archive import search as searching
+from archive.crawl import CrawlError, crawl_in_process, load_crawl_config
+from archive.db import ArchiveError, open_archive
+from archive.fixity import FixityError, default_dirs, verify_archive
+from archive.reparse import reparse_archive
+from crawler.encoding import decode_html
+from crawler.profiles import ProfileError, list_profiles, load_profile
+from crawler.profiling import (
+    ArticleSample, ListSample, ProfileRefused, derive_profile, is_article, list_page_links,
+)
+from crawler.settings import USER_AGENT
+from crawler.sites import ALL, start_urls_of
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,7 +66,6 @@ def verify(db_path: str, warc_dir: str | None, files_dir: str | None) -> None:
     Example:
         unionnews verify --db archive.db
     """
-    from archive.fixity import FixityError, verify_archive
 
     try:
         report = verify_archive(db_path, warc_dir, files_dir)
@@ -110,9 +129,7 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path:
       unionnews crawl --site generic --start-url https://other-union.example.org/news/
       unionnews crawl --redis redis://10.0.0.5:6379/0 --config columns.toml   (on each machine)
     """
-    import sys
 
-    from archive.crawl import CrawlError, crawl_in_process, load_crawl_config
 
     try:
         config = load_crawl_config(config_path) if config_path else {}
@@ -133,7 +150,6 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path:
 def _finish(summary: Any) -> NoReturn:
     """End `crawl` or `ingest` the way cron reads it: the summary line on stdout, template-change
     warnings and errors on stderr, and the run's documented exit code."""
-    import sys
 
     click.echo(summary.line())
     for warning in summary.warnings:
@@ -147,8 +163,9 @@ def _crawl_worker(sites: dict[str, str | None], redis_url: str, config: dict, fu
                   delay: float | None, max_articles: int | None, log_file: str | None,
                   progress: bool | None) -> None:
     """`crawl --redis`: this process is one crawler of a shared crawl (archive.distributed)."""
-    import sys
 
+    # imported here, not at the top: it loads Scrapy, Datasette or wacz (~0.4 s),
+    # which only this command should pay for
     from archive.distributed import crawl_worker
 
     summary = crawl_worker(
@@ -185,7 +202,8 @@ def ingest(redis_url: str, db_path: str, wait_seconds: float, crawlers: int) -> 
     Example:
       unionnews ingest --redis redis://10.0.0.5:6379/0 --db /srv/unionnews/archive.db
     """
-    from archive.crawl import CrawlError
+    # imported here, not at the top: it loads Scrapy, Datasette or wacz (~0.4 s),
+    # which only this command should pay for
     from archive.ingest import ingest as run_ingest
 
     try:
@@ -199,9 +217,6 @@ def _crawl_sites(start_urls: list[str], names: tuple[str, ...],
                  config: dict) -> dict[str, str | None]:
     """start URL -> site for `crawl`: --site applies to the --start-url columns; alone, it
     crawls the named profiles' own columns; config columns may name their own site."""
-    from archive.crawl import CrawlError
-    from crawler.profiles import ProfileError
-    from crawler.sites import ALL, start_urls_of
 
     sites: dict[str, str | None] = dict(config.get("sites") or {})
     sites.update({url: None for url in config.get("start_urls", []) if url not in sites})
@@ -228,7 +243,6 @@ def sites() -> None:
     Example:
         unionnews sites
     """
-    from crawler.profiles import ProfileError, list_profiles
 
     try:
         profiles = list_profiles()
@@ -259,11 +273,7 @@ def reparse(db_path: str) -> None:
     Example:
       unionnews reparse --db archive.db
     """
-    from pathlib import Path
 
-    from archive.crawl import CrawlError
-    from archive.db import ArchiveError
-    from archive.reparse import reparse_archive
 
     if not Path(db_path).is_file():
         raise click.ClickException(f"no archive at {db_path}")
@@ -298,10 +308,10 @@ def export(db_path: str, warc_dir: str | None, wacz_path: str | None,
         unionnews export --wacz unionnews.wacz
         unionnews export --jsonl articles.jsonl --db archive.db
     """
-    from pathlib import Path
 
+    # imported here, not at the top: it loads Scrapy, Datasette or wacz (~0.4 s),
+    # which only this command should pay for
     from archive.export import ExportError, export_jsonl, export_wacz
-    from archive.fixity import default_dirs
 
     if not wacz_path and not jsonl_path:
         raise click.UsageError("say what to write: --wacz PATH and/or --jsonl PATH")
@@ -351,11 +361,7 @@ def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sit
         unionnews search --json --limit 5 '"安康杯 竞赛"'
         unionnews search -- -工
     """
-    import json
-    from pathlib import Path
 
-    from archive import search as searching
-    from archive.db import ArchiveError, open_archive
 
     if not Path(db_path).is_file():
         raise CannotRun(f"no archive at {db_path} (crawl first, or give --db)")
@@ -418,6 +424,8 @@ def serve(db_path: str, host: str, port: int) -> None:
     Example:
         unionnews serve --db archive.db --port 8001
     """
+    # imported here, not at the top: it loads Scrapy, Datasette or wacz (~0.4 s),
+    # which only this command should pay for
     from archive.serve import ServeError, free_port
     from archive.serve import serve as run_server
 
@@ -445,9 +453,9 @@ def demo(workdir: str | None, host: str, port: int) -> None:
     Example:
         unionnews demo --port 8001
     """
-    import tempfile
 
-    from archive.crawl import CrawlError
+    # imported here, not at the top: it loads Scrapy, Datasette or wacz (~0.4 s),
+    # which only this command should pay for
     from archive.serve import ServeError, run_demo
 
     workdir = workdir or tempfile.mkdtemp(prefix="unionnews-demo-")
@@ -489,11 +497,7 @@ def profile(start_urls: tuple[str, ...], name: str | None, title: str | None, sa
       unionnews profile --start-url http://127.0.0.1:8000/xwzx/ghxw/ --name myunion --sample 8 --delay 0
       unionnews crawl --site myunion.toml --start-url https://example.org/news/gzdt/
     """
-    import re
-    from pathlib import Path
 
-    from crawler.profiles import ProfileError, load_profile
-    from crawler.profiling import ProfileRefused, derive_profile
 
     hosts = _profile_hosts(start_urls)
     name = name or re.sub(r"[^a-z0-9_-]+", "-", hosts[0].lower()).strip("-_") or "site"
@@ -523,7 +527,6 @@ def profile(start_urls: tuple[str, ...], name: str | None, title: str | None, sa
 
 
 def _profile_hosts(start_urls: tuple[str, ...]) -> list[str]:
-    from urllib.parse import urlsplit
 
     if not start_urls:
         raise click.ClickException("give at least one --start-url (a column's list page)")
@@ -545,7 +548,6 @@ class _PoliteFetcher:
     MAX_BYTES = 16 * 1024 * 1024
 
     def __init__(self, delay: float, timeout: float = 30) -> None:
-        from crawler.settings import USER_AGENT
 
         self.delay, self.timeout, self.agent = delay, timeout, USER_AGENT
         self.robots: dict[str, Any] = {}
@@ -578,8 +580,6 @@ class _PoliteFetcher:
             self.last = time.monotonic()
 
     def _allowed(self, url: str) -> bool:
-        from urllib.parse import urlsplit
-        from urllib.robotparser import RobotFileParser
 
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
@@ -597,8 +597,6 @@ class _PoliteFetcher:
 def _sample_site(fetcher: _PoliteFetcher, start_urls: list[str], per_column: int) -> tuple[list, list]:
     """Each column's first two list pages and `per_column` of its article pages (spread over
     its list; a page that fails or is no article is replaced by the next link)."""
-    from crawler.encoding import decode_html
-    from crawler.profiling import ArticleSample, ListSample, is_article, list_page_links
 
     lists, articles = [], []
     for start in start_urls:

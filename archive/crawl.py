@@ -11,14 +11,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.db import ArchiveError, check_writable, open_archive
 from archive.lock import CrawlError, CrawlLock, CrawlLocked, acquire_lock
+from archive.records import fail_run
+from crawler.profiles import ProfileError
+from crawler.settings import UNIONNEWS_PROFILE
+from crawler.sites import profiles_by_host, split_start_urls
 
 EXIT_OK = 0
 EXIT_CANNOT_RUN = 1
@@ -36,7 +43,6 @@ def load_crawl_config(path: str | Path) -> dict[str, Any]:
         db = "archive.db"       # optional
         delay = 1.0             # optional, seconds between requests to the site
     """
-    import tomllib
 
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -159,8 +165,6 @@ def _settings(db_path: Path, delay: float | None, log_file: str | None, progress
 
 
 def _prepare(start_urls: list[str], db_path: str | Path) -> tuple[list[str], Path]:
-    from archive.db import ArchiveError, check_writable, open_archive
-    from crawler.spiders.listing import split_start_urls
 
     try:
         urls = split_start_urls(list(start_urls))
@@ -199,6 +203,8 @@ def crawl_in_process(start_urls: list[str], db_path: str | Path, *, full: bool =
     lock = acquire_lock(Path(db_path).expanduser().resolve())
     try:
         urls, path = _prepare(start_urls, db_path)
+        # Scrapy is imported here, not at the top: `unionnews` imports this module for every
+        # command, and only a crawl should pay for loading Scrapy and Twisted (~0.4 s).
         from scrapy.crawler import CrawlerProcess
 
         from crawler.spiders.columns import ColumnsSpider
@@ -219,10 +225,6 @@ def crawl_in_process(start_urls: list[str], db_path: str | Path, *, full: bool =
 
 def check_sites(urls: list[str], sites: dict[str, str | None] | None) -> dict[str, str | None]:
     """Each start URL's site, its profile loaded and validated now: a bad one is one clear line."""
-    from crawler.profiles import ProfileError
-    from crawler.settings import UNIONNEWS_PROFILE
-    from crawler.sites import profiles_by_host
-    from crawler.spiders.listing import split_start_urls
 
     sites = {url: (sites or {}).get(url) for url in urls}
     try:
@@ -234,7 +236,6 @@ def check_sites(urls: list[str], sites: dict[str, str | None] | None) -> dict[st
 
 
 def _summary(path: Path, crawler: Any) -> RunSummary:
-    from archive.db import open_archive
 
     stats = crawler.stats
     run_id = stats.get_value("unionnews/run_id")
@@ -277,9 +278,6 @@ def _record_failure(db: Any, run_id: int, reason: str, stats: Any) -> None:
     """Mark the run failed, with the reason, now that the crawl's writers are closed (a full
     disk often has room again once their journal is gone). When even this cannot be written,
     the run stays 'running' until the next run marks it interrupted (close_stale_runs)."""
-    import sqlite3
-
-    from archive.records import fail_run
 
     figures = {name: stats.get_value(key, 0) for name, key in _RUN_STATS.items()}
     try:

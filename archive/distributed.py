@@ -16,7 +16,7 @@ from typing import Any
 
 from archive.crawl import CrawlError, _settings, check_sites
 from crawler.frontier import key, new_worker_id, unseen, walk_ended, walks_ended
-from crawler.sites import netloc
+from crawler.sites import netloc, split_start_urls
 from crawler.spiders.columns import ColumnsSpider
 
 #: Seconds between requests to one host, shared by all workers, when --delay is not given.
@@ -136,7 +136,6 @@ def crawl_worker(start_urls: list[str], redis_url: str, *, sites: dict[str, str 
     """
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.spiders.listing import split_start_urls
 
     if not start_urls:
         raise CrawlError("no start URL: give --start-url (one per column), --site or --config")

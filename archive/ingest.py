@@ -21,6 +21,7 @@ from typing import Any
 
 from archive.crawl import CrawlError, CrawlLocked, RunSummary, acquire_lock
 from archive.db import ArchiveError, open_archive
+from archive.distributed import connect as connect_redis
 from archive.records import (Alias, ArchiveWriter, FailureRecord, close_stale_runs, coverage_warnings,
                              drift_warnings, finish_run, mark_walked, missed_drift, start_run, walk_warnings)
 from crawler.frontier import crawl_done, dead_workers, key, lease_key, queued
@@ -118,8 +119,6 @@ class Ingest:
 
 
 def connect(redis_url: str) -> Any:
-    from archive.distributed import connect as connect_redis
-
     return connect_redis(redis_url)
 
 

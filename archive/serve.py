@@ -21,7 +21,9 @@ from datasette.app import Datasette
 from datasette.database import Database
 
 from archive import search
+from archive.crawl import run_crawl
 from archive.db import ArchiveError, open_archive
+from replica import ReplicaServer, build_site
 
 CONFIG_DIR = Path(__file__).parent / "datasette"
 DATABASE = "archive"
@@ -111,8 +113,6 @@ def run_demo(workdir: str | Path, host: str = "127.0.0.1", port: int = 8001,
 
     The replica keeps running beside Datasette so each article's original URL still opens.
     """
-    from archive.crawl import run_crawl
-    from replica import ReplicaServer, build_site
 
     workdir = Path(workdir)
     site = build_site(workdir / "site")

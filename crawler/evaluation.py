@@ -50,6 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from crawler.parse import NotAnArticle, parse_article
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / ".." / "shared" / "corpus"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -243,8 +245,6 @@ Parser = Callable[..., dict]
 
 
 def _parse(parser: Parser, raw: bytes, url: str, charset: str | None = None) -> dict | None:
-    from .parse import NotAnArticle
-
     try:
         return parser(raw, url, encoding=charset) if charset else parser(raw, url)
     except NotAnArticle:
@@ -257,8 +257,7 @@ def evaluate(corpus: Path | None = CORPUS, fixtures: Path = FIXTURES,
 
     A refused page (NotAnArticle) fails every field it is scored on.
     """
-    if parser is None:
-        from .parse import parse_article as parser
+    parser = parser or parse_article
     results: dict[str, dict[str, Outcome]] = {}
     for page in load_corpus(corpus) if corpus is not None else []:
         record = _parse(parser, page.path.read_bytes(), page.url)

@@ -35,6 +35,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from twisted.internet.task import LoopingCall
 
+from crawler.sites import netloc
+
 PREFIX = "unionnews"
 DUPEFILTER = f"{PREFIX}:dupefilter"
 LEASE_META = "unionnews_lease"
@@ -155,8 +157,6 @@ class LeasedQueue(PriorityQueue):
 
     def room(self) -> list[str]:
         """This crawl's sites whose download slot here has room, the emptiest first."""
-        from crawler.sites import netloc
-
         engine = self.spider.crawler.engine
         downloader = engine.downloader if engine is not None else None
         per_site = self.spider.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
@@ -174,8 +174,6 @@ class LeasedQueue(PriorityQueue):
         a list page's next page, asked for after its articles, is not left waiting behind
         hundreds of them (scrapy-redis would order equal scores by their pickled bytes).
         """
-        from crawler.sites import netloc
-
         parent = request.meta.pop(PARENT_META, None)
         lease = request.meta.pop(LEASE_META, None)
         score = -request.priority * PRIORITY_SPAN - round(time.time() * 1000)

@@ -9,14 +9,25 @@ Sites are told apart by host:port, so all columns on one host share one profile.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
-from crawler.profiles import Profile, ProfileError, claiming, generic_profile, load_profile
+from crawler.profiles import Profile, ProfileError, claiming, generic_profile, list_profiles, load_profile
 
 #: The --site value for a site without a profile.
 GENERIC = "generic"
 #: The --site value for every bundled profile that lists its own start URLs.
 ALL = "all"
+
+
+def split_start_urls(value: str | list[str] | tuple[str, ...]) -> list[str]:
+    """Start URLs from a spider argument: a list, or one string separated by commas/spaces."""
+    parts = value if isinstance(value, (list, tuple)) else re.split(r"[\s,]+", value or "")
+    urls = [p.strip() for p in parts if p and p.strip()]
+    for url in urls:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise ValueError(f"start URL {url!r} is not an http(s) URL")
+    return list(dict.fromkeys(urls))
 
 
 def netloc(url: str) -> str:
@@ -55,8 +66,6 @@ def profiles_by_host(sites: dict[str, str | None], default: str | None = None) -
 def start_urls_of(names: list[str]) -> dict[str, str]:
     """start URL -> site for `--site NAME...` without --start-url: the profiles' own start_urls
     (`all` expands to every bundled profile that lists some)."""
-    from crawler.profiles import list_profiles
-
     profiles = [p for p in list_profiles() if p.start_urls] if ALL in names else [
         load_profile(name) for name in names if name != GENERIC]
     if GENERIC in names:

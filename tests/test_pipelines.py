@@ -9,7 +9,8 @@ from crawler.items import Article
 from crawler.middlewares import OriginOffsiteMiddleware
 from crawler.profiles import load_profile
 from crawler.spiders.columns import ColumnsSpider
-from crawler.spiders.listing import read_list_page, split_start_urls
+from crawler.sites import split_start_urls
+from crawler.spiders.listing import read_list_page
 from pipelines.clean import CleanPipeline, clean_url
 from pipelines.dedup import DedupPipeline, DuplicateArticle
 from pipelines.validate import InvalidArticle, ValidatePipeline, problems

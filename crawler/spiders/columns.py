@@ -42,7 +42,7 @@ class ColumnsSpider(scrapy.Spider):
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sites = dict(sites or {})
-        self.start_urls = listing.split_start_urls(list(self.sites) or start_url)
+        self.start_urls = site_profiles.split_start_urls(list(self.sites) or start_url)
         self.sites = {url: self.sites.get(url, site or profile) for url in self.start_urls}
         self.full = str(full).lower() in _TRUE
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None

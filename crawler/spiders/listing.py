@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.http import Response
 from scrapy.exceptions import IgnoreRequest
@@ -59,16 +58,6 @@ class WalkReport:
         self.article_links += links
         if page == 0 and not links:
             self.empty_columns.append(column)
-
-
-def split_start_urls(value: str | list[str] | tuple[str, ...]) -> list[str]:
-    """Start URLs from a spider argument: a list, or one string separated by commas/spaces."""
-    parts = value if isinstance(value, (list, tuple)) else re.split(r"[\s,]+", value or "")
-    urls = [p.strip() for p in parts if p and p.strip()]
-    for url in urls:
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-            raise ValueError(f"start URL {url!r} is not an http(s) URL")
-    return list(dict.fromkeys(urls))
 
 
 def netlocs(urls: list[str]) -> set[str]:

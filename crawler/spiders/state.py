@@ -18,6 +18,7 @@ from archive.db import default_db_path, open_archive
 from archive.records import (
     archived_urls, failed_urls, known_urls, retry_urls, validators, walked_columns,
 )
+from crawler.frontier import key
 
 #: Redis keys (crawler.frontier.key names) of each published set, and of the validators hash.
 _SET_KEYS = {"known": "known", "archived": "archived", "walked": "walked_before",
@@ -50,8 +51,6 @@ class ArchiveState:
 
     def publish(self, server: Any) -> None:
         """Replace the state in Redis with this one (the archive writer, as a crawl starts)."""
-        from crawler.frontier import key
-
         names = [key(name) for name in (*_SET_KEYS.values(), _VALIDATORS_KEY)]
         with server.pipeline(transaction=True) as pipe:
             pipe.delete(*names)
@@ -68,8 +67,6 @@ class ArchiveState:
     @classmethod
     def published(cls, server: Any, want_validators: bool = False) -> ArchiveState:
         """The state the archive writer published (validators only when wanted)."""
-        from crawler.frontier import key
-
         with server.pipeline(transaction=True) as pipe:
             for redis_key in _SET_KEYS.values():
                 pipe.smembers(key(redis_key))
