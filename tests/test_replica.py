@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from replica import SEED_PATH, ReplicaServer, Site, SiteError, build_site
 from replica.__main__ import cli
 
-SEED_FILE = Path("/work/shared/seeds/000_fb7402f0ad1aa200.txt")
+#: The seed page text, in ../shared beside the repository (as the README and CI lay it out).
+SEED_FILE = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_fb7402f0ad1aa200.txt"
 SEED_TITLE = "凝聚起全面建设社会主义现代化四川的磅礴力量——2022年四川省直机关工会工作综述"
 
 
