@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -162,8 +162,10 @@ class ArchiveWriter:
     """Writes batches of crawl results for one run into an open archive."""
 
     def __init__(self, db: sqlite_utils.Database, run_id: int | None, site: str | None = None,
-                 *, sighting: bool = True):
-        """`sighting=False` (reparse) rewrites fields without claiming the page was seen again."""
+                 *, sighting: bool = True, clock: Callable[[], str] = utc_now):
+        """`sighting=False` (reparse) rewrites fields without claiming the page was seen again;
+        `clock` gives the time each batch is written at (tests pass their own)."""
+        self.clock = clock
         self.db = db
         self.run_id = run_id
         self.site = site
@@ -176,7 +178,7 @@ class ArchiveWriter:
         seen = [item.url for item in batch if isinstance(item, NotModified)]
         failures = [item for item in batch if isinstance(item, FailureRecord)]
         aliases = [item for item in batch if isinstance(item, Alias)]
-        now = utc_now()
+        now = self.clock()
         with write_transaction(self.db):
             counts = self._write_articles(articles, now)
             counts.unchanged += self._touch(seen, now)

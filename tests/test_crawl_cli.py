@@ -156,9 +156,8 @@ def test_a_second_crawl_on_the_same_database_refuses_and_the_first_is_unharmed(t
     with ReplicaServer(site.root, delay=0.01) as server:
         first = start("crawl", *start_args(site, server), "--db", str(db), "--delay", "0.02")
         wait_for(lambda: count(db, "select count(*) from crawl_runs where status = 'running'") == 1)
-        began = time.monotonic()
         second = unionnews("crawl", *start_args(site, server), "--db", str(db), "--delay", "0")
-        assert time.monotonic() - began < 15  # refused at once, not after waiting for the first
+        assert first.poll() is None  # refused at once, while the first still runs (not after it)
         assert second.returncode == 1
         assert second.stderr.strip().splitlines() == [
             f"Error: another crawl (pid {first.pid}) is running on {db}; not starting a second one"]

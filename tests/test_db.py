@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -73,11 +72,21 @@ def test_a_new_article_is_one_row_with_its_raw_page(db) -> None:
     assert validators(db) == {URL: {"etag": '"abc"'}}
 
 
+class Clock:
+    """A clock the test moves: each reading is one second later than the last."""
+
+    def __init__(self) -> None:
+        self.seconds = 0
+
+    def __call__(self) -> str:
+        self.seconds += 1
+        return f"2024-01-01T00:00:{self.seconds:02d}Z"
+
+
 def test_a_changed_article_keeps_its_earlier_version_in_revisions(db) -> None:
-    writer = ArchiveWriter(db, 1)
+    writer = ArchiveWriter(db, 1, clock=Clock())
     writer.write([article()])
     first = one(db, "select * from articles")
-    time.sleep(1.1)  # timestamps are to the second
     counts = writer.write([article(title="新标题", raw=b"<html>v2</html>")])
     assert counts.updated == 1
     row = one(db, "select * from articles")
@@ -132,10 +141,10 @@ def test_known_urls_cover_aliases_redirects_and_gone_pages(db) -> None:
 
 
 def test_a_reparse_writer_does_not_claim_a_sighting(db) -> None:
-    ArchiveWriter(db, 1).write([article()])
+    clock = Clock()
+    ArchiveWriter(db, 1, clock=clock).write([article()])
     before = one(db, "select * from articles")
-    time.sleep(1.1)
-    ArchiveWriter(db, None, sighting=False).write([article(title="更正", raw=b"")])
+    ArchiveWriter(db, None, sighting=False, clock=clock).write([article(title="更正", raw=b"")])
     after = one(db, "select * from articles")
     assert after["title"] == "更正" and db["revisions"].count == 1
     assert (after["last_seen_at"], after["run_id"]) == (before["last_seen_at"], 1)
