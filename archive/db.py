@@ -190,6 +190,26 @@ def _capture_v2(db: sqlite_utils.Database) -> None:
                 db[table].add_column(name, kind)
 
 
+#: Images and attachments of articles (and files listed as items of a list page), stored by
+#: content hash under files/: one row per (article or list page, file URL, content).
+FILES_COLUMNS: dict[str, type] = {
+    "article_id": int, "article_url": str, "url": str, "kind": str, "sha256": str,
+    "path": str, "size": int, "content_type": str, "status": int, "fetched_url": str,
+    "first_seen_at": str, "last_seen_at": str,
+    "warc_file": str, "warc_offset": int, "warc_length": int, "warc_digest": str,
+}
+FILES_PK = ("article_url", "url", "sha256")
+
+
+def _files_v5(db: sqlite_utils.Database) -> None:
+    """The files table, created by the migrations like every other (archives written before
+    had it created by the files pipeline; it is kept as it is)."""
+    db["files"].create(FILES_COLUMNS, pk=FILES_PK, foreign_keys=[("article_id", "articles", "id")],
+                       if_not_exists=True)
+    db["files"].create_index(["article_id"], if_not_exists=True)
+    db["files"].create_index(["sha256"], if_not_exists=True)
+
+
 def _drift_v3(db: sqlite_utils.Database) -> None:
     """Which site-profile selectors missed in a run, and on how many pages (issue 10):
     {"profile": {"list.article_links": [missed, of], "article.title": [missed, of]}}."""
@@ -203,7 +223,8 @@ def _explain_v4(db: sqlite_utils.Database) -> None:
         db["articles"].add_column("explain", str)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2, _drift_v3, _explain_v4]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2, _drift_v3, _explain_v4,
+                                                            _files_v5]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

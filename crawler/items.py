@@ -38,6 +38,10 @@ class Article:
     site: str | None = None
     #: Which rule produced each field (crawler.parse's `explain`): {"title": "profile:h1", ...}.
     explain: dict[str, str | None] = field(default_factory=dict)
+    #: Its images and attachments as the files step stored them (rows of the files table), and
+    #: (url, reason) of those it could not store: written with the article, in its transaction.
+    files_stored: list[dict[str, Any]] = field(default_factory=list)
+    files_failed: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -51,3 +55,5 @@ class ListedFile:
     url: str
     files: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
+    files_stored: list[dict[str, Any]] = field(default_factory=list)
+    files_failed: list[tuple[str, str]] = field(default_factory=list)

@@ -20,9 +20,22 @@ SPIDER = textwrap.dedent('''
     import sys
     import scrapy
     from scrapy.crawler import CrawlerProcess
+    from archive.db import open_archive
+    from archive.records import ArchiveWriter
     from crawler.items import Article
 
     origin, root = sys.argv[1], sys.argv[2]
+
+
+    class Write:
+        """What the store step does with an item, without its run bookkeeping: the writer."""
+
+        def open_spider(self, spider=None):
+            self.writer = ArchiveWriter(open_archive(root + "/archive.db"), None)
+
+        def process_item(self, item):
+            self.writer.write([item])
+            return item
 
     class Articles(scrapy.Spider):
         name = "articles"
@@ -39,7 +52,7 @@ SPIDER = textwrap.dedent('''
     process = CrawlerProcess({
         "LOG_LEVEL": "ERROR", "TELNETCONSOLE_ENABLED": False, "RETRY_ENABLED": False,
         "DOWNLOADER_MIDDLEWARES": {"pipelines.warc.WarcCaptureMiddleware": 950},
-        "ITEM_PIPELINES": {"pipelines.files.ArchiveFilesPipeline": 350},
+        "ITEM_PIPELINES": {"pipelines.files.ArchiveFilesPipeline": 350, "__main__.Write": 400},
         "UNIONNEWS_DB": root + "/archive.db",  # WARCs go to warc/ beside it by default
         "UNIONNEWS_FILES_MAXSIZE": 20_000,
     })
@@ -96,6 +109,9 @@ def test_files_table_links_each_file_to_its_article_and_warc_record(archive) -> 
     root, site = archive
     found = [(r["article_url"].removeprefix(site.origin), r["url"].removeprefix(site.origin),
               r["kind"], r["size"], r["content_type"], r["status"]) for r in rows(root)]
+    with sqlite3.connect(root / "archive.db") as conn:
+        ids = dict(conn.execute("SELECT url, id FROM articles"))
+    assert all(r["article_id"] == ids[r["article_url"]] for r in rows(root))  # linked in the same write
     assert found == [
         ("/a/1.html", "/files/report.pdf", "attachment", 3009, "application/pdf", 200),
         ("/a/1.html", "/img/photo.png", "image", len(PNG), "image/png", 200),
@@ -117,12 +133,7 @@ def test_oversized_and_missing_files_are_not_stored(archive) -> None:
     assert not list((root / "files").rglob("*.zip"))
 
 
-def test_failures_are_listed_when_the_archive_has_a_failures_table(tmp_path: Path) -> None:
-    conn = sqlite3.connect(tmp_path / "archive.db")
-    conn.execute("CREATE TABLE failures (id INTEGER PRIMARY KEY, run_id INTEGER, url TEXT, "
-                 "stage TEXT, reason TEXT, http_status INTEGER, at TEXT, raw BLOB)")
-    conn.commit()
-    conn.close()
+def test_files_that_could_not_be_stored_are_failures_naming_their_article(tmp_path: Path) -> None:
     site = crawl_articles(tmp_path)
     conn = sqlite3.connect(tmp_path / "archive.db")
     failed = {(url.removeprefix(site.origin), stage, reason)
