@@ -73,8 +73,9 @@ SOURCE_BADGES = frozenset({"原创", "转载", "独家", "推荐", "置顶", "�
 #: Class/id words of a headline element (class="rumor-title", id="articleTitle").
 TITLE_WORDS = frozenset({"title", "headline", "tit"})
 TITLE_META_NAMES = ("ArticleTitle", "og:title", "twitter:title", "title")
-#: Separators between an article title and its column/site suffix inside <title>.
-TITLE_SUFFIX_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—{1,2}|\s-\s|-(?=[^-]*$))\s*")
+#: Separators between an article title and its column/site suffix inside <title>. Not the
+#: dash —— (or —): Chinese headlines use it between title and subtitle ("……的磅礴力量——2022年……综述").
+TITLE_SUFFIX_SPLIT = re.compile(r"\s*(?:[_|｜]|--|\s-\s|-(?=[^-]*$))\s*")
 
 # ---------------------------------------------------------------- dates
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from crawler import generic
 from crawler.parse import NotAnArticle, parse_article
 
 URL = "http://127.0.0.1:8000/xwzx/ghxw/202301/t20230118_1001.html"
@@ -266,3 +267,14 @@ def test_column_comes_from_a_breadcrumb_shaped_block(crumb: str, column: str | N
     page = other_template("2023-02-03").replace(
         '<div class="crumbs"><a href="/">首页</a> &gt; <a href="/news/">工作动态</a></div>', crumb)
     assert parse_article(page, "http://example.org/news/1001.html")["column"] == column
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    ("凝聚起磅礴力量——2022年省直机关工会工作综述-四川省直属机关工会委员会", "凝聚起磅礴力量——2022年省直机关工会工作综述"),
+    ("市总工会召开全委会_工作动态_某市总工会", "市总工会召开全委会"),
+    ("“工会读书月”启动 | 某省总工会", "“工会读书月”启动"),
+    ("劳模宣讲进企业—记某厂职工 - 某区总工会", "劳模宣讲进企业—记某厂职工"),
+])
+def test_a_title_keeps_its_subtitle_dash_and_loses_its_site_suffix(head: str, title: str) -> None:
+    """<title> suffixes are split at _ | - ; the —— of a Chinese headline's subtitle stays."""
+    assert generic.title_from_head(head) == title
