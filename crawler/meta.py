@@ -8,6 +8,7 @@ TRS-style URL. Dates in links and in lists of other articles never count.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -28,7 +29,16 @@ class Info:
 
     pieces: list[generic.Piece]
     lead_meta: str = ""
-    area: generic.MetaArea | None = None
+    found_area: generic.MetaArea | None = None
+    #: How to find the regions around headline and body when the profile's info element gave
+    #: the meta line (looked for only if a field is still missing: a 来源 or credit under the body).
+    around: Callable[[], generic.MetaArea] | None = None
+
+    @property
+    def area(self) -> generic.MetaArea | None:
+        if self.found_area is None and self.around is not None:
+            self.found_area = self.around()
+        return self.found_area
 
     @property
     def text(self) -> str:
@@ -43,7 +53,8 @@ def read_info(root: HtmlElement, info_el: HtmlElement | None, title_el: HtmlElem
               body_el: HtmlElement, lead_meta: str) -> Info:
     """The meta line: the profile's info element when it matched, else found around the headline."""
     if info_el is not None:
-        return Info(generic.pieces_of(info_el), lead_meta)
+        return Info(generic.pieces_of(info_el), lead_meta,
+                    around=lambda: generic.meta_area(root, title_el, body_el))
     area = generic.meta_area(root, title_el, body_el)
     return Info(area.after_title, lead_meta, area)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.parse import NotAnArticle, parse_article
+from crawler.profiles import Profile
 
 URL = "http://example.org/gzdt/2023/0203/1001.html"
 TITLE = "市总工会召开2023年工作会议"
@@ -420,3 +421,16 @@ def test_profile_selectors_are_named_in_explain() -> None:
     assert (explain["title"], explain["body"], explain["column"], explain["editor"]) == (
         "profile:div.article h1", "profile:div.article div#zoom", "profile:div.location",
         "profile:div.article div.editor")
+
+
+def test_a_profile_info_line_does_not_hide_credits_printed_under_the_body() -> None:
+    """The profile's info selector gives the date; the 来源 and 编辑 a template prints under the
+    body (EmpireCMS, SiteFactory, WordPress themes) are still read."""
+    profile = Profile("t", "t", article={"title": "h1.tit", "info": "div.inf", "body": "div.txt"})
+    page = ("<html><body><h1 class='tit'>市总工会召开全委会议</h1><div class='inf'>发布时间：2024-03-05 09:30</div>"
+            "<div class='txt'><p>3月5日，市总工会召开全委会议，部署全年工作任务，推动各项工作落地见效。</p>"
+            "<p>会议强调，要坚持以职工为中心，持续深化普惠服务。</p></div>"
+            "<div class='foot-info'>来源：市总工会办公室　责任编辑：王芳</div></body></html>")
+    record = parse_article(page.encode(), "http://example.org/a/1.html", profile=profile)
+    assert (record["published_at"], record["source"], record["editor"]) == (
+        "2024-03-05T09:30:00+08:00", "市总工会办公室", "王芳")
