@@ -89,12 +89,24 @@ UNIONNEWS_WARC_MAX_BYTES = 256 * 1024 * 1024
 UNIONNEWS_WARC_PROCESS = True
 # Images and attachments: FILES_STORE None means files/ beside the archive; larger are refused.
 FILES_STORE = None
+# Images and attachments larger than this (bytes) are refused, and recorded as failures.
 UNIONNEWS_FILES_MAXSIZE = 32 * 1024 * 1024
 # Write batches in a child process (archive/background.py) while the crawl goes on fetching;
 # False writes them in the crawl's own process.
 UNIONNEWS_WRITER_PROCESS = True
 # Set by `unionnews crawl`, which takes the crawl lock itself before starting Scrapy.
 UNIONNEWS_LOCK_HELD = False
+# WARC files: name prefix, the operator named in each warcinfo record, and the crawl run it
+# names (None: the run number the store step records).
+UNIONNEWS_WARC_PREFIX = "unionnews"
+UNIONNEWS_WARC_OPERATOR = "unionnews"
+UNIONNEWS_RUN_ID = None
+# Distributed crawls (`unionnews crawl --redis URL`, set by archive/distributed.py): the shared
+# frontier's Redis, this crawler's id, and the pause between requests to one site held across
+# every crawler (seconds).
+UNIONNEWS_REDIS_URL = None
+UNIONNEWS_WORKER_ID = None
+UNIONNEWS_SHARED_DELAY = 1.0
 
 # Dropped duplicates are expected (the same article under two URLs), not worth a warning.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
