@@ -118,19 +118,19 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path:
       0  the crawl ran (pages that failed are recorded in the failures table)
       1  it could not run, or only partly: bad argument, unwritable or locked database,
          unreachable start URL, interrupted
-      3  the site looks changed: list pages without article links, or far fewer new
-         articles with a date, time, source or body than the archive's history
+      3  the site looks changed: a profile selector found nothing (generic extraction
+         took over and everything was archived; the warning names each selector), list
+         pages without article links, or far fewer new articles with a date, time,
+         source or body than the archive's history
     \b
     Examples:
       unionnews crawl --start-url https://example.org/xwzx/ghxw/ --start-url https://example.org/xwzx/tzgg/
       unionnews crawl --config columns.toml --db /srv/unionnews/archive.db --log-file crawl.log
       unionnews crawl --start-url http://127.0.0.1:8000/xwzx/ghxw/ --delay 0 --full
       unionnews crawl --site cdzgh --start-url https://example.org/a/ghyw/ --db unions.db
-      unionnews crawl --site generic --start-url https://other-union.example.org/news/
+      unionnews crawl --start-url https://other-union.example.org/news/   (no profile: read generically)
       unionnews crawl --redis redis://10.0.0.5:6379/0 --config columns.toml   (on each machine)
     """
-
-
     try:
         config = load_crawl_config(config_path) if config_path else {}
         sites = _crawl_sites(list(start_urls), site_names, config)
@@ -273,8 +273,6 @@ def reparse(db_path: str) -> None:
     Example:
       unionnews reparse --db archive.db
     """
-
-
     if not Path(db_path).is_file():
         raise click.ClickException(f"no archive at {db_path}")
     try:
@@ -361,8 +359,6 @@ def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sit
         unionnews search --json --limit 5 '"安康杯 竞赛"'
         unionnews search -- -工
     """
-
-
     if not Path(db_path).is_file():
         raise CannotRun(f"no archive at {db_path} (crawl first, or give --db)")
     filters = {"columns": columns, "sources": sources, "sites": sites, "since": since, "until": until}
@@ -497,8 +493,6 @@ def profile(start_urls: tuple[str, ...], name: str | None, title: str | None, sa
       unionnews profile --start-url http://127.0.0.1:8000/xwzx/ghxw/ --name myunion --sample 8 --delay 0
       unionnews crawl --site myunion.toml --start-url https://example.org/news/gzdt/
     """
-
-
     hosts = _profile_hosts(start_urls)
     name = name or re.sub(r"[^a-z0-9_-]+", "-", hosts[0].lower()).strip("-_") or "site"
     if not re.match(r"^[a-z0-9][a-z0-9_-]*$", name):
