@@ -14,7 +14,9 @@ from urllib.robotparser import RobotFileParser
 import click
 
 from archive import search as searching
-from archive.crawl import CrawlError, crawl_in_process, load_crawl_config
+from archive.crawl import CrawlError, load_crawl_config
+from archive.crawl import crawl as crawl_here
+from archive.options import CrawlOptions
 from archive.db import ArchiveError, open_archive
 from archive.fixity import FixityError, default_dirs, verify_archive
 from archive.reparse import reparse_archive
@@ -48,7 +50,7 @@ class CannotRun(click.ClickException):
 @cli.command()
 @click.option("--db", "db_path", envvar="UNIONNEWS_DB", default="archive.db", show_default=True,
               type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
-@click.option("--warc-dir", envvar="UNIONNEWS_WARC_DIR", type=click.Path(file_okay=False),
+@click.option("--warc-dir", type=click.Path(file_okay=False),
               help="WARC folder [default: $UNIONNEWS_WARC_DIR, else warc/ beside the database].")
 @click.option("--files-dir", type=click.Path(file_okay=False),
               help="Attachment folder [default: files/ beside the database].")
@@ -86,8 +88,8 @@ def verify(db_path: str, warc_dir: str | None, files_dir: str | None) -> None:
                    "profile), or `all`; without --start-url, the profiles' own columns.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="TOML file naming the columns (start_urls = [...]), optionally db and delay.")
-@click.option("--db", "db_path", envvar="UNIONNEWS_DB", type=click.Path(dir_okay=False),
-              help="Archive database [default: $UNIONNEWS_DB, else archive.db].")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="Archive database [default: the config file's db, else $UNIONNEWS_DB, else archive.db].")
 @click.option("--full", is_flag=True, help="Walk every list page and re-fetch every article.")
 @click.option("--delay", type=click.FloatRange(min=0), metavar="SECONDS",
               help="Pause between requests to the site [default: 1, throttled]; 0 for the replica.")
@@ -96,7 +98,7 @@ def verify(db_path: str, warc_dir: str | None, files_dir: str | None) -> None:
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log (INFO) here.")
 @click.option("--progress/--no-progress", default=None,
               help="Live counters on stderr [default: on when stderr is a terminal].")
-@click.option("--warc-dir", envvar="UNIONNEWS_WARC_DIR", type=click.Path(file_okay=False),
+@click.option("--warc-dir", type=click.Path(file_okay=False),
               help="Write the WARC files here [default: $UNIONNEWS_WARC_DIR, else warc/ beside "
                    "the database].")
 @click.option("--redis", "redis_url", metavar="URL",
@@ -133,15 +135,14 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], config_path:
     """
     try:
         config = load_crawl_config(config_path) if config_path else {}
-        sites = _crawl_sites(list(start_urls), site_names, config)
-        if redis_url:
-            _crawl_worker(sites, redis_url, config, full, delay, max_articles, log_file, progress)
+        options = CrawlOptions.resolve(
+            _crawl_sites(list(start_urls), site_names, config), config, db=db_path, delay=delay,
+            warc_dir=warc_dir, full=full, max_articles=max_articles, log_file=log_file,
+            progress=sys.stderr.isatty() if progress is None else progress, redis_url=redis_url)
+        if options.redis_url:
+            _crawl_worker(options)
             return
-        summary = crawl_in_process(
-            list(sites), db_path or config.get("db") or "archive.db", full=full,
-            delay=delay if delay is not None else config.get("delay"), max_articles=max_articles,
-            log_file=log_file, progress=sys.stderr.isatty() if progress is None else progress,
-            settings={"UNIONNEWS_WARC_DIR": warc_dir} if warc_dir else None, sites=sites)
+        summary = crawl_here(options)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
     _finish(summary)
@@ -159,19 +160,13 @@ def _finish(summary: Any) -> NoReturn:
     sys.exit(summary.exit_code)
 
 
-def _crawl_worker(sites: dict[str, str | None], redis_url: str, config: dict, full: bool,
-                  delay: float | None, max_articles: int | None, log_file: str | None,
-                  progress: bool | None) -> None:
+def _crawl_worker(options: CrawlOptions) -> None:
     """`crawl --redis`: this process is one crawler of a shared crawl (archive.distributed)."""
-
     # imported here, not at the top: it loads Scrapy, Datasette or wacz (~0.4 s),
     # which only this command should pay for
     from archive.distributed import crawl_worker
 
-    summary = crawl_worker(
-        list(sites), redis_url, sites=sites, full=full,
-        delay=delay if delay is not None else config.get("delay"), max_articles=max_articles,
-        log_file=log_file, progress=sys.stderr.isatty() if progress is None else progress)
+    summary = crawl_worker(options)
     click.echo(summary.line())
     if summary.errors:
         raise click.ClickException("; ".join(summary.errors))
@@ -285,7 +280,7 @@ def reparse(db_path: str) -> None:
 @cli.command()
 @click.option("--db", "db_path", envvar="UNIONNEWS_DB", default="archive.db", show_default=True,
               type=click.Path(dir_okay=False), help="Archive database ($UNIONNEWS_DB).")
-@click.option("--warc-dir", envvar="UNIONNEWS_WARC_DIR", type=click.Path(file_okay=False),
+@click.option("--warc-dir", type=click.Path(file_okay=False),
               help="WARC folder [default: $UNIONNEWS_WARC_DIR, else warc/ beside the database].")
 @click.option("--wacz", "wacz_path", type=click.Path(dir_okay=False),
               help="Write a WACZ package (WARCs, index, page list) for replay tools.")

@@ -8,7 +8,6 @@ and crawls in-process, so killing it kills the crawl.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import sqlite3
@@ -22,6 +21,7 @@ from typing import Any
 
 from archive.db import ArchiveError, check_writable, open_archive
 from archive.lock import CrawlError, CrawlLock, CrawlLocked, acquire_lock
+from archive.options import CrawlOptions
 from archive.records import fail_run
 from crawler.profiles import ProfileError
 from crawler.settings import UNIONNEWS_PROFILE
@@ -30,7 +30,8 @@ from crawler.sites import profiles_by_host, split_start_urls
 EXIT_OK = 0
 EXIT_CANNOT_RUN = 1
 EXIT_SITE_CHANGED = 3
-__all__ = ["CrawlError", "CrawlLock", "CrawlLocked", "acquire_lock", "crawl_in_process", "run_crawl", "RunSummary"]
+__all__ = ["CrawlError", "CrawlLock", "CrawlLocked", "CrawlOptions", "acquire_lock", "crawl", "crawl_in_process",
+           "run_crawl", "RunSummary"]
 
 
 def load_crawl_config(path: str | Path) -> dict[str, Any]:
@@ -140,27 +141,13 @@ class Progress:
 
 # -- in this process ----------------------------------------------------------------------------
 
-def _settings(db_path: Path, delay: float | None, log_file: str | None, progress: bool,
-              extra: dict[str, Any] | None = None) -> Any:
+def scrapy_settings(options: CrawlOptions, db_path: Path | None = None) -> Any:
+    """crawler/settings.py with the options' settings over it (CrawlOptions.scrapy_settings)."""
     from scrapy.settings import Settings
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    overrides: dict[str, Any] = {"UNIONNEWS_DB": str(db_path), "UNIONNEWS_LOCK_HELD": True}
-    if delay is not None and delay <= 0:
-        overrides.update(DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False,
-                         CONCURRENT_REQUESTS=settings.getint("FAST_CONCURRENT_REQUESTS"),
-                         CONCURRENT_REQUESTS_PER_DOMAIN=settings.getint(
-                             "FAST_CONCURRENT_REQUESTS_PER_DOMAIN"))
-    elif delay is not None:
-        overrides.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=delay)
-    if log_file:
-        overrides.update(LOG_FILE=str(log_file), LOG_LEVEL="INFO")
-    else:  # quiet under cron: failures are in the archive, the summary line says how many
-        overrides.update(LOG_LEVEL="ERROR", RETRY_GIVE_UP_LOG_LEVEL="INFO")
-    if progress:
-        overrides["EXTENSIONS"] = {"archive.crawl.Progress": 900}
-    settings.setdict({**overrides, **(extra or {})}, priority="cmdline")
+    settings.setdict(options.scrapy_settings(db_path), priority="cmdline")
     return settings
 
 
@@ -184,39 +171,42 @@ def _prepare(start_urls: list[str], db_path: str | Path) -> tuple[list[str], Pat
     return urls, path
 
 
-def crawl_in_process(start_urls: list[str], db_path: str | Path, *, full: bool = False,
-                     delay: float | None = None, max_articles: int | None = None,
-                     log_file: str | Path | None = None, progress: bool = False,
-                     settings: dict[str, Any] | None = None,
-                     sites: dict[str, str | None] | None = None) -> RunSummary:
+def crawl_in_process(start_urls: list[str], db_path: str | Path, *, sites: dict[str, str | None] | None = None,
+                     settings: dict[str, Any] | None = None, **options: Any) -> RunSummary:
+    """crawl() with the options as arguments: `sites` names each start URL's site profile
+    (crawler.sites), `settings` overrides Scrapy settings (benchmarks switch parts off), the
+    rest are CrawlOptions' fields (full, delay, max_articles, log_file, progress, warc_dir)."""
+    sites = {url: (sites or {}).get(url) for url in start_urls}
+    return crawl(CrawlOptions(sites, str(db_path), settings=dict(settings or {}), **options))
+
+
+def crawl(options: CrawlOptions) -> RunSummary:
     """Crawl the columns into the archive in this process (once per process: Twisted's rule).
 
-    `settings` overrides Scrapy settings (benchmarks switch components off with it).
-    `sites` names each start URL's site profile (crawler.sites); unnamed ones get the default.
     Raises CrawlError when the crawl cannot start (bad URL, unwritable or locked archive).
     """
-    if not start_urls:
+    if not options.sites:
         raise CrawlError("no start URL: give --start-url (one per column) or --config")
-    if not Path(db_path).expanduser().resolve().parent.is_dir():
-        raise CrawlError(f"cannot open archive {db_path}: its folder does not exist")
-    sites = check_sites(list(start_urls), sites)
-    lock = acquire_lock(Path(db_path).expanduser().resolve())
+    if not Path(options.db).expanduser().resolve().parent.is_dir():
+        raise CrawlError(f"cannot open archive {options.db}: its folder does not exist")
+    sites = check_sites(options.start_urls, options.sites)
+    lock = acquire_lock(Path(options.db).expanduser().resolve())
     try:
-        urls, path = _prepare(start_urls, db_path)
+        urls, path = _prepare(options.start_urls, options.db)
         # Scrapy is imported here, not at the top: `unionnews` imports this module for every
         # command, and only a crawl should pay for loading Scrapy and Twisted (~0.4 s).
         from scrapy.crawler import CrawlerProcess
 
         from crawler.spiders.columns import ColumnsSpider
 
-        process = CrawlerProcess(_settings(path, delay, str(log_file) if log_file else None, progress,
-                                           settings))
+        process = CrawlerProcess(scrapy_settings(options, path))
         # Loggers below the handlers' level would still build every record (measured: ~10 a page).
         logging.getLogger("scrapy").setLevel(process.settings.get("LOG_LEVEL"))
-        if not log_file:  # an unreachable host is reported once, as a start URL failure
+        if not options.log_file:  # an unreachable host is reported once, as a start URL failure
             logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
         crawler = process.create_crawler(ColumnsSpider)
-        process.crawl(crawler, start_url=urls, full=full, max_articles=max_articles, sites=sites)
+        process.crawl(crawler, start_url=urls, full=options.full, max_articles=options.max_articles,
+                      sites=sites)
         process.start()
         return _summary(path, crawler)
     finally:
@@ -288,25 +278,18 @@ def _record_failure(db: Any, run_id: int, reason: str, stats: Any) -> None:
 
 # -- in a child process -------------------------------------------------------------------------
 
-def run_crawl(start_urls: list[str], db_path: str | Path, *, full: bool = False,
-              delay: float | None = None, max_articles: int | None = None,
-              log_file: str | Path | None = None, progress: bool = False,
-              sites: dict[str, str | None] | None = None) -> RunSummary:
+def run_crawl(start_urls: list[str], db_path: str | Path, *, sites: dict[str, str | None] | None = None,
+              **options: Any) -> RunSummary:
     """Crawl the columns into the archive at db_path and return the run's summary.
 
-    Runs Scrapy in a child process, so it can be called any number of times from one
-    program. Raises CrawlError (one readable line) when the crawl could not run at all.
+    Runs Scrapy in a child process (`python -m archive.crawl OPTIONS_JSON RESULT`), so it can
+    be called any number of times from one program. Raises CrawlError (one readable line) when
+    the crawl could not run at all.
     """
+    chosen = CrawlOptions({url: (sites or {}).get(url) for url in start_urls}, str(db_path), **options)
     with tempfile.TemporaryDirectory(prefix="unionnews-crawl-") as tmp:
         result = Path(tmp) / "result.json"
-        command = [sys.executable, "-m", "archive.crawl", "--result", str(result),
-                   "--db", str(db_path), *[a for url in start_urls for a in ("--start-url", url)]]
-        command += ["--full"] if full else []
-        command += ["--delay", str(delay)] if delay is not None else []
-        command += ["--max-articles", str(max_articles)] if max_articles is not None else []
-        command += ["--log-file", str(log_file)] if log_file else []
-        command += ["--progress"] if progress else []
-        command += ["--sites", json.dumps(sites)] if sites else []
+        command = [sys.executable, "-m", "archive.crawl", chosen.to_json(), str(result)]
         code = subprocess.run(command, stdin=subprocess.DEVNULL, check=False).returncode
         if not result.exists():
             raise CrawlError(f"the crawl process ended (exit {code}) without a result")
@@ -317,26 +300,14 @@ def run_crawl(start_urls: list[str], db_path: str | Path, *, full: bool = False,
 
 
 def _child(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m archive.crawl")
-    parser.add_argument("--result", required=True)
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--start-url", action="append", default=[])
-    parser.add_argument("--full", action="store_true")
-    parser.add_argument("--delay", type=float)
-    parser.add_argument("--max-articles", type=int)
-    parser.add_argument("--log-file")
-    parser.add_argument("--progress", action="store_true")
-    parser.add_argument("--sites", type=json.loads, help="JSON {start_url: site}")
-    args = parser.parse_args(argv)
+    """The child process of run_crawl: the options as JSON, and where to write the result."""
+    options, result = CrawlOptions.from_json(argv[0]), Path(argv[1])
     try:
-        summary = crawl_in_process(args.start_url, args.db, full=args.full, delay=args.delay,
-                                   max_articles=args.max_articles, log_file=args.log_file,
-                                   progress=args.progress, sites=args.sites)
+        summary = crawl(options)
     except CrawlError as exc:
-        Path(args.result).write_text(json.dumps({"error": str(exc)}), encoding="utf-8")
+        result.write_text(json.dumps({"error": str(exc)}), encoding="utf-8")
         return EXIT_CANNOT_RUN
-    Path(args.result).write_text(json.dumps({"summary": asdict(summary)}, ensure_ascii=False),
-                                 encoding="utf-8")
+    result.write_text(json.dumps({"summary": asdict(summary)}, ensure_ascii=False), encoding="utf-8")
     return summary.exit_code
 
 

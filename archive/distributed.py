@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Any
 
-from archive.crawl import CrawlError, _settings, check_sites
+from archive.crawl import CrawlError, CrawlOptions, check_sites, scrapy_settings
 from crawler.frontier import key, new_worker_id, unseen, walk_ended, walks_ended
 from crawler.sites import netloc, split_start_urls
 from crawler.spiders.columns import ColumnsSpider
@@ -125,29 +124,27 @@ def distributed_settings(base: Any, redis_url: str, delay: float | None) -> dict
     }
 
 
-def crawl_worker(start_urls: list[str], redis_url: str, *, sites: dict[str, str | None] | None = None,
-                 full: bool = False, delay: float | None = None, max_articles: int | None = None,
-                 log_file: str | Path | None = None, progress: bool = False,
-                 settings: dict[str, Any] | None = None) -> WorkerSummary:
-    """Run this process as one crawler of the distributed crawl until the crawl is done.
+def crawl_worker(options: CrawlOptions) -> WorkerSummary:
+    """Run this process as one crawler of the distributed crawl (options.redis_url) until the
+    crawl is done.
 
     Raises CrawlError (one line) when it cannot start: bad URL or site, Redis unreachable,
     or no archive writer running (the writer resets and owns each crawl).
     """
     from scrapy.crawler import CrawlerProcess
 
-
-    if not start_urls:
+    if not options.sites:
         raise CrawlError("no start URL: give --start-url (one per column), --site or --config")
-    sites = check_sites(list(start_urls), sites)
-    urls = split_start_urls(list(start_urls))
+    redis_url = options.redis_url or ""
+    sites = check_sites(options.start_urls, options.sites)
+    urls = split_start_urls(options.start_urls)
     server = connect(redis_url)
     if not server.exists(key("writer")):
         raise CrawlError(f"no archive writer on {redis_url}: start `unionnews ingest --redis "
                          f"{redis_url}` first (it owns the archive and starts each crawl)")
-    base = _settings(Path("unused.db"), delay, str(log_file) if log_file else None, progress)
-    base.setdict({**distributed_settings(base, redis_url, delay), **(settings or {})}, priority="cmdline")
-    if "CONCURRENT_REQUESTS" not in (settings or {}):
+    base = scrapy_settings(replace(options, settings={}))
+    base.setdict({**distributed_settings(base, redis_url, options.delay), **options.settings}, priority="cmdline")
+    if "CONCURRENT_REQUESTS" not in options.settings:
         # A worker pops only what it can send now: popped requests wait in its own download
         # slots, where no other worker can take them.
         hosts = {netloc(url) for url in urls}
@@ -156,7 +153,7 @@ def crawl_worker(start_urls: list[str], redis_url: str, *, sites: dict[str, str 
     process = CrawlerProcess(base)
     logging.getLogger("scrapy").setLevel(process.settings.get("LOG_LEVEL"))
     crawler = process.create_crawler(WorkerSpider)
-    process.crawl(crawler, start_url=urls, full=full, max_articles=max_articles, sites=sites)
+    process.crawl(crawler, start_url=urls, full=options.full, max_articles=options.max_articles, sites=sites)
     process.start()
     return _summary(crawler)
 

@@ -46,9 +46,10 @@ from pathlib import Path
 WORKER = """
 import json, sys
 from archive.distributed import crawl_worker
+from archive.options import CrawlOptions
 sites, url, concurrency, full = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
-summary = crawl_worker(list(sites), url, sites=sites, delay=0, full=full,
-                       settings={"CONCURRENT_REQUESTS_PER_DOMAIN": concurrency, "LOG_LEVEL": "ERROR"})
+summary = crawl_worker(CrawlOptions(sites, delay=0, full=full, redis_url=url,
+                       settings={"CONCURRENT_REQUESTS_PER_DOMAIN": concurrency, "LOG_LEVEL": "ERROR"}))
 print(summary.line())
 """
 def free_port() -> int:

@@ -32,7 +32,7 @@ LAYERS = {
         "archive.reparse", "archive.background", "archive.lock", "archive.warcfiles", "archive"),
     3: ("crawler.spiders", "crawler.middlewares", "crawler.settings", "crawler.frontier", "crawler.politeness",
         "crawler.robots", "pipelines"),
-    4: ("archive.cli", "archive.crawl", "archive.ingest", "archive.serve", "archive.distributed"),
+    4: ("archive.cli", "archive.crawl", "archive.ingest", "archive.serve", "archive.distributed", "archive.options"),
 }
 #: Outside libraries a layer must not use.
 FORBIDDEN = {1: ("scrapy", "twisted", "redis", "scrapy_redis", "sqlite_utils", "sqlite3"),
