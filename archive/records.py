@@ -105,6 +105,7 @@ def article_fields(article: Article) -> dict[str, Any]:
         "images": json.dumps(list(article.images), ensure_ascii=False),
         "attachments": json.dumps(list(article.attachments), ensure_ascii=False),
         "explain": json.dumps(article.explain, ensure_ascii=False) if article.explain else None,
+        "characters": article.characters,
     }
 
 

@@ -36,6 +36,8 @@ class Article:
     warc: dict[str, Any] = field(default_factory=dict)
     #: The site profile's name (or the host, for a site crawled without one): the archive's `site`.
     site: str | None = None
+    #: Characters of the body, spaces and line breaks not counted (字数; crawler.rules).
+    characters: int = 0
     #: Which rule produced each field (crawler.parse's `explain`): {"title": "profile:h1", ...}.
     explain: dict[str, str | None] = field(default_factory=dict)
     #: Its images and attachments as the files step stored them (rows of the files table), and

@@ -22,6 +22,7 @@ TRACKING_PARAMS = frozenset({
     "clicktime", "enterid", "timestamp", "wfr", "fbclid", "gclid", "_t", "_ts",
 })
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_ALL_SPACE = re.compile(r"\s+")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2}))?$")
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 
@@ -58,6 +59,7 @@ def clean_article(article: Article) -> Article:
     article.fetched_url = clean_url(article.fetched_url) if article.fetched_url else article.url
     article.title = clean_line(article.title or "")
     article.body = clean_body(article.body)
+    article.characters = len(_ALL_SPACE.sub("", article.body))
     article.published_at = _optional(article.published_at)
     article.source = _optional(article.source)
     article.author = _optional(article.author)

@@ -16,6 +16,7 @@ from archive.records import (
     known_urls, start_run, validators, walk_warnings,
 )
 from crawler.items import Article
+from crawler.rules import clean_article
 
 URL = "http://127.0.0.1:1/xwzx/ghxw/202301/t20230118_1001.html"
 
@@ -228,3 +229,20 @@ def test_a_writer_process_that_cannot_write_is_reported(tmp_path: Path) -> None:
     writer.submit([article()])
     with pytest.raises(StoreFailed, match="writer process died"):
         writer.close()
+
+
+def test_an_article_keeps_its_character_count(db) -> None:
+    """字数: the cleaned body's characters, spaces and line breaks not counted."""
+    ArchiveWriter(db, 1).write([clean_article(article(body="第一段　内容。\n 第二段 text"))])
+    assert one(db, "select characters from articles")["characters"] == len("第一段内容。第二段text")
+
+
+def test_an_older_archive_gets_the_character_count_of_what_it_holds(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = open_archive(path)
+    ArchiveWriter(db, 1).write([clean_article(article(body="旧的 正文\n第二行"))])
+    db.execute("alter table articles drop column characters")
+    db.execute(f"pragma user_version = {len(MIGRATIONS) - 1}")
+    db.close()
+    again = open_archive(path)
+    assert one(again, "select characters from articles")["characters"] == len("旧的正文第二行")
