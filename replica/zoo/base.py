@@ -19,12 +19,13 @@ rules are in replica/zoo/README.md.
 from __future__ import annotations
 
 import json
+import os
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .. import text
+from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 
 #: Publication times of zoo articles fall in this window.
@@ -80,6 +81,11 @@ def absolute(path: str) -> str:
     return path if path.startswith(("http://", "https://", ORIGIN, OFFSITE)) else ORIGIN + path
 
 
+def document(path: str, name: str) -> bytes:
+    """The bytes of an attachment: a PDF when the path ends in .pdf, else a Word-like document."""
+    return assets.pdf(name) if path.endswith(".pdf") else assets.doc(name)
+
+
 def generated(rng: random.Random, kind: str, when: datetime) -> text.Text:
     """Article text from the replica's generator: kind is news, notice or grassroots."""
     if kind == "notice":
@@ -133,8 +139,42 @@ class Writer:
         if content_type:
             self.routes.setdefault(path, {})["content_type"] = content_type
 
+    def linked_page(self, path: str, html: str) -> None:
+        """A page at a path the server would not treat as HTML (.jhtml, .aspx, .htm): the bytes in
+        www/.pages/<path>.html, the path a symlink to them, so the server substitutes the origins and
+        answers text/html; charset=utf-8."""
+        rel = path.lstrip("/")
+        real = self.root / "www" / ".pages" / (rel + ".html")
+        real.parent.mkdir(parents=True, exist_ok=True)
+        real.write_bytes(html.encode("utf-8", "xmlcharrefreplace"))
+        link = self.root / "www" / rel
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        os.symlink(os.path.relpath(real, link.parent), link)
+
     def route(self, path: str, **behaviour: object) -> None:
         self.routes.setdefault(path, {}).update(behaviour)
+
+    def redirect(self, path: str, target: str) -> None:
+        """`path` answers 301 to the site's page at `target`."""
+        self.route(path, status=301, location=ORIGIN + target)
+
+    def broken_link(self, path: str, status: int = 404) -> None:
+        """A linked page that fails: 404 (nothing written there) or the given status."""
+        if status != 404:
+            self.route(path, status=status)
+        self.broken.append(path)
+
+    def listed_file(self, path: str, data: bytes) -> None:
+        """A list item that is itself a file (a notice published as a PDF)."""
+        self.page(path, data)
+        self.files.append(path)
+
+    def robots(self, *rules: str, content_type: str | None = None) -> None:
+        """robots.txt for every user agent: each rule a path to disallow, or a whole "Allow: ..." line."""
+        lines = "".join(f"{rule}\n" if rule.startswith("Allow: ") else f"Disallow: {rule}\n" for rule in rules)
+        self.page("/robots.txt", "User-agent: *\n" + lines, content_type=content_type)
 
     def article(self, article: ZooArticle) -> None:
         self.articles[article.path] = {"url": absolute(article.path), "pages": [absolute(p) for p in article.pages],
@@ -151,4 +191,4 @@ class Writer:
         return ZooSite(self.root)
 
 
-__all__ = ["ZooArticle", "ZooSite", "Writer", "generated", "times", "absolute", "date"]
+__all__ = ["ZooArticle", "ZooSite", "Writer", "generated", "times", "absolute", "document", "date"]

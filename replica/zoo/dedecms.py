@@ -465,7 +465,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
             for name, path in spec.attach_block:
                 w.page(path, assets.pdf(name) if path.endswith(".pdf") else assets.doc(name))
             if spec.link == "old":
-                w.route(spec.old_path, status=301, location=ORIGIN + spec.path)
+                w.redirect(spec.old_path, spec.path)
             w.article(spec.article())
 
     # list items that are not articles of this site
@@ -474,7 +474,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     gone = news[5].when - timedelta(hours=5)
     extra["ghyw"].append((gone, f"/a/ghyw/{gone:%Y}/{gone:%m%d}/{news[5].aid - 1}.html",
                           _fresh_title("news", rng, gone.year, specs)))
-    w.broken.append(extra["ghyw"][-1][1])
+    w.broken_link(extra["ghyw"][-1][1])
     member = news[1].when - timedelta(hours=2)
     extra["ghyw"].append((member, "/member/article_zhinan.html", "会员中心：工会会员服务指南"))
     w.not_followed.append("/member/article_zhinan.html")
@@ -483,14 +483,12 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     failing = grass[6].when - timedelta(hours=3)
     failing_path = f"/a/jcdt/{failing:%Y}/{failing:%m%d}/{grass[6].aid - 1}.html"
     extra["jcdt"].append((failing, failing_path, _fresh_title("grassroots", rng, failing.year, specs)))
-    w.route(failing_path, status=500)
-    w.broken.append(failing_path)
+    w.broken_link(failing_path, 500)
     pdf_when = notices[2].when - timedelta(days=1)
     pdf_title = f"关于公布{pdf_when.year}年度省直机关模范职工之家名单的通知"
     pdf_path = f"/uploads/soft/{pdf_when:%y%m%d}/5-{pdf_when:%y%m%d%H%M}.pdf"
     extra["tzgg"].append((pdf_when, pdf_path, pdf_title))
-    w.page(pdf_path, assets.pdf(pdf_title))
-    w.files.append(pdf_path)
+    w.listed_file(pdf_path, assets.pdf(pdf_title))
 
     for col in COLUMNS:
         rows = [(s.when, s.list_href(), s.title) for s in by_col[col.key]] + extra[col.key]
@@ -509,10 +507,9 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     w.route("/index.html", content_type="text/html; charset=gb2312")
     w.page("/templets/default/images/logo.gif", assets.JPEG)
     w.page("/plus/count.php", b"document.write('1');\r\n", content_type="application/x-javascript")
-    w.page("/robots.txt", "User-agent: *\nDisallow: /data/\nDisallow: /dede/\nDisallow: /include/\n"
-           "Disallow: /member/\nDisallow: /plus/search.php\nDisallow: /plus/count.php\nDisallow: /templets/\n")
+    w.robots("/data/", "/dede/", "/include/", "/member/", "/plus/search.php", "/plus/count.php", "/templets/")
     w.not_followed += [f"{OFFSITE}/acftu/", f"{OFFSITE}/scszgh/", f"{OFFSITE}/beian/", f"{OFFSITE}/support/"]
-    return _finish(w)
+    return w.finish()
 
 
 def _fresh_title(kind: str, rng: random.Random, year: int, specs: list[Spec]) -> str:
@@ -521,11 +518,3 @@ def _fresh_title(kind: str, rng: random.Random, year: int, specs: list[Spec]) ->
     while title in taken:
         title = text.title_for(kind, rng, year)
     return title
-
-
-def _finish(w: Writer) -> ZooSite:
-    """Writer.finish, then undo base.absolute() prefixing {{ORIGIN}} to {{OFFSITE}} links."""
-    site = w.finish()
-    truth = site.root / "truth.json"
-    truth.write_text(truth.read_text(encoding="utf-8").replace(ORIGIN + OFFSITE, OFFSITE), encoding="utf-8")
-    return site

@@ -478,7 +478,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
                 if not path.startswith(DOWN):
                     w.page(path, assets.pdf(name) if path.endswith(".pdf") else assets.doc(name))
             if spec.link == "old":
-                w.route(spec.old_path, status=301, location=ORIGIN + spec.path)
+                w.redirect(spec.old_path, spec.path)
             w.article(spec.article())
 
     extra: dict[str, list[tuple[datetime, str, str]]] = {c.key: [] for c in COLUMNS}
@@ -495,12 +495,11 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     gone = grass[1].when - timedelta(hours=2)
     gone_path = f"/news/jcdt/{gone:%Y-%m-%d}/{grass[1].id - 1}.html"
     extra["jcdt"].append((gone, gone_path, fresh("grassroots", gone.year)))
-    w.broken.append(gone_path)
+    w.broken_link(gone_path)
     failing = news[4].when - timedelta(hours=3)
     failing_path = f"/news/ghyw/{failing:%Y-%m-%d}/{news[4].id - 1}.html"
     extra["ghyw"].append((failing, failing_path, fresh("news", failing.year)))
-    w.route(failing_path, status=500)
-    w.broken.append(failing_path)
+    w.broken_link(failing_path, 500)
     member = notices[1].when - timedelta(hours=5)
     extra["tzgg"].append((member, "/e/member/login/", "职工疗休养网上报名（会员登录）"))
     w.page("/e/member/login/", _head("会员登录") + "<p>请输入用户名和密码。</p></body></html>", enc, "text/html; charset=gb2312")
@@ -509,8 +508,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     pdf_title = f"关于命名{pdf_when.year}年度省直机关模范职工小家的决定"
     pdf_path = f"/d/file/news/tzgg/{pdf_when:%Y-%m-%d}/{_md5('list', pdf_when)}.pdf"
     extra["tzgg"].append((pdf_when, pdf_path, pdf_title))
-    w.page(pdf_path, assets.pdf(pdf_title))
-    w.files.append(pdf_path)
+    w.listed_file(pdf_path, assets.pdf(pdf_title))
 
     for col in COLUMNS:
         rows = [(s.when, s.list_href(), s.title) for s in by_col[col.key]] + extra[col.key]
@@ -529,10 +527,6 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     w.route("/news/index.html", content_type="text/html; charset=gb2312")
     w.page("/skin/default/images/logo.gif", assets.JPEG)
     w.page("/e/public/ViewClick/", b"document.write('86');", content_type="application/javascript")
-    w.page("/robots.txt", "User-agent: *\nDisallow: /e/admin/\nDisallow: /e/data/\nDisallow: /e/class/\n"
-           "Disallow: /e/member/\nDisallow: /e/search/\n")
+    w.robots("/e/admin/", "/e/data/", "/e/class/", "/e/member/", "/e/search/")
     w.not_followed += [f"{OFFSITE}/links/acftu/", f"{OFFSITE}/links/scgh/", f"{OFFSITE}/icp/", f"{OFFSITE}/phome/"]
-    site = w.finish()
-    truth = site.root / "truth.json"  # base.absolute() prefixes {{ORIGIN}} to {{OFFSITE}} links
-    truth.write_text(truth.read_text(encoding="utf-8").replace(ORIGIN + OFFSITE, OFFSITE), encoding="utf-8")
-    return site
+    return w.finish()

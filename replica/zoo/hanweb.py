@@ -34,7 +34,6 @@ inside the text and in a block under it, as downfile.jsp links and as a plain /a
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from dataclasses import dataclass, field
@@ -151,9 +150,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     docs = _docs(rng)
     w = Writer(Path(out_dir), FAMILY, SITE)
     _Site(w, docs, rng).write()
-    built = w.finish()
-    _fix_offsite(Path(out_dir))
-    return built
+    return w.finish()
 
 
 # ---------------------------------------------------------------- generation
@@ -244,7 +241,7 @@ class _Site:
 
     def write(self) -> None:
         w = self.w
-        w.page("/robots.txt", "User-agent: *\nDisallow: /nbgk/\nDisallow: /jrobot/\n", content_type="text/plain; charset=utf-8")
+        w.robots("/nbgk/", "/jrobot/", content_type="text/plain; charset=utf-8")
         w.page("/images/3/style.css", CSS)
         w.page("/images/3/logo.jpg", assets.JPEG)
         self._traps()
@@ -278,16 +275,15 @@ class _Site:
 
     def _traps(self) -> None:
         w, yw, jc = self.w, self.by_col[4127], self.by_col[4128]
-        w.route(self.moved_from, status=301, location=ORIGIN + self.moved.path)
+        w.redirect(self.moved_from, self.moved.path)
         gone = yw[2].when - timedelta(hours=6)
         gone_path = self._free(f"/art/{gone.year}/{gone.month}/{gone.day}/art_4127_{yw[2].artid - 57}.html")
         self.extra[4127].append(Entry(gone_path, text.title_for("news", self.rng, gone.year), gone))
-        w.broken.append(gone_path)
+        w.broken_link(gone_path)
         err = yw[9].when - timedelta(hours=2)
         err_path = self._free(f"/art/{err.year}/{err.month}/{err.day}/art_4127_{yw[9].artid - 33}.html")
-        w.route(err_path, status=500)
         self.extra[4127].append(Entry(err_path, text.title_for("news", self.rng, err.year), err))
-        w.broken.append(err_path)
+        w.broken_link(err_path, 500)
         inner = jc[5].when - timedelta(hours=3)
         inner_path = f"/nbgk/art/{inner.year}/{inner.month}/{inner.day}/art_4128_{jc[5].artid - 11}.html"
         title = f"{inner.year}年省直机关工会内部情况通报"
@@ -525,14 +521,6 @@ class _Site:
             self.w.page(f"/col/col{colid}/index.html", self._head(f"{name} {SITE}") + self._top()
                         + f'<div class="wrap main"><div class="bt-position">当前位置：<a href="/index.html">首页</a>&nbsp;&gt;&nbsp;{name}</div>'
                         f"<p>{name}</p></div>\n" + self._foot())
-
-
-def _fix_offsite(root: Path) -> None:
-    """base.absolute() prefixes every non-http path with {{ORIGIN}}; other-host links keep theirs."""
-    target = root / "truth.json"
-    truth = json.loads(target.read_text(encoding="utf-8"))
-    truth["not_followed"] = [u.replace(ORIGIN + OFFSITE, OFFSITE) for u in truth["not_followed"]]
-    target.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 OFFSITE_LINKS = (

@@ -33,7 +33,6 @@ under www/.pages/…jhtml.html with the .jhtml path a symlink to it (served as t
 from __future__ import annotations
 
 import html
-import os
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -432,20 +431,6 @@ def _article_page(art: Art, n: int, prev: Art | None, nxt: Art | None, related: 
 
 # ---------------------------------------------------------------- writing
 
-def _put(w: Writer, path: str, page: str) -> None:
-    """A .jhtml page: the bytes in www/.pages/<path>.html, the path a symlink to them, so the
-    server substitutes the origins and answers text/html; charset=utf-8."""
-    rel = path.lstrip("/")
-    real = w.root / "www" / ".pages" / (rel + ".html")
-    real.parent.mkdir(parents=True, exist_ok=True)
-    real.write_bytes(page.encode("utf-8", "xmlcharrefreplace"))
-    link = w.root / "www" / rel
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    os.symlink(os.path.relpath(real, link.parent), link)
-
-
 def build(out_dir: Path, seed: int = 0) -> ZooSite:
     rng = random.Random(f"{FAMILY}-{seed}")
     arts = _plan(rng)
@@ -467,16 +452,15 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
                              a.pages[0][0].text) for i, a in enumerate(by_col[c.key])] for c in COLUMNS}
     moved = grass[4]
     entries["jcdt"][4].href = f"/jcdt/{moved.id}.html"
-    w.route(f"/jcdt/{moved.id}.html", status=301, location=ORIGIN + moved.path)
+    w.redirect(f"/jcdt/{moved.id}.html", moved.path)
     gone = news[4].when - timedelta(hours=2)
     gone_path = f"/ghyw/{free(news[4].id - 3)}.jhtml"
     entries["ghyw"].insert(5, Entry(text.title_for("news", rng, gone.year), gone_path, gone, "（内容已删除）"))
-    w.broken.append(gone_path)
+    w.broken_link(gone_path)
     failing = grass[6].when - timedelta(hours=4)
     failing_path = f"/jcdt/{free(grass[6].id + 1)}.jhtml"
     entries["jcdt"].insert(7, Entry(text.title_for("grassroots", rng, failing.year), failing_path, failing))
-    w.route(failing_path, status=500)
-    w.broken.append(failing_path)
+    w.broken_link(failing_path, 500)
     member = notices[0].when - timedelta(hours=3)
     member_path = f"/member/login.jspx?returnUrl=/tzgg/{free(notices[0].id + 1)}.jhtml"
     entries["tzgg"].insert(1, Entry(f"关于{member.year}年度工会会员普惠活动名额分配的通知（内部）", member_path, member))
@@ -484,14 +468,13 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     pdf_when = notices[4].when - timedelta(hours=1)
     pdf_path = f"/u/cms/www/{pdf_when:%Y%m}/{pdf_when:%d%H%M%S}pdf1.pdf"
     entries["tzgg"].insert(5, Entry(f"关于表彰{pdf_when.year}年度绵阳市五一劳动奖状、奖章和工人先锋号的决定", pdf_path, pdf_when))
-    w.page(pdf_path, assets.pdf("Mianyang union decision"))
-    w.files.append(pdf_path)
+    w.listed_file(pdf_path, assets.pdf("Mianyang union decision"))
 
     for col in COLUMNS:
         rows = entries[col.key]
         total = -(-len(rows) // col.per_page)
         for n in range(1, total + 1):
-            _put(w, col.list_path(n), _list_page(col, rows[(n - 1) * col.per_page:n * col.per_page], n, total, len(rows), right))
+            w.linked_page(col.list_path(n), _list_page(col, rows[(n - 1) * col.per_page:n * col.per_page], n, total, len(rows), right))
         w.start_paths.append(col.list_path(1))
 
     for col in COLUMNS:
@@ -501,9 +484,9 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
             nxt = mine[i - 1] if i else None
             related = [a for a in mine if a is not art][:5]
             for n in range(1, len(art.pages) + 1):
-                _put(w, art.page_path(n), _article_page(art, n, prev, nxt, related, right))
+                w.linked_page(art.page_path(n), _article_page(art, n, prev, nxt, related, right))
             if art.alias:
-                _put(w, art.alias, _article_page(art, 1, prev, nxt, related, right))
+                w.linked_page(art.alias, _article_page(art, 1, prev, nxt, related, right))
             for p in [p for page in art.pages for p in page] + art.block_atts:
                 if p.kind == "img":
                     w.page(p.url, assets.JPEG)
@@ -516,7 +499,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
                    + _entries(COLUMNS[1], [Entry(a.title, a.path, a.when) for a in by_col[c.key][:5]]) + "</div>\n"
                    for c in COLUMNS)
     w.page("/", _head("首页") + f'<div class="main container clearfix"><div class="w670 fl">{home}</div>\n{right}</div>\n' + _footer())
-    w.page("/robots.txt", "User-agent: *\nDisallow: /member/\nDisallow: /jeeadmin/\nDisallow: /search.jspx\n")
+    w.robots("/member/", "/jeeadmin/", "/search.jspx")
     w.page("/r/cms/front.js", "var Cms={};Cms.viewCount=function(b,c){$.getJSON(b+'/content_view.jspx',{contentId:c},"
            "function(d){if(d.length>0){$('#views').text(d[0]);}});};Cms.channelViewCount=function(){};"
            "Cms.siteFlow=function(){};Cms.attachment=function(){};\n")
@@ -527,7 +510,4 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     w.page("/site_view.jspx", "[1086421]", content_type="application/json;charset=UTF-8")
     w.not_followed.extend([OFFSITE + "/", OFFSITE + "/acftu/", OFFSITE + "/scgrrb/", OFFSITE + "/wszgzj/",
                            OFFSITE + "/zt/2024lh/", "/member/login.jspx", "/member/register.jspx"])
-    site = w.finish()
-    path = w.root / "truth.json"  # base.absolute() prefixes {{OFFSITE}} URLs with {{ORIGIN}}: undo that
-    path.write_text(path.read_text(encoding="utf-8").replace(ORIGIN + OFFSITE, OFFSITE), encoding="utf-8")
-    return site
+    return w.finish()

@@ -542,7 +542,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
                 if not path.startswith(DYN):
                     w.page(path, assets.pdf(name) if path.endswith(".pdf") else assets.doc(name))
             if spec.link == "old":
-                w.route(spec.old_path, status=301, location=ORIGIN + spec.path)
+                w.redirect(spec.old_path, spec.path)
             w.article(spec.article())
 
     extra: dict[str, list[tuple[datetime, str, str]]] = {c.key: [] for c in COLUMNS}
@@ -559,12 +559,11 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     gone = news[6].when - timedelta(hours=4)
     gone_path = f"/html/{gone:%Y}/ghyw_{gone:%m%d}/{news[6].id - 1}.html"
     extra["ghyw"].append((gone, ORIGIN + gone_path, fresh("news", gone.year)))
-    w.broken.append(gone_path)
+    w.broken_link(gone_path)
     failing = grass[2].when - timedelta(hours=6)
     failing_path = f"/html/{failing:%Y}/jcdt_{failing:%m%d}/{grass[2].id - 1}.html"
     extra["jcdt"].append((failing, ORIGIN + failing_path, fresh("grassroots", failing.year)))
-    w.route(failing_path, status=500)
-    w.broken.append(failing_path)
+    w.broken_link(failing_path, 500)
     internal = grass[7].when - timedelta(hours=1)
     internal_path = f"/html/nbzl/{internal:%Y}/{internal:%m%d}/{grass[7].id - 2}.html"
     extra["jcdt"].append((internal, ORIGIN + internal_path, "内部资料：基层工会工作台账填报说明"))
@@ -574,8 +573,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     pdf_title = f"关于表彰{pdf_when.year}年度省直机关工会工作先进集体和先进个人的决定"
     pdf_path = _upload(pdf_when, 777, "pdf")
     extra["tzgg"].append((pdf_when, ORIGIN + pdf_path, pdf_title))
-    w.page(pdf_path, assets.pdf(pdf_title))
-    w.files.append(pdf_path)
+    w.listed_file(pdf_path, assets.pdf(pdf_title))
 
     for col in COLUMNS:
         rows = [(s.when, s.list_href(), s.title) for s in by_col[col.key]] + extra[col.key]
@@ -596,11 +594,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
         w.page(about, _head(f"关于我们 - {SITE}") + _header(None) + f"<div class=\"main\"><p>{words}</p></div>\n" + _footer(),
                "gbk", "text/html; charset=gbk")
     w.page("/api.php", b"$('#hits').html('128');\r\n", content_type="text/javascript")
-    w.page("/robots.txt", "User-agent: *\nDisallow: /caches\nDisallow: /phpcms\nDisallow: /install\n"
-           "Disallow: /phpsso_server\nDisallow: /api\nDisallow: /admin.php\nDisallow: /html/nbzl/\n")
+    w.robots("/caches", "/phpcms", "/install", "/phpsso_server", "/api", "/admin.php", "/html/nbzl/")
     w.not_followed += [f"{OFFSITE}/www.acftu.org/", f"{OFFSITE}/www.scgh.org/", f"{OFFSITE}/beian.miit.gov.cn/",
                        f"{OFFSITE}/www.scwebtech.cn/", f"{OFFSITE}/www.phpcms.cn/"]
-    site = w.finish()
-    truth = site.root / "truth.json"  # base.absolute() prefixes {{ORIGIN}} to {{OFFSITE}} links
-    truth.write_text(truth.read_text(encoding="utf-8").replace(ORIGIN + OFFSITE, OFFSITE), encoding="utf-8")
-    return site
+    return w.finish()

@@ -31,7 +31,6 @@ under www/.pages/…aspx.html with the .aspx path a symlink to it (served as tex
 from __future__ import annotations
 
 import html
-import os
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -430,24 +429,6 @@ def _article_page(art: Art, n: int, prev: Art | None, nxt: Art | None, related: 
 
 # ---------------------------------------------------------------- writing
 
-def _put(w: Writer, path: str, page: str) -> None:
-    """An .aspx page: the bytes in www/.pages/<path>.html, the path a symlink to them, so the
-    server substitutes the origins and answers text/html; charset=utf-8."""
-    rel = path.lstrip("/")
-    real = w.root / "www" / ".pages" / (rel + ".html")
-    real.parent.mkdir(parents=True, exist_ok=True)
-    real.write_bytes(page.encode("utf-8", "xmlcharrefreplace"))
-    link = w.root / "www" / rel
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    os.symlink(os.path.relpath(real, link.parent), link)
-
-
-def _file(w: Writer, path: str, data: bytes, content_type: str | None = None) -> None:
-    w.page(path, data, content_type=content_type)
-
-
 def build(out_dir: Path, seed: int = 0) -> ZooSite:
     rng = random.Random(f"{FAMILY}-{seed}")
     arts = _plan(rng)
@@ -470,16 +451,15 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
                        for i, a in enumerate(by_col[c.cid])] for c in COLUMNS}
     moved = grass[3]
     entries[13][3].href = f"/Article/ShowArticle.asp?ArticleID={moved.id - 900}"
-    w.route("/Article/ShowArticle.asp", status=301, location=ORIGIN + moved.path)
+    w.redirect("/Article/ShowArticle.asp", moved.path)
     gone = news[5].when - timedelta(hours=3)
     gone_path = f"/Item/{free(news[6].id + 1)}.aspx"
     entries[12].insert(6, Entry(text.title_for("news", rng, gone.year), gone_path, gone))
-    w.broken.append(gone_path)
+    w.broken_link(gone_path)
     failing = grass[1].when - timedelta(hours=5)
     failing_path = f"/Item/{free(grass[2].id + 1)}.aspx"
     entries[13].insert(2, Entry(text.title_for("grassroots", rng, failing.year), failing_path, failing))
-    w.route(failing_path, status=500)
-    w.broken.append(failing_path)
+    w.broken_link(failing_path, 500)
     member = notices[1].when - timedelta(hours=2)
     entries[15].insert(2, Entry(f"关于{member.year}年度会员福利发放的内部通知（会员专享）", f"/User/Item/{notices[1].id + 2}.aspx", member))
     w.not_followed.append(f"/User/Item/{notices[1].id + 2}.aspx")
@@ -487,15 +467,14 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     pdf_title = f"关于公布{pdf_when.year}年度德阳市五一劳动奖获得者名单的通报"
     pdf_path = f"/UploadFiles/{pdf_when.year}/{pdf_when.month}/{pdf_when:%Y%m%d%H%M%S}.pdf"
     entries[15].insert(4, Entry(pdf_title, pdf_path, pdf_when))
-    _file(w, pdf_path, assets.pdf("Deyang union notice"))
-    w.files.append(pdf_path)
+    w.listed_file(pdf_path, assets.pdf("Deyang union notice"))
 
     for col in COLUMNS:
         rows = entries[col.cid]
         total = -(-len(rows) // col.per_page)
         for n in range(1, total + 1):
             page = _list_page(col, rows[(n - 1) * col.per_page:n * col.per_page], n, total, len(rows), side)
-            _put(w, col.list_path(n), page)
+            w.linked_page(col.list_path(n), page)
         w.start_paths.append(col.list_path(1))
 
     for col in COLUMNS:
@@ -505,35 +484,27 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
             nxt = mine[i + 1] if i + 1 < len(mine) else None
             related = [a for a in mine if a is not art][:5]
             for n in range(1, len(art.pages) + 1):
-                _put(w, art.page_path(n), _article_page(art, n, prev, nxt, related, side))
+                w.linked_page(art.page_path(n), _article_page(art, n, prev, nxt, related, side))
             for p in [p for page in art.pages for p in page] + art.block_atts:
                 if p.kind == "img":
-                    _file(w, p.url, assets.JPEG)
+                    w.page(p.url, assets.JPEG)
                 elif p.kind == "att":
-                    _file(w, p.url, assets.doc(p.text), "application/octet-stream")
+                    w.page(p.url, assets.doc(p.text), content_type="application/octet-stream")
             w.article(art.zoo())
 
     home = "".join(f'<div class="home_box"><h3><a href="{c.list_path(1)}">{c.name}</a></h3><ul>\n'
                    + "\n".join(_entry_li(Entry(a.title, a.path, a.when, a.hits)) for a in by_col[c.cid][:5])
                    + "\n</ul></div>\n" for c in COLUMNS)
     w.page("/", _head(NAME) + f'<div id="main">\n{side}<div class="main_right">{home}</div>\n</div>\n' + _footer())
-    w.page("/robots.txt", "User-agent: *\nDisallow: /User/\nDisallow: /Common/\nDisallow: /Admin/\n")
-    _put(w, f"/User/Item/{notices[1].id + 2}.aspx", _head("会员登录") + '<div id="main">请先登录会员中心。</div>' + _footer())
-    _file(w, f"{SKIN}/default.css", "body{font-size:12px;margin:0}.pagecss a,.pager a{margin:0 3px}\n")
-    _file(w, f"{SKIN}/images/logo.jpg", assets.JPEG)
+    w.robots("/User/", "/Common/", "/Admin/")
+    w.linked_page(f"/User/Item/{notices[1].id + 2}.aspx", _head("会员登录") + '<div id="main">请先登录会员中心。</div>' + _footer())
+    w.page(f"{SKIN}/default.css", "body{font-size:12px;margin:0}.pagecss a,.pager a{margin:0 3px}\n")
+    w.page(f"{SKIN}/images/logo.jpg", assets.JPEG)
     for script in ("/js/jquery.pack.js", "/js/common.js", "/js/bdshare.js"):
-        _file(w, script, "function fontZoomA(){}function fontZoomB(){}function SetHome(){}function AddFavorite(){}\n")
-    _file(w, "/Common/GetHits.aspx", b"document.write('1');", "application/javascript; charset=utf-8")
-    _file(w, "/Common/SiteCounter.aspx", b"document.write('1086421');", "application/javascript; charset=utf-8")
+        w.page(script, "function fontZoomA(){}function fontZoomB(){}function SetHome(){}function AddFavorite(){}\n")
+    w.page("/Common/GetHits.aspx", b"document.write('1');", content_type="application/javascript; charset=utf-8")
+    w.page("/Common/SiteCounter.aspx", b"document.write('1086421');", content_type="application/javascript; charset=utf-8")
     w.not_followed.extend([OFFSITE + "/", OFFSITE + "/acftu/", OFFSITE + "/jy/", OFFSITE + "/gh/", OFFSITE + "/wsfw/",
                            OFFSITE + "/acftu/flfg/", "/User/Index.aspx"])
     w.not_followed.extend(f"/User/Contents/Favorite.aspx?Action=add&Id={a.id}" for a in arts)
-    site = w.finish()
-    _fix_offsite(w.root)
-    return site
-
-
-def _fix_offsite(root: Path) -> None:
-    """base.absolute() prefixes {{OFFSITE}} URLs with {{ORIGIN}}: undo that in truth.json."""
-    path = root / "truth.json"
-    path.write_text(path.read_text(encoding="utf-8").replace(ORIGIN + OFFSITE, OFFSITE), encoding="utf-8")
+    return w.finish()

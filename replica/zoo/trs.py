@@ -32,7 +32,6 @@ attachments inline, in a block under the text, and written by script.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import random
 from dataclasses import dataclass, field
@@ -157,9 +156,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     w = Writer(Path(out_dir), FAMILY, SITE)
     site = _Site(w, docs, by_col, rng)
     site.write()
-    built = w.finish()
-    _fix_offsite(Path(out_dir))
-    return built
+    return w.finish()
 
 
 def _docs(rng: random.Random) -> list[Doc]:
@@ -269,7 +266,7 @@ class _Site:
 
     def write(self) -> None:
         w = self.w
-        w.page("/robots.txt", "User-agent: *\nDisallow: /wcm/\nDisallow: /nbzl/\n", content_type="text/plain; charset=utf-8")
+        w.robots("/wcm/", "/nbzl/", content_type="text/plain; charset=utf-8")
         w.page("/common/css/style.css", CSS)
         w.page("/common/js/trs_page.js", PAGE_JS)
         w.page("/common/images/logo.jpg", assets.JPEG)
@@ -295,17 +292,16 @@ class _Site:
     def _traps(self) -> None:
         w = self.w
         ghyw, jcdt = self.by_col["ghyw"], self.by_col["jcdt"]
-        w.route(self.moved_from, status=301, location=ORIGIN + self.moved.path)
+        w.redirect(self.moved_from, self.moved.path)
         self.moved.list_href = self.moved_from
         gone = ghyw[3].when - timedelta(hours=5)
         gone_path = self._free(f"/xwzx/ghyw/{gone:%Y%m}/t{gone:%Y%m%d}_{ghyw[3].docid - 41}.html")
         self.extra["ghyw"].append(Entry(gone_path, text.title_for("news", self.rng, gone.year), gone))
-        w.broken.append(gone_path)
+        w.broken_link(gone_path)
         err = jcdt[4].when - timedelta(hours=3)
         err_path = self._free(f"/xwzx/jcdt/{err:%Y%m}/t{err:%Y%m%d}_{jcdt[4].docid - 23}.html")
-        w.route(err_path, status=500)
         self.extra["jcdt"].append(Entry(err_path, text.title_for("grassroots", self.rng, err.year), err))
-        w.broken.append(err_path)
+        w.broken_link(err_path, 500)
         inner = jcdt[6].when - timedelta(hours=2)
         inner_path = f"/nbzl/{inner:%Y%m}/t{inner:%Y%m%d}_{jcdt[6].docid - 7}.html"
         title = f"{inner.year}年省直机关工会内部工作资料汇编"
@@ -318,9 +314,8 @@ class _Site:
         tz = self.by_col["tzgg"]
         when = tz[2].when - timedelta(days=1)
         pdf_path = f"/tzgg/{when:%Y%m}/P0{when:%Y%m%d}{self.rng.randrange(10**11, 10**12)}.pdf"
-        w.page(pdf_path, assets.pdf("notice"))
+        w.listed_file(pdf_path, assets.pdf("notice"))
         self.extra["tzgg"].append(Entry(pdf_path, f"关于公布{when.year}年度省直机关先进职工之家名单的通知", when))
-        w.files.append(pdf_path)
         w.not_followed.extend(OFFSITE_LINKS_PATHS)
 
     # ------------------------------------------------------------ chrome
@@ -596,14 +591,6 @@ def _short(title: str, size: int = 24) -> str:
 def _shell(title: str, name: str, inner: str) -> str:
     return (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" /><title>{escape(title)}</title>'
             f'</head><body><div class="position">当前位置：<a href="/">首页</a> &gt; {name}</div>{inner}</body></html>\n')
-
-
-def _fix_offsite(root: Path) -> None:
-    """base.absolute() prefixes every non-http path with {{ORIGIN}}; other-host links keep theirs."""
-    target = root / "truth.json"
-    truth = json.loads(target.read_text(encoding="utf-8"))
-    truth["not_followed"] = [u.replace(ORIGIN + OFFSITE, OFFSITE) for u in truth["not_followed"]]
-    target.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 OFFSITE_LINKS = (

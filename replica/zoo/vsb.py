@@ -412,20 +412,6 @@ def _article_page(art: Art, prev: Art | None, nxt: Art | None, related: list[Art
 
 # ---------------------------------------------------------------- writing
 
-def _put(w: Writer, path: str, page: str) -> None:
-    """An .htm page: the bytes in www/.pages/<path>.html, the path a symlink to them, so the
-    server substitutes the origins and answers text/html; charset=utf-8."""
-    rel_path = path.lstrip("/")
-    real = w.root / "www" / ".pages" / (rel_path + ".html")
-    real.parent.mkdir(parents=True, exist_ok=True)
-    real.write_bytes(page.encode("utf-8", "xmlcharrefreplace"))
-    link = w.root / "www" / rel_path
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    os.symlink(os.path.relpath(real, link.parent), link)
-
-
 def build(out_dir: Path, seed: int = 0) -> ZooSite:
     rng = random.Random(f"{FAMILY}-{seed}")
     arts = _plan(rng)
@@ -444,16 +430,15 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
                         for i, a in enumerate(by_col[c.tree])] for c in COLUMNS}
     moved = news[5]
     entries[1022][5].href = f"/content.jsp?urltype=news.NewsContentUrl&wbtreeid=1022&wbnewsid={moved.id}"
-    w.route("/content.jsp", status=301, location=ORIGIN + moved.path)
+    w.redirect("/content.jsp", moved.path)
     gone = news[2].when - timedelta(hours=6)
     gone_path = f"/info/1022/{free(news[2].id + 1)}.htm"
     entries[1022].insert(3, Entry(text.title_for("news", rng, gone.year), gone_path, gone, "该信息已删除"))
-    w.broken.append(gone_path)
+    w.broken_link(gone_path)
     failing = grass[3].when - timedelta(hours=1)
     failing_path = f"/info/1023/{free(grass[3].id + 1)}.htm"
     entries[1023].insert(4, Entry(text.title_for("grassroots", rng, failing.year), failing_path, failing))
-    w.route(failing_path, status=500)
-    w.broken.append(failing_path)
+    w.broken_link(failing_path, 500)
     inner = notices[1].when - timedelta(hours=2)
     inner_path = f"/nbtz/{free(notices[1].id + 1)}.htm"
     entries[1024].insert(2, Entry(f"关于做好{inner.year}年度教职工疗休养工作的内部通知", inner_path, inner))
@@ -461,14 +446,13 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     pdf_when = notices[4].when - timedelta(hours=3)
     pdf_path = f"/__local/B/3E/91/{pdf_when:%Y%m%d%H%M}A7C2_5F1.pdf"
     entries[1024].insert(5, Entry(f"关于{pdf_when.year}年全省教育系统“最美教职工”推选结果的公示", pdf_path, pdf_when))
-    w.page(pdf_path, assets.pdf("Sichuan education union notice"))
-    w.files.append(pdf_path)
+    w.listed_file(pdf_path, assets.pdf("Sichuan education union notice"))
 
     for col in COLUMNS:
         rows = entries[col.tree]
         total = -(-len(rows) // col.per_page)
         for n in range(1, total + 1):
-            _put(w, col.list_path(n, total), _list_page(col, rows[(n - 1) * col.per_page:n * col.per_page], n, total, len(rows), arts))
+            w.linked_page(col.list_path(n, total), _list_page(col, rows[(n - 1) * col.per_page:n * col.per_page], n, total, len(rows), arts))
         w.start_paths.append(col.list_path(1, total))
 
     for col in COLUMNS:
@@ -477,7 +461,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
             prev = mine[i - 1] if i else None
             nxt = mine[i + 1] if i + 1 < len(mine) else None
             related = [a for a in mine if a is not art][:5]
-            _put(w, art.path, _article_page(art, prev, nxt, related, arts))
+            w.linked_page(art.path, _article_page(art, prev, nxt, related, arts))
             for p in art.pages[0]:
                 if p.kind == "img":
                     w.page(p.url, assets.JPEG)
@@ -488,14 +472,14 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
                        + _items(COLUMNS[1], [Entry(a.title, a.path, a.when) for a in by_col[c.tree][:5]], "/index.htm", 9)
                        + "</div>\n" for c in COLUMNS)
     home = _head(NAME, "/index.htm") + f'<div class="main wrap">{sections}</div>\n' + _footer("/index.htm")
-    _put(w, "/index.htm", home)
+    w.linked_page("/index.htm", home)
     w.page("/", home)
     news_home = "".join(f'<div class="index_box"><h3><a href="{rel(f"/{c.slug}.htm", "/xwzx.htm")}">{c.name}</a></h3>\n'
                         + _items(COLUMNS[1], [Entry(a.title, a.path, a.when) for a in by_col[c.tree][:6]], "/xwzx.htm", 8)
                         + "</div>\n" for c in COLUMNS if c.parent)
-    _put(w, "/xwzx.htm", _head(f"新闻中心-{NAME}", "/xwzx.htm") + f'<div class="n_main wrap">{news_home}</div>\n' + _footer("/xwzx.htm"))
-    w.page("/robots.txt", "User-agent: *\nDisallow: /nbtz/\nDisallow: /ssjg.jsp\n")
-    _put(w, inner_path, _head("内部通知", inner_path) + "<div>本页面仅限校内访问。</div>" + _footer(inner_path))
+    w.linked_page("/xwzx.htm", _head(f"新闻中心-{NAME}", "/xwzx.htm") + f'<div class="n_main wrap">{news_home}</div>\n' + _footer("/xwzx.htm"))
+    w.robots("/nbtz/", "/ssjg.jsp")
+    w.linked_page(inner_path, _head("内部通知", inner_path) + "<div>本页面仅限校内访问。</div>" + _footer(inner_path))
     w.page("/style/style.css", "body{margin:0;font:14px/1.8 'Microsoft YaHei'}\n")
     w.page("/images/logo.jpg", assets.JPEG)
     w.page("/system/resource/css/pagedown/sys.css", ".pb_sys_common span{margin:0 2px}\n")
@@ -503,7 +487,4 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
         w.page(f"/system/resource/js/{script}", "function _showDynClicks(){}function _showDynClickBatch(){}"
                "function _simple_list_gotopage_fun(){}function getClickTimes(){}function _getBatchClickTimes(){}\n")
     w.not_followed.extend([OFFSITE + "/", OFFSITE + "/jyt/", OFFSITE + "/acftu/", OFFSITE + "/jgzj/"])
-    site = w.finish()
-    path = w.root / "truth.json"  # base.absolute() prefixes {{OFFSITE}} URLs with {{ORIGIN}}: undo that
-    path.write_text(path.read_text(encoding="utf-8").replace(ORIGIN + OFFSITE, OFFSITE), encoding="utf-8")
-    return site
+    return w.finish()

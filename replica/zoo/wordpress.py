@@ -457,16 +457,15 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     renamed = grass[2]
     old = f"/{renamed.when:%Y/%m/%d}/{renamed.when:%Y%m%d}-{renamed.id}-2/"
     entries["jcdt"][2].href = ORIGIN + old
-    w.route(old, status=301, location=ORIGIN + renamed.path)
+    w.redirect(old, renamed.path)
     gone = news[3].when - timedelta(hours=5)
     gone_path = f"/{gone:%Y/%m/%d}/post-{free(news[3].id + 1)}/"
     entries["ghyw"].insert(4, Entry(text.title_for("news", rng, gone.year), ORIGIN + gone_path, gone, "该文章已删除。"))
-    w.broken.append(gone_path)
+    w.broken_link(gone_path)
     failing = grass[5].when - timedelta(hours=2)
     failing_path = f"/{failing:%Y/%m/%d}/post-{free(grass[5].id + 1)}/"
     entries["jcdt"].insert(6, Entry(text.title_for("grassroots", rng, failing.year), ORIGIN + failing_path, failing, "……"))
-    w.route(failing_path, status=500)
-    w.broken.append(failing_path)
+    w.broken_link(failing_path, 500)
     member = notices[2].when - timedelta(hours=1)
     member_path = f"/members/{member:%Y/%m}/hyfl-{free(notices[2].id + 1)}/"
     entries["tzgg"].insert(3, Entry(f"关于{member.year}年度会员普惠福利领取的通知（会员专区）", ORIGIN + member_path, member, "本文仅限会员阅读。"))
@@ -474,8 +473,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     pdf_when = notices[4].when - timedelta(hours=2)
     pdf_path = f"/wp-content/uploads/{pdf_when:%Y/%m}/{pdf_when:%Y%m%d}tongbao.pdf"
     entries["tzgg"].insert(5, Entry(f"关于{pdf_when.year}年度全市职工职业技能大赛获奖情况的通报", ORIGIN + pdf_path, pdf_when, "PDF"))
-    w.page(pdf_path, assets.pdf("Panzhihua union notice"))
-    w.files.append(pdf_path)
+    w.listed_file(pdf_path, assets.pdf("Panzhihua union notice"))
 
     for col in COLUMNS:
         rows = entries[col.slug]
@@ -520,14 +518,11 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     w.page("/feed/", f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>{NAME}</title>'
            f"<link>{ORIGIN}</link><language>zh-Hans</language>\n{items}\n</channel></rss>\n",
            content_type="application/rss+xml; charset=UTF-8")
-    w.page("/robots.txt", "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\nDisallow: /members/\n")
+    w.robots("/wp-admin/", "Allow: /wp-admin/admin-ajax.php", "/members/")
     w.page(f"{THEME}/style.css", "body{margin:0;font:15px/1.8 -apple-system,'PingFang SC','Microsoft YaHei'}\n")
     w.page("/wp-includes/css/dist/block-library/style.min.css", ".wp-block-image{margin:0 0 1em}\n")
     w.page("/wp-includes/js/jquery/jquery.min.js", "/*! jQuery */\n")
     w.page(f"{THEME}/images/logo.jpg", assets.JPEG)
     w.page("/wp-admin/admin-ajax.php", "1", content_type="text/plain; charset=UTF-8")
     w.not_followed.extend([OFFSITE + "/", OFFSITE + "/acftu/", OFFSITE + "/wsfw/", OFFSITE + "/wordpress/"])
-    site = w.finish()
-    path = w.root / "truth.json"  # base.absolute() prefixes {{OFFSITE}} URLs with {{ORIGIN}}: undo that
-    path.write_text(path.read_text(encoding="utf-8").replace(ORIGIN + OFFSITE, OFFSITE), encoding="utf-8")
-    return site
+    return w.finish()
