@@ -1,41 +1,21 @@
-"""The Hanweb JCMS zoo site: served as built, every article reachable the way jpage pages its lists
-(the page's datastore, then POSTs to dataproxy.jsp for the records past it)."""
+"""The Hanweb JCMS zoo site's own ways: every article reachable the way jpage pages its lists
+(the page's datastore, then POSTs to dataproxy.jsp for the records past it), the proxy's answers,
+the moved /jcms/ paths, the quoted copy, the meta PubDate. What every family's site does is checked
+in test_zoo_sites.py."""
 
 from __future__ import annotations
 
 import html as htmllib
 import math
 import re
-import urllib.error
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
-import pytest
+from zoo_browser import crawl, fetch
 
-from replica import ReplicaServer
-from replica.zoo import build_zoo_site
-
+FAMILY = "hanweb"
 HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["']""", re.I)
 JPAGE = re.compile(r"\$\('#(\d+)'\)\.jpage\(\{(.*?)\}\);", re.S)
 RECORD = re.compile(r"<record><!\[CDATA\[(.*?)\]\]></record>", re.S)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
-        return None
-
-
-def fetch(url: str, form: bytes | None = None) -> tuple[int, bytes, dict]:
-    opener = urllib.request.build_opener(_NoRedirect)
-    request = urllib.request.Request(url, data=form)
-    if form is not None:
-        request.add_header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, response.read(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read(), dict(error.headers)
 
 
 def jpage_config(body: str) -> dict[str, str]:
@@ -57,9 +37,9 @@ def list_links(page_url: str, html: str) -> set[str]:
         for g in range(1, math.ceil(total / (per * group))):
             start, end = g * per * group + 1, (g + 1) * per * group
             proxy = urljoin(page_url, options["proxyUrl"]) + f"?startrecord={start}&endrecord={end}&perpage={per}"
-            status, data, _ = fetch(proxy, options["form"].encode())
-            assert status == 200
-            text = data.decode("utf-8")
+            reply = fetch(proxy, options["form"].encode())
+            assert reply.status == 200
+            text = reply.body.decode("utf-8")
             assert f"<totalrecord>{total}</totalrecord>" in text
             records = RECORD.findall(text)
             assert len(records) == min(per * group, total - start + 1)
@@ -67,146 +47,96 @@ def list_links(page_url: str, html: str) -> set[str]:
     return {link.split("#")[0] for link in found}
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    site = build_zoo_site("hanweb", tmp_path_factory.mktemp("hanweb"))
-    with ReplicaServer(site.root) as server:
-        yield site, server, site.truth(server.origin, server.offsite)
 
-
-def crawl(server, truth) -> tuple[set[str], set[str]]:
+def crawl_without_proxy(zoo):
+    """Every link of the site's pages without jpage's proxy: plain anchors only, no redirect followed."""
+    truth, origin = zoo.truth, zoo.origin
     skip = set(truth["not_followed"]) | set(truth["broken"])
-    queue = [server.origin + p for p in truth["start_paths"]]
-    pages: set[str] = set()
-    seen: set[str] = set()
+    queue, pages, seen = [origin + "/index.html"] + [origin + p for p in truth["start_paths"]], set(), set()
     while queue:
         url = queue.pop(0)
         if url in pages:
             continue
         pages.add(url)
-        status, data, headers = fetch(url)
-        if status in (301, 302):
-            queue.append(urljoin(url, headers["Location"]))
+        reply = fetch(url)
+        if reply.status != 200 or "html" not in reply.headers.get("Content-Type", ""):
             continue
-        assert status == 200, url
-        if "html" not in headers.get("Content-Type", ""):
-            continue
-        for link in list_links(url, data.decode("utf-8")):
-            seen.add(link)
+        for link in {urljoin(url, h).split("#")[0] for h in HREF.findall(reply.body.decode("utf-8"))}:
+            seen.add(link.split("?")[0])
             parts = urlsplit(link)
-            if parts.scheme + "://" + parts.netloc != server.origin or link in skip:
-                continue
-            if parts.path.endswith(".html") and link not in pages:
+            if parts.scheme + "://" + parts.netloc == origin and link not in skip and parts.path.endswith(".html"):
                 queue.append(link)
     return pages, seen
 
 
-def test_every_article_answers_with_its_title(served):
-    _site, _server, truth = served
-    assert 22 <= len(truth["articles"]) <= 30
-    for path, item in truth["articles"].items():
+def test_every_article_is_one_page_served_as_utf8(zoo):
+    for path, item in zoo.truth["articles"].items():
         assert item["pages"] == []
-        status, data, headers = fetch(item["url"])
-        assert status == 200 and "utf-8" in headers["Content-Type"].lower(), path
-        assert item["record"]["title"] in data.decode("utf-8"), path
-        for url in item["record"]["images"] + item["record"]["attachments"]:
-            assert fetch(url)[0] == 200, url
-    for url in truth["files"]:
-        status, data, _ = fetch(url)
-        assert status == 200 and data.startswith(b"%PDF"), url
+        reply = fetch(item["url"])
+        assert reply.status == 200 and "utf-8" in reply.headers["Content-Type"].lower(), path
+        assert item["record"]["title"] in reply.body.decode("utf-8"), path
 
 
-def test_every_article_is_reachable_through_jpage_and_dataproxy(served):
-    _site, server, truth = served
-    pages, seen = crawl(server, truth)
+def test_every_article_is_reachable_through_jpage_and_dataproxy(zoo):
+    pages, seen = crawl(zoo, list_links)
     plain = {urlsplit(u)._replace(query="").geturl() for u in pages}
-    for path, item in truth["articles"].items():
+    for path, item in zoo.truth["articles"].items():
         assert item["url"] in plain, path
         for url in item["record"]["attachments"]:
             assert url in seen, url
-    for url in truth["files"] + truth["broken"] + truth["not_followed"]:
+    for url in zoo.truth["files"] + zoo.truth["broken"] + zoo.truth["not_followed"]:
         assert url in seen, url
 
 
-def test_some_articles_are_listed_by_dataproxy_only(served):
-    _site, server, truth = served
-    status, data, _ = fetch(server.origin + truth["start_paths"][0])
-    html = data.decode("utf-8")
-    on_page = {urljoin(server.origin, h).split("?")[0] for h in HREF.findall(html)}
-    listed = {u.split("?")[0] for u in list_links(server.origin + truth["start_paths"][0], html)}
-    only_proxy = {u for u in listed - on_page if u in {i["url"] for i in truth["articles"].values()}}
+def test_some_articles_are_listed_by_dataproxy_only(zoo):
+    start = zoo.origin + zoo.truth["start_paths"][0]
+    html = fetch(start).body.decode("utf-8")
+    on_page = {urljoin(zoo.origin, h).split("?")[0] for h in HREF.findall(html)}
+    listed = {u.split("?")[0] for u in list_links(start, html)}
+    only_proxy = {u for u in listed - on_page if u in zoo.article_urls()}
     assert len(only_proxy) >= 2
     # No other page of the site links them.
-    _pages, seen = crawl_without_proxy(server, truth)
+    _pages, seen = crawl_without_proxy(zoo)
     assert not only_proxy & seen
 
 
-def crawl_without_proxy(server, truth):
-    skip = set(truth["not_followed"]) | set(truth["broken"])
-    queue, pages, seen = [server.origin + "/index.html"] + [server.origin + p for p in truth["start_paths"]], set(), set()
-    while queue:
-        url = queue.pop(0)
-        if url in pages:
-            continue
-        pages.add(url)
-        status, data, headers = fetch(url)
-        if status != 200 or "html" not in headers.get("Content-Type", ""):
-            continue
-        for link in {urljoin(url, h).split("#")[0] for h in HREF.findall(data.decode("utf-8"))}:
-            seen.add(link.split("?")[0])
-            parts = urlsplit(link)
-            if parts.scheme + "://" + parts.netloc == server.origin and link not in skip and parts.path.endswith(".html"):
-                queue.append(link)
-    return pages, seen
-
-
-def test_dataproxy_answers_by_parameters(served):
-    site, server, truth = served
-    proxy = server.origin + "/module/web/jpage/dataproxy.jsp"
-    status, data, headers = fetch(proxy + "?startrecord=1&endrecord=9&perpage=3", b"columnid=999")
-    assert status == 200 and "xml" in headers["Content-Type"]
-    assert b"<totalrecord>0</totalrecord>" in data and b"<record>" not in data
+def test_dataproxy_answers_by_parameters(zoo):
+    proxy = zoo.origin + "/module/web/jpage/dataproxy.jsp"
+    empty = fetch(proxy + "?startrecord=1&endrecord=9&perpage=3", b"columnid=999")
+    assert empty.status == 200 and "xml" in empty.headers["Content-Type"]
+    assert b"<totalrecord>0</totalrecord>" in empty.body and b"<record>" not in empty.body
     # GET with every parameter in the query answers as the POST does.
-    html = fetch(server.origin + truth["start_paths"][0])[1].decode("utf-8")
+    html = fetch(zoo.origin + zoo.truth["start_paths"][0]).body.decode("utf-8")
     options = jpage_config(JPAGE.search(html).group(2))
     query = f"startrecord=1&endrecord=9&perpage=3&{options['form']}"
-    assert fetch(f"{proxy}?{query}")[1] == fetch(proxy + "?startrecord=1&endrecord=9&perpage=3", options["form"].encode())[1]
-    assert fetch(f"{proxy}?{query}")[1].count(b"<record>") == 9
+    got = fetch(f"{proxy}?{query}").body
+    assert got == fetch(proxy + "?startrecord=1&endrecord=9&perpage=3", options["form"].encode()).body
+    assert got.count(b"<record>") == 9
     # Attachments are answered by their filename parameter; other paths still refuse POST.
-    status, data, _ = fetch(truth["files"][0])
-    assert status == 200 and data.startswith(b"%PDF")
-    assert fetch(server.origin + "/module/download/downfile.jsp?classid=0&filename=nothing.pdf")[1].startswith(b"<?xml")
-    assert fetch(server.origin + truth["start_paths"][0], b"a=1")[0] == 501
+    attachment = fetch(zoo.truth["files"][0])
+    assert attachment.status == 200 and attachment.body.startswith(b"%PDF")
+    assert fetch(zoo.origin + "/module/download/downfile.jsp?classid=0&filename=nothing.pdf").body.startswith(b"<?xml")
+    assert fetch(zoo.origin + zoo.truth["start_paths"][0], b"a=1").status == 501
 
 
-def test_awkward_cases_answer_as_declared(served):
-    site, server, truth = served
-    assert sorted(fetch(url)[0] for url in truth["broken"]) == [404, 500]
-    routes = (site.root / "routes.json").read_text(encoding="utf-8")
-    moved = re.search(r'"(/jcms/[^"]+\.html)"', routes).group(1)
-    status, _, headers = fetch(server.origin + moved)
-    assert status == 301 and headers["Location"] in {i["url"] for i in truth["articles"].values()}
-    assert "Disallow: /nbgk/" in fetch(server.origin + "/robots.txt")[1].decode()
-    copies = [p for p in (site.root / "www" / "art").rglob("art_4128_*.html")
+def test_the_moved_jcms_path_answers_301_to_its_article(zoo):
+    moved = re.search(r'"(/jcms/[^"]+\.html)"', zoo.routes).group(1)
+    reply = fetch(zoo.origin + moved)
+    assert reply.status == 301 and reply.headers["Location"] in zoo.article_urls()
+
+
+def test_the_quoted_copy_names_its_canonical_article(zoo):
+    copies = [p for p in (zoo.site.root / "www" / "art").rglob("art_4128_*.html")
               if b'rel="canonical"' in p.read_bytes()]
     assert len(copies) == 1
     canonical = re.search(rb'rel="canonical" href="([^"]+)"', copies[0].read_bytes()).group(1).decode()
-    assert canonical.replace("{{ORIGIN}}", server.origin) in {i["url"] for i in truth["articles"].values()}
-    # The meta PubDate is not always the visible date.
+    assert canonical.replace("{{ORIGIN}}", zoo.origin) in zoo.article_urls()
+
+
+def test_the_meta_pubdate_is_not_always_the_visible_date(zoo):
     differ = 0
-    for item in truth["articles"].values():
-        page = fetch(item["url"])[1].decode("utf-8")
+    for item in zoo.truth["articles"].values():
+        page = fetch(item["url"]).body.decode("utf-8")
         meta = re.search(r'name="PubDate" content="([^"]+)"', page).group(1)
         differ += not item["record"]["published_at"].startswith(meta[:10])
     assert differ >= 2
-
-
-def test_same_seed_same_bytes(tmp_path):
-    a = build_zoo_site("hanweb", tmp_path / "a")
-    b = build_zoo_site("hanweb", tmp_path / "b")
-    files_a = sorted(p.relative_to(a.root) for p in a.root.rglob("*") if p.is_file())
-    assert files_a == sorted(p.relative_to(b.root) for p in b.root.rglob("*") if p.is_file())
-    for rel in files_a:
-        assert (a.root / rel).read_bytes() == (b.root / rel).read_bytes(), rel
-    c = build_zoo_site("hanweb", tmp_path / "c", seed=1)
-    assert (c.root / "truth.json").read_bytes() != (a.root / "truth.json").read_bytes()

@@ -1,7 +1,9 @@
-"""The PHPCMS zoo site: served, reachable through its own list mechanism, deterministic.
+"""The PHPCMS zoo site's own ways: the div#pages pager over static and index.php dynamic lists,
+gbk labels, the moved /html/jcdt/<date>/ paths, the dynamic twin of a static article.
 
 No parser is involved: the pages are walked with lxml the way a browser user would click
-through the div#pages pager (static and index.php dynamic lists) and the list items.
+through the div#pages pager (static and index.php dynamic lists) and the list items. What every
+family's site does is checked in test_zoo_sites.py.
 """
 
 from __future__ import annotations
@@ -9,141 +11,54 @@ from __future__ import annotations
 import html
 import json
 import re
-import urllib.error
-import urllib.request
-from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-import pytest
-from lxml import html as lxml_html
+from zoo_browser import fetch, walk_lists
 
-from replica import ReplicaServer
-from replica.zoo.phpcms import build
+FAMILY = "phpcms"
 
 
-def fetch(url: str) -> tuple[int, str, bytes, str]:
-    """(status, final URL, body, declared charset) following redirects."""
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.url, response.read(), response.headers.get_content_charset() or ""
-    except urllib.error.HTTPError as error:
-        return error.code, url, error.read(), ""
+def test_every_article_page_is_labelled_gbk(zoo):
+    for entry in zoo.truth["articles"].values():
+        for url in [entry["url"], *entry["pages"]]:
+            page = html.unescape(fetch(url).text)  # the dynamic column writes NCRs
+            assert "charset=gbk" in page[:600], url
 
 
-def decode(body: bytes, header_charset: str) -> str:
-    meta = re.search(rb'charset=["\']?([\w-]+)', body[:2048])
-    charset = header_charset or (meta.group(1).decode() if meta else "utf-8")
-    if charset.lower() in ("gb2312", "gbk"):
-        charset = "gb18030"  # what browsers do with a gb2312 label
-    return body.decode(charset)
+def test_walk_from_start_pages_reaches_every_article_and_page(zoo):
+    def reached_as(final, doc):
+        path, query = urlsplit(final).path, urlsplit(final).query
+        yield zoo.origin + path + ("?" + query if path == "/index.php" else "")
+        yield from doc.xpath("//link[@rel='canonical']/@href")  # the same article's own URL
+
+    walked = walk_lists(zoo, is_list=lambda doc: not doc.xpath("//div[@id='Article']"),
+                        list_pager="//div[@id='pages']/a/@href",
+                        list_items="//div[@class='col-left']/ul[contains(@class, 'list')]/li/a/@href",
+                        article_pager="//div[@id='pages']/a/@href", reached_as=reached_as)
+    assert zoo.wanted() <= walked.reached
+    assert walked.files == set(zoo.truth["files"])
+    assert walked.list_pages >= 2 * len(zoo.truth["start_paths"])
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("phpcms"))
+def test_the_old_path_a_list_links_answers_301(zoo):
+    old = re.search(r'"(/html/jcdt/\d{8}/\d+\.html)"', zoo.routes).group(1)
+    assert fetch(zoo.origin + old, method="HEAD").status == 301
 
 
-def test_every_article_page_answers_with_its_title(site):
-    with ReplicaServer(site.root) as server:
-        truth = site.truth(server.origin)
-        assert 22 <= len(truth["articles"]) <= 30
-        for entry in truth["articles"].values():
-            for url in [entry["url"], *entry["pages"]]:
-                status, _, body, charset = fetch(url)
-                assert status == 200, url
-                page = html.unescape(decode(body, charset))  # the dynamic column writes NCRs
-                assert entry["record"]["title"] in page
-                assert "charset=gbk" in page[:600]
+def test_jcdt_names_no_charset_in_its_header_ghyw_names_gbk(zoo):
+    assert fetch(zoo.origin + "/html/jcdt/", follow=True).headers["Content-Type"] == "text/html"
+    assert fetch(zoo.origin + "/html/ghyw/", follow=True).headers.get_content_charset() == "gbk"
 
 
-def test_walk_from_start_pages_reaches_every_article_and_page(site):
-    with ReplicaServer(site.root) as server:
-        truth = site.truth(server.origin)
-        skip = set(truth["not_followed"]) | set(truth["broken"]) | set(truth["files"])
-        todo, seen_lists, reached, files = list(site.start_urls(server.origin)), set(), set(), set()
-        list_pages = 0
-        while todo:
-            url = todo.pop()
-            if url in seen_lists:
-                continue
-            seen_lists.add(url)
-            status, final, body, charset = fetch(url)
-            assert status == 200, url
-            doc = lxml_html.fromstring(decode(body, charset))
-            path = urlsplit(final).path
-            if not doc.xpath("//div[@id='Article']"):
-                list_pages += 1
-                for href in doc.xpath("//div[@id='pages']/a/@href"):
-                    todo.append(urljoin(final, href))
-                for href in doc.xpath("//div[@class='col-left']/ul[contains(@class, 'list')]/li/a/@href"):
-                    target = urljoin(final, href)
-                    if target.split("?")[0] in skip or target in skip:
-                        if target in truth["files"]:
-                            files.add(target)
-                        continue
-                    todo.append(target)
-            else:
-                query = urlsplit(final).query
-                reached.add(server.origin + path + ("?" + query if path == "/index.php" else ""))
-                reached.update(doc.xpath("//link[@rel='canonical']/@href"))  # the same article's own URL
-                for href in doc.xpath("//div[@id='pages']/a/@href"):
-                    todo.append(urljoin(final, href))
-        wanted = {u for e in truth["articles"].values() for u in [e["url"], *e["pages"]]}
-        assert wanted <= reached
-        assert files == set(truth["files"])
-        assert list_pages >= 2 * len(truth["start_paths"])
+def test_the_dynamic_column_answers_by_query(zoo):
+    first = fetch(zoo.origin + "/index.php?m=content&c=index&a=lists&catid=12", follow=True).body
+    second = fetch(zoo.origin + "/index.php?m=content&c=index&a=lists&catid=12&page=2", follow=True).body
+    assert first != second and b"<ul class=\"list lh24 f14\">" in second
 
 
-def test_awkward_cases_answer_as_planned(site):
-    with ReplicaServer(site.root) as server:
-        truth = site.truth(server.origin)
-        codes = sorted(fetch(url)[0] for url in truth["broken"])
-        assert codes == [404, 500]
-        for url in truth["files"]:
-            status, _, body, _ = fetch(url)
-            assert status == 200 and body.startswith(b"%PDF")
-        robots = fetch(server.origin + "/robots.txt")[2].decode()
-        assert "Disallow: /html/nbzl/" in robots
-        assert any(u.startswith(server.offsite) for u in truth["not_followed"])
-        # the old /html/jcdt/<date>/<id>.html path a list links answers 301 to the article
-        routes = (site.root / "routes.json").read_text(encoding="utf-8")
-        old = re.search(r'"(/html/jcdt/\d{8}/\d+\.html)"', routes).group(1)
-        request = urllib.request.Request(server.origin + old, method="HEAD")
-        opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,),
-                                                  {"redirect_request": lambda *a, **k: None}))
-        with pytest.raises(urllib.error.HTTPError) as moved:
-            opener.open(request, timeout=10)
-        assert moved.value.code == 301
-        # 基层动态 names no charset in its header; 工会要闻 names gbk
-        with urllib.request.urlopen(server.origin + "/html/jcdt/", timeout=10) as response:
-            assert response.headers["Content-Type"] == "text/html"
-        with urllib.request.urlopen(server.origin + "/html/ghyw/", timeout=10) as response:
-            assert response.headers.get_content_charset() == "gbk"
-        # the dynamic column answers by query: page 2 is not page 1
-        first = fetch(server.origin + "/index.php?m=content&c=index&a=lists&catid=12")[2]
-        second = fetch(server.origin + "/index.php?m=content&c=index&a=lists&catid=12&page=2")[2]
-        assert first != second and b"<ul class=\"list lh24 f14\">" in second
-        # the static article also linked under its dynamic show URL names its canonical page
-        twin = [k for k in json.loads(routes)["/index.php"]["query_files"] if "catid=10" in k]
-        assert len(twin) == 1
-        body = fetch(server.origin + "/index.php?" + twin[0])[2].decode("ascii")
-        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', body).group(1)
-        assert canonical in [e["url"] for e in truth["articles"].values()]
-
-
-def test_same_seed_same_bytes(tmp_path):
-    first, second = build(tmp_path / "a", seed=3), build(tmp_path / "b", seed=3)
-    files = sorted(p.relative_to(first.root) for p in first.root.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(second.root) for p in second.root.rglob("*") if p.is_file())
-    for name in files:
-        assert (first.root / name).read_bytes() == (second.root / name).read_bytes(), name
-    other = build(tmp_path / "c", seed=4)
-    assert (other.root / "truth.json").read_bytes() != (first.root / "truth.json").read_bytes()
-
-
-def test_builds_fast(tmp_path):
-    import time
-
-    started = time.perf_counter()
-    build(Path(tmp_path))
-    assert time.perf_counter() - started < 1.0
+def test_the_dynamic_twin_of_a_static_article_names_its_canonical_page(zoo):
+    twin = [k for k in json.loads(zoo.routes)["/index.php"]["query_files"] if "catid=10" in k]
+    assert len(twin) == 1
+    body = fetch(zoo.origin + "/index.php?" + twin[0], follow=True).body.decode("ascii")
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', body).group(1)
+    assert canonical in [e["url"] for e in zoo.truth["articles"].values()]
