@@ -32,7 +32,6 @@ under www/.pages/…jhtml.html with the .jhtml path a symlink to it (served as t
 
 from __future__ import annotations
 
-import html
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,15 +39,15 @@ from pathlib import Path
 
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
-from .base import Writer, ZooArticle, ZooSite, generated, times
+from .base import Writer, ZooSite, generated
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, before_contact, body_pieces,
+                     esc, href_style, id_finder, number_by_time, paginate, plan_by_column, shorten, split_even)
 
 FAMILY = "jeecms"
 NAME = "绵阳市总工会"
 RES = "/r/cms/www/default"
 
-DATE_STYLES = (("minute", "{d:%Y-%m-%d %H:%M}", "minutes"), ("full", "{d:%Y-%m-%d %H:%M:%S}", "seconds"),
-               ("dash", "{d:%Y-%m-%d}", "date"), ("cn0", "{d:%Y}年{d:%m}月{d:%d}日", "date"),
-               ("slash", "{d:%Y/%m/%d}", "date"), ("cn", "{d.year}年{d.month}月{d.day}日", "date"))
+DATE_STYLES = (MINUTES, SECONDS, DASH, CN0, SLASH, CN)
 DATE_LABELS = ("发布时间：", "", "发布日期：", "日期：", "时间：")
 SOURCE_LABELS = ("来源：", "文章来源：", "信息来源：", "来源:", "稿件来源：")
 SOURCES = ("绵阳市总工会", "绵阳日报", "市总工会宣传教育部", "四川工人日报", "涪城区总工会", "本站原创")
@@ -73,18 +72,7 @@ COLUMNS = (Col("ghyw", "工会要闻", "news", "links", 10, 4),
 
 
 @dataclass
-class Piece:
-    """One block of a body: p, strong, img, cap (caption), att (attachment paragraph), edit."""
-
-    kind: str
-    text: str = ""
-    href: str = ""
-    url: str = ""
-    prefix: str = ""
-
-
-@dataclass
-class Art:
+class Art(PieceArticle):
     col: Col
     id: int
     when: datetime
@@ -107,44 +95,17 @@ class Art:
     def page_path(self, n: int) -> str:
         return self.path if n == 1 else f"/{self.col.key}/{self.id}_{n}.jhtml"
 
-    def date_text(self) -> str:
-        return self.style[1].format(d=self.when)
-
-    def zoo(self) -> ZooArticle:
-        pieces = [p for page in self.pages for p in page]
-        return ZooArticle(
-            path=self.path, title=self.title, when=self.when, shows=self.style[2],
-            paragraphs=[p.prefix + p.text for p in pieces if p.kind in ("p", "strong", "att")],
-            column=self.col.name, source=self.source, author=self.author, editor=self.editor,
-            images=[p.url for p in pieces if p.kind == "img"],
-            attachments=[p.url for p in pieces if p.kind == "att"] + [p.url for p in self.block_atts],
-            pages=[self.page_path(n) for n in range(2, len(self.pages) + 1)])
-
-
-def esc(value: str) -> str:
-    return html.escape(value, quote=True)
-
 
 def cut(title: str, length: int = 20) -> str:
     """FreeMarker text_cut: the first `length` characters and '...'."""
-    return title if len(title) <= length else title[:length] + "..."
+    return shorten(title, length)
 
 
 # ---------------------------------------------------------------- planning
 
 def _plan(rng: random.Random) -> list[Art]:
-    total = sum(c.count for c in COLUMNS)
-    stamps = times(rng, total)
-    rng.shuffle(stamps)
-    arts: list[Art] = []
-    k = 0
-    for col in COLUMNS:
-        for when in sorted(stamps[k:k + col.count], reverse=True):
-            arts.append(_article(rng, col, when, k))
-            k += 1
-    first = rng.randint(10200, 14800)
-    for number, art in enumerate(sorted(arts, key=lambda a: a.when)):
-        art.id = first + number * 7 + rng.randint(0, 6)
+    arts = plan_by_column(rng, COLUMNS, _article)
+    number_by_time(arts, rng, rng.randint(10200, 14800), 7, 7)
     for art in arts:
         _media(rng, art)
     return arts
@@ -152,7 +113,7 @@ def _plan(rng: random.Random) -> list[Art]:
 
 def _article(rng: random.Random, col: Col, when: datetime, i: int) -> Art:
     made = generated(rng, col.kind, when)
-    paragraphs = [Piece(kind, words.replace("四川省直属机关工会委员会", NAME)) for kind, words in made.paragraphs]
+    paragraphs = body_pieces(made, NAME)
     has_source = i % 4 != 2
     editor = text.person(rng) if i % 3 == 2 else None
     art = Art(col=col, id=0, when=when, title=made.title, pages=[paragraphs],
@@ -170,18 +131,13 @@ def _upload(art: Art, n: int, ext: str) -> str:
     return f"/u/cms/www/{art.when:%Y%m}/{art.when:%d%H%M%S}{art.id % 97:02d}{n}.{ext}"
 
 
-def _href(url: str, style: int) -> str:
-    """Root-relative, page-relative (from /<channel>/) or absolute, by style."""
-    return (url, ".." + url, ORIGIN + url)[style % 3]
-
-
 def _media(rng: random.Random, art: Art) -> None:
     body = art.pages[0]
     if art.col.kind != "notice" and art.id % 3 != 1:
         for n in range(1, rng.randint(1, 2) + 1):
             url = _upload(art, n, "jpg")
             at = rng.randint(1, max(1, len(body) - 1))
-            pieces = [Piece("img", href=_href(url, art.id + n), url=url)]
+            pieces = [Piece("img", href=href_style(url, art.id + n), url=url)]
             if rng.random() < 0.5:
                 pieces.append(Piece("cap", f"{rng.choice(text.ACTIVITIES)}活动现场（{text.person(rng)} 摄）"))
             body[at:at] = pieces
@@ -189,21 +145,15 @@ def _media(rng: random.Random, art: Art) -> None:
         names = [f"{rng.choice(text.THINGS)}申报表.doc".replace("“", "").replace("”", ""),
                  f"{art.when.year}年{rng.choice(text.TOPICS)}情况汇总表.xls"]
         if art.id % 2 == 0:
-            at = next((k for k, p in enumerate(body) if p.text.startswith("联系人")), len(body))
+            at = before_contact(body)
             names = names[:rng.randint(1, 2)]
             for n, name in enumerate(names, start=1):
                 url = _upload(art, n, name.rsplit(".", 1)[1])
-                body.insert(at + n - 1, Piece("att", name, _href(url, n), url, f"附件{n}：" if len(names) > 1 else "附件："))
+                body.insert(at + n - 1, Piece("att", name, href_style(url, n), url, f"附件{n}：" if len(names) > 1 else "附件："))
         else:
             for n, name in enumerate(names, start=1):
                 url = _upload(art, n, name.rsplit(".", 1)[1])
-                art.block_atts.append(Piece("att", name, _href(url, n + 2), url))
-
-
-def _split(art: Art, parts: int) -> None:
-    body = art.pages[0]
-    cuts = [len(body) * k // parts for k in range(parts + 1)]
-    art.pages = [body[cuts[k]:cuts[k + 1]] for k in range(parts)]
+                art.block_atts.append(Piece("att", name, href_style(url, n + 2), url))
 
 
 # ---------------------------------------------------------------- chrome
@@ -436,15 +386,10 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     arts = _plan(rng)
     by_col = {c.key: [a for a in arts if a.col is c] for c in COLUMNS}
     news, grass, notices = by_col["ghyw"], by_col["jcdt"], by_col["tzgg"]
-    _split(max(news[1:6], key=lambda a: len(a.pages[0])), 3)
+    long = max(news[1:6], key=lambda a: len(a.pages[0]))
+    long.pages = split_even(long.pages[0], 3)
     grass[2].alias = f"/zt/{grass[2].id}.jhtml"
-    used = {a.id for a in arts}
-
-    def free(near: int) -> int:
-        while near in used:
-            near += 1
-        used.add(near)
-        return near
+    free = id_finder({a.id for a in arts})
 
     w = Writer(out_dir, FAMILY, NAME)
     right = _right(arts)
@@ -472,27 +417,21 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
 
     for col in COLUMNS:
         rows = entries[col.key]
-        total = -(-len(rows) // col.per_page)
-        for n in range(1, total + 1):
-            w.linked_page(col.list_path(n), _list_page(col, rows[(n - 1) * col.per_page:n * col.per_page], n, total, len(rows), right))
+        chunks = paginate(rows, col.per_page)
+        for n, chunk in enumerate(chunks, start=1):
+            w.linked_page(col.list_path(n), _list_page(col, chunk, n, len(chunks), len(rows), right))
         w.start_paths.append(col.list_path(1))
 
     for col in COLUMNS:
         mine = by_col[col.key]
         for i, art in enumerate(mine):
-            prev = mine[i + 1] if i + 1 < len(mine) else None  # 上一篇: the older one
-            nxt = mine[i - 1] if i else None
+            nxt, prev = around(mine, i)  # 上一篇: the older one
             related = [a for a in mine if a is not art][:5]
             for n in range(1, len(art.pages) + 1):
                 w.linked_page(art.page_path(n), _article_page(art, n, prev, nxt, related, right))
             if art.alias:
                 w.linked_page(art.alias, _article_page(art, 1, prev, nxt, related, right))
-            for p in [p for page in art.pages for p in page] + art.block_atts:
-                if p.kind == "img":
-                    w.page(p.url, assets.JPEG)
-                elif p.kind == "att":
-                    w.page(p.url, assets.doc(p.text), content_type="application/msword" if p.url.endswith(".doc")
-                           else "application/vnd.ms-excel")
+            art.write_media(w, lambda url: "application/msword" if url.endswith(".doc") else "application/vnd.ms-excel")
             w.article(art.zoo())
 
     home = "".join(f'<div class="index-box"><h3><a href="{c.list_path(1)}">{c.name}</a><a class="more" href="{c.list_path(1)}">更多&gt;&gt;</a></h3>\n'

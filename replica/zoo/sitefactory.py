@@ -30,7 +30,6 @@ under www/.pages/…aspx.html with the .aspx path a symlink to it (served as tex
 
 from __future__ import annotations
 
-import html
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,15 +37,15 @@ from pathlib import Path
 
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
-from .base import Writer, ZooArticle, ZooSite, generated, times
+from .base import Writer, ZooSite, generated
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, before_contact, body_pieces,
+                     esc, href_style, id_finder, number_by_time, paginate, plan_by_column, split_even)
 
 FAMILY = "sitefactory"
 NAME = "德阳市总工会"
 SKIN = "/Skin/DeyangGH"
 
-DATE_STYLES = (("full", "{d:%Y-%m-%d %H:%M:%S}", "seconds"), ("cn0", "{d:%Y}年{d:%m}月{d:%d}日", "date"),
-               ("minute", "{d:%Y-%m-%d %H:%M}", "minutes"), ("slash", "{d:%Y/%m/%d}", "date"),
-               ("cn", "{d.year}年{d.month}月{d.day}日", "date"), ("dash", "{d:%Y-%m-%d}", "date"))
+DATE_STYLES = (SECONDS, CN0, MINUTES, SLASH, CN, DASH)
 DATE_LABELS = ("发布时间：", "日期：", "发布日期：", "时间：", "")
 SOURCE_LABELS = ("来源：", "信息来源：", "文章来源：", "稿件来源：", "来源:")
 SOURCES = ("德阳市总工会", "市总工会宣教部", "德阳日报", "四川工人日报", "旌阳区总工会", "市总工会办公室")
@@ -75,18 +74,7 @@ COLUMNS = (Col(12, "工会要闻", "news", "pe100", 10, 4),
 
 
 @dataclass
-class Piece:
-    """One block of a body: p, strong, img, cap (caption), att (attachment paragraph), edit."""
-
-    kind: str
-    text: str = ""
-    href: str = ""  # as the page links it
-    url: str = ""  # root path for the truth
-    prefix: str = ""
-
-
-@dataclass
-class Art:
+class Art(PieceArticle):
     col: Col
     id: int
     when: datetime
@@ -109,38 +97,12 @@ class Art:
     def page_path(self, n: int) -> str:
         return self.path if n == 1 else f"/Item/{self.id}_{n}.aspx"
 
-    def date_text(self) -> str:
-        return self.style[1].format(d=self.when)
-
-    def zoo(self) -> ZooArticle:
-        pieces = [p for page in self.pages for p in page]
-        return ZooArticle(
-            path=self.path, title=self.title, when=self.when, shows=self.style[2],
-            paragraphs=[p.prefix + p.text for p in pieces if p.kind in ("p", "strong", "att")],
-            column=self.col.name, source=self.source, author=self.author, editor=self.editor,
-            images=[p.url for p in pieces if p.kind == "img"],
-            attachments=[p.url for p in pieces if p.kind == "att"] + [p.url for p in self.block_atts],
-            pages=[self.page_path(n) for n in range(2, len(self.pages) + 1)])
-
-
-def esc(value: str) -> str:
-    return html.escape(value, quote=True)
-
 
 # ---------------------------------------------------------------- planning
 
 def _plan(rng: random.Random) -> list[Art]:
-    total = sum(c.count for c in COLUMNS)
-    stamps = times(rng, total)
-    rng.shuffle(stamps)
-    arts: list[Art] = []
-    k = 0
-    for col in COLUMNS:
-        for when in sorted(stamps[k:k + col.count], reverse=True):
-            arts.append(_article(rng, col, when, k))
-            k += 1
-    for number, art in enumerate(sorted(arts, key=lambda a: a.when), start=rng.randint(1200, 1900)):
-        art.id = number * 3 + rng.randint(0, 2)  # other models' items share the numbering
+    arts = plan_by_column(rng, COLUMNS, _article)
+    number_by_time(arts, rng, 3 * rng.randint(1200, 1900), 3, 3)  # other models' items share the numbering
     for art in arts:
         _media(rng, art)
     return arts
@@ -148,7 +110,7 @@ def _plan(rng: random.Random) -> list[Art]:
 
 def _article(rng: random.Random, col: Col, when: datetime, i: int) -> Art:
     made = generated(rng, col.kind, when)
-    paragraphs = [Piece(kind, words.replace("四川省直属机关工会委员会", NAME)) for kind, words in made.paragraphs]
+    paragraphs = body_pieces(made, NAME)
     has_source = i % 4 != 3
     editor = text.person(rng) if i % 3 == 1 else None
     art = Art(col=col, id=0, when=when, title=made.title, pages=[paragraphs],
@@ -166,18 +128,13 @@ def _upload(art: Art, n: int, ext: str) -> str:
     return f"/UploadFiles/{art.when.year}/{art.when.month}/{art.when:%Y%m%d%H%M%S}{n}.{ext}"
 
 
-def _href(url: str, style: int) -> str:
-    """Root-relative, page-relative (from /Item/) or absolute, by style."""
-    return (url, ".." + url, ORIGIN + url)[style % 3]
-
-
 def _media(rng: random.Random, art: Art) -> None:
     body = art.pages[0]
     if art.col.kind != "notice" and art.id % 2 == 0:
         for n in range(1, rng.randint(1, 2) + 1):
             url = _upload(art, n, "jpg")
             at = rng.randint(1, max(1, len([p for p in body if p.kind == "p"]) - 1))
-            pieces = [Piece("img", href=_href(url, art.id + n), url=url)]
+            pieces = [Piece("img", href=href_style(url, art.id + n), url=url)]
             if rng.random() < 0.6:
                 pieces.append(Piece("cap", f"图为{rng.choice(text.ACTIVITIES)}活动现场"))
             body[at:at] = pieces
@@ -185,21 +142,15 @@ def _media(rng: random.Random, art: Art) -> None:
         names = [f"{art.when.year}年{rng.choice(text.TOPICS)}工作情况统计表.xlsx",
                  f"{rng.choice(text.TRAININGS)}报名回执.docx"]
         if art.id % 3 == 0:  # inside the text, before the contact and issuer's lines
-            at = next((k for k, p in enumerate(body) if p.text.startswith("联系人")), len(body))
+            at = before_contact(body)
             names = names[:rng.randint(1, 2)]
             for n, name in enumerate(names, start=1):
                 url = _upload(art, n, name.rsplit(".", 1)[1])
-                body.insert(at + n - 1, Piece("att", name, _href(url, n + 1), url, f"附件{n}：" if len(names) > 1 else "附件："))
+                body.insert(at + n - 1, Piece("att", name, href_style(url, n + 1), url, f"附件{n}：" if len(names) > 1 else "附件："))
         elif art.id % 3 == 1:  # the attachments block below the body
             for n, name in enumerate(names, start=1):
                 url = _upload(art, n, name.rsplit(".", 1)[1])
-                art.block_atts.append(Piece("att", name, _href(url, n), url))
-
-
-def _split(art: Art, parts: int) -> None:
-    body = art.pages[0]
-    cut = [len(body) * k // parts for k in range(parts + 1)]
-    art.pages = [body[cut[k]:cut[k + 1]] for k in range(parts)]
+                art.block_atts.append(Piece("att", name, href_style(url, n), url))
 
 
 # ---------------------------------------------------------------- chrome
@@ -434,14 +385,9 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     arts = _plan(rng)
     by_col = {c.cid: [a for a in arts if a.col is c] for c in COLUMNS}
     news, grass, notices = by_col[12], by_col[13], by_col[15]
-    _split(max(news[1:5], key=lambda a: len(a.pages[0])), 3)  # [NextPage]-split: N.aspx, N_2.aspx, N_3.aspx
-    used = {a.id for a in arts}
-
-    def free(near: int) -> int:
-        while near in used:
-            near += 1
-        used.add(near)
-        return near
+    long = max(news[1:5], key=lambda a: len(a.pages[0]))
+    long.pages = split_even(long.pages[0], 3)  # [NextPage]-split: N.aspx, N_2.aspx, N_3.aspx
+    free = id_finder({a.id for a in arts})
 
     w = Writer(out_dir, FAMILY, NAME)
     side = _sidebar(arts, rng)
@@ -471,25 +417,20 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
 
     for col in COLUMNS:
         rows = entries[col.cid]
-        total = -(-len(rows) // col.per_page)
-        for n in range(1, total + 1):
-            page = _list_page(col, rows[(n - 1) * col.per_page:n * col.per_page], n, total, len(rows), side)
+        chunks = paginate(rows, col.per_page)
+        for n, chunk in enumerate(chunks, start=1):
+            page = _list_page(col, chunk, n, len(chunks), len(rows), side)
             w.linked_page(col.list_path(n), page)
         w.start_paths.append(col.list_path(1))
 
     for col in COLUMNS:
         mine = by_col[col.cid]
         for i, art in enumerate(mine):
-            prev = mine[i - 1] if i else None
-            nxt = mine[i + 1] if i + 1 < len(mine) else None
+            prev, nxt = around(mine, i)
             related = [a for a in mine if a is not art][:5]
             for n in range(1, len(art.pages) + 1):
                 w.linked_page(art.page_path(n), _article_page(art, n, prev, nxt, related, side))
-            for p in [p for page in art.pages for p in page] + art.block_atts:
-                if p.kind == "img":
-                    w.page(p.url, assets.JPEG)
-                elif p.kind == "att":
-                    w.page(p.url, assets.doc(p.text), content_type="application/octet-stream")
+            art.write_media(w, lambda url: "application/octet-stream")
             w.article(art.zoo())
 
     home = "".join(f'<div class="home_box"><h3><a href="{c.list_path(1)}">{c.name}</a></h3><ul>\n'

@@ -35,7 +35,6 @@ under www/.pages/…htm.html with the .htm path a symlink to it (served as text/
 
 from __future__ import annotations
 
-import html
 import os
 import random
 from dataclasses import dataclass, field
@@ -44,16 +43,16 @@ from pathlib import Path
 
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
-from .base import Writer, ZooArticle, ZooSite, generated, times
+from .base import Writer, ZooSite, generated
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, before_contact, body_pieces,
+                     esc, id_finder, number_by_time, paginate, plan_by_column)
 
 FAMILY = "vsb"
 NAME = "四川省教育工会"
 OWNER = 1485250630
 DOWNLOAD = "/system/_content/download.jsp"
 
-DATE_STYLES = (("dash", "{d:%Y-%m-%d}", "date"), ("minute", "{d:%Y-%m-%d %H:%M}", "minutes"),
-               ("cn0", "{d:%Y}年{d:%m}月{d:%d}日", "date"), ("full", "{d:%Y-%m-%d %H:%M:%S}", "seconds"),
-               ("slash", "{d:%Y/%m/%d}", "date"), ("cn", "{d.year}年{d.month}月{d.day}日", "date"))
+DATE_STYLES = (DASH, MINUTES, CN0, SECONDS, SLASH, CN)
 DATE_LABELS = ("时间：", "发布时间：", "发布日期：", "日期：", "")
 SOURCE_LABELS = ("来源：", "稿件来源：", "信息来源：", "来源:", "文章来源：")
 SOURCES = ("四川省教育工会", "四川大学工会", "西南交通大学工会", "四川师范大学工会", "教育工会办公室", "四川工人日报")
@@ -80,18 +79,7 @@ COLUMNS = (Col("xwzx/ghyw", 1022, "工会要闻", "news", "pbsys", 10, 4, "新�
 
 
 @dataclass
-class Piece:
-    """One block of a body: p, strong, img, cap (caption), att (attachment paragraph), edit."""
-
-    kind: str
-    text: str = ""
-    href: str = ""
-    url: str = ""
-    prefix: str = ""
-
-
-@dataclass
-class Art:
+class Art(PieceArticle):
     col: Col
     id: int
     when: datetime
@@ -110,22 +98,6 @@ class Art:
     def path(self) -> str:
         return f"/info/{self.col.tree}/{self.id}.htm"
 
-    def date_text(self) -> str:
-        return self.style[1].format(d=self.when)
-
-    def zoo(self) -> ZooArticle:
-        pieces = [p for page in self.pages for p in page]
-        return ZooArticle(
-            path=self.path, title=self.title, when=self.when, shows=self.style[2],
-            paragraphs=[p.prefix + p.text for p in pieces if p.kind in ("p", "strong", "att")],
-            column=self.col.name, source=self.source, author=self.author, editor=self.editor,
-            images=[p.url for p in pieces if p.kind == "img"],
-            attachments=[p.url for p in pieces if p.kind == "att"] + [p.url for p in self.block_atts])
-
-
-def esc(value: str) -> str:
-    return html.escape(value, quote=True)
-
 
 def rel(target: str, page: str) -> str:
     """`target` written relative to the page at `page` (how VSB publishes its links)."""
@@ -135,18 +107,8 @@ def rel(target: str, page: str) -> str:
 # ---------------------------------------------------------------- planning
 
 def _plan(rng: random.Random) -> list[Art]:
-    total = sum(c.count for c in COLUMNS)
-    stamps = times(rng, total)
-    rng.shuffle(stamps)
-    arts: list[Art] = []
-    k = 0
-    for col in COLUMNS:
-        for when in sorted(stamps[k:k + col.count], reverse=True):
-            arts.append(_article(rng, col, when, k))
-            k += 1
-    first = rng.randint(2400, 6800)
-    for number, art in enumerate(sorted(arts, key=lambda a: a.when)):
-        art.id = first + number * 5 + rng.randint(0, 4)
+    arts = plan_by_column(rng, COLUMNS, _article)
+    number_by_time(arts, rng, rng.randint(2400, 6800), 5, 5)
     for art in arts:
         _media(rng, art)
     return arts
@@ -154,7 +116,7 @@ def _plan(rng: random.Random) -> list[Art]:
 
 def _article(rng: random.Random, col: Col, when: datetime, i: int) -> Art:
     made = generated(rng, col.kind, when)
-    paragraphs = [Piece(kind, words.replace("四川省直属机关工会委员会", NAME)) for kind, words in made.paragraphs]
+    paragraphs = body_pieces(made, NAME)
     has_source = i % 4 != 1
     editor = text.person(rng) if i % 3 == 1 else None
     art = Art(col=col, id=0, when=when, title=made.title, pages=[paragraphs],
@@ -189,7 +151,7 @@ def _media(rng: random.Random, art: Art) -> None:
                  f"{rng.choice(text.TOPICS)}工作指引.pdf"]
         fileid = 12200000 + art.id * 3
         if art.id % 2 == 0:  # a download link inside the text
-            at = next((k for k, p in enumerate(body) if p.text.startswith("联系人")), len(body))
+            at = before_contact(body)
             url = f"{DOWNLOAD}?urltype=news.DownloadAttachUrl&owner={OWNER}&wbfileid={fileid}"
             body.insert(at, Piece("att", names[0], url, url, "附件："))
         else:  # the 附件【…】已下载…次 block under the body
@@ -417,13 +379,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     arts = _plan(rng)
     by_col = {c.tree: [a for a in arts if a.col is c] for c in COLUMNS}
     news, grass, notices = by_col[1022], by_col[1023], by_col[1024]
-    used = {a.id for a in arts}
-
-    def free(near: int) -> int:
-        while near in used:
-            near += 1
-        used.add(near)
-        return near
+    free = id_finder({a.id for a in arts})
 
     w = Writer(out_dir, FAMILY, NAME)
     entries = {c.tree: [Entry(a.title, a.path if i % 4 != 2 else ORIGIN + a.path, a.when, a.pages[0][0].text)
@@ -450,21 +406,19 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
 
     for col in COLUMNS:
         rows = entries[col.tree]
-        total = -(-len(rows) // col.per_page)
-        for n in range(1, total + 1):
-            w.linked_page(col.list_path(n, total), _list_page(col, rows[(n - 1) * col.per_page:n * col.per_page], n, total, len(rows), arts))
+        chunks = paginate(rows, col.per_page)
+        total = len(chunks)
+        for n, chunk in enumerate(chunks, start=1):
+            w.linked_page(col.list_path(n, total), _list_page(col, chunk, n, total, len(rows), arts))
         w.start_paths.append(col.list_path(1, total))
 
     for col in COLUMNS:
         mine = by_col[col.tree]
         for i, art in enumerate(mine):
-            prev = mine[i - 1] if i else None
-            nxt = mine[i + 1] if i + 1 < len(mine) else None
+            prev, nxt = around(mine, i)
             related = [a for a in mine if a is not art][:5]
             w.linked_page(art.path, _article_page(art, prev, nxt, related, arts))
-            for p in art.pages[0]:
-                if p.kind == "img":
-                    w.page(p.url, assets.JPEG)
+            art.write_media(w, None)  # attachments: the download script answers them
             w.article(art.zoo())
 
     w.page(DOWNLOAD, assets.pdf("attachment"), content_type="application/octet-stream")

@@ -32,7 +32,6 @@ the post; the visible date shows no time although the datetime attribute has one
 
 from __future__ import annotations
 
-import html
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,16 +39,17 @@ from pathlib import Path
 
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
-from .base import Writer, ZooArticle, ZooSite, generated, times
+from . import common
+from .base import Writer, ZooSite, generated
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, PieceArticle, before_contact, body_pieces, esc,
+                     around, id_finder, number_by_time, paginate, plan_by_column, split_even)
 
 FAMILY = "wordpress"
 NAME = "攀枝花市总工会"
 THEME = "/wp-content/themes/pzhgh"
 
 # how the visible date is written: (strftime-like, shows)
-DATE_STYLES = (("cn", "{d.year}年{d.month}月{d.day}日", "date"), ("full", "{d:%Y-%m-%d %H:%M:%S}", "seconds"),
-               ("minute", "{d:%Y-%m-%d %H:%M}", "minutes"), ("cn0", "{d:%Y}年{d:%m}月{d:%d}日", "date"),
-               ("slash", "{d:%Y/%m/%d}", "date"), ("dash", "{d:%Y-%m-%d}", "date"))
+DATE_STYLES = (CN, SECONDS, MINUTES, CN0, SLASH, DASH)
 DATE_LABELS = ("", "发布时间：", "日期：", "发布日期：", "时间：")
 SOURCE_LABELS = ("来源：", "文章来源：", "来源:", "信息来源：", "稿件来源：")
 SOURCES = ("攀枝花市总工会", "攀枝花日报", "市总工会宣教部", "四川工人日报", "东区总工会", "攀钢集团工会")
@@ -75,19 +75,14 @@ COLUMNS = (Col("ghyw", "工会要闻", "news", "nav", 10, 4),
 
 
 @dataclass
-class Piece:
+class Piece(common.Piece):
     """One block of a body: p, strong, img (with its caption in `text`), att, edit."""
 
-    kind: str
-    text: str = ""
-    href: str = ""
-    url: str = ""
-    prefix: str = ""
     figure: str = ""  # gutenberg or classic (images)
 
 
 @dataclass
-class Art:
+class Art(PieceArticle):
     col: Col
     id: int
     when: datetime
@@ -112,23 +107,6 @@ class Art:
     def page_path(self, n: int) -> str:
         return self.path if n == 1 else f"{self.path}{n}/"
 
-    def date_text(self) -> str:
-        return self.style[1].format(d=self.when)
-
-    def zoo(self) -> ZooArticle:
-        pieces = [p for page in self.pages for p in page]
-        return ZooArticle(
-            path=self.path, title=self.title, when=self.when, shows=self.style[2],
-            paragraphs=[p.prefix + p.text for p in pieces if p.kind in ("p", "strong", "att")],
-            column=self.col.name, source=self.source, author=self.author, editor=self.editor,
-            images=[p.url for p in pieces if p.kind == "img"],
-            attachments=[p.url for p in pieces if p.kind == "att"] + [p.url for p in self.block_atts],
-            pages=[self.page_path(n) for n in range(2, len(self.pages) + 1)])
-
-
-def esc(value: str) -> str:
-    return html.escape(value, quote=True)
-
 
 def iso(d: datetime) -> str:
     return f"{d:%Y-%m-%dT%H:%M:%S}+08:00"
@@ -137,18 +115,8 @@ def iso(d: datetime) -> str:
 # ---------------------------------------------------------------- planning
 
 def _plan(rng: random.Random) -> list[Art]:
-    total = sum(c.count for c in COLUMNS)
-    stamps = times(rng, total)
-    rng.shuffle(stamps)
-    arts: list[Art] = []
-    k = 0
-    for col in COLUMNS:
-        for when in sorted(stamps[k:k + col.count], reverse=True):
-            arts.append(_article(rng, col, when, k))
-            k += 1
-    first = rng.randint(300, 900)
-    for number, art in enumerate(sorted(arts, key=lambda a: a.when)):
-        art.id = first + number * 4 + rng.randint(0, 3)  # attachments and revisions take ids too
+    arts = plan_by_column(rng, COLUMNS, _article)
+    number_by_time(arts, rng, rng.randint(300, 900), 4, 4)  # attachments and revisions take ids too
     for art in arts:
         _media(rng, art)
     return arts
@@ -156,7 +124,7 @@ def _plan(rng: random.Random) -> list[Art]:
 
 def _article(rng: random.Random, col: Col, when: datetime, i: int) -> Art:
     made = generated(rng, col.kind, when)
-    paragraphs = [Piece(kind, words.replace("四川省直属机关工会委员会", NAME)) for kind, words in made.paragraphs]
+    paragraphs = body_pieces(made, NAME, Piece)
     has_source = i % 4 != 0
     editor = text.person(rng) if i % 3 == 0 else None
     art = Art(col=col, id=0, when=when, title=made.title, pages=[paragraphs],
@@ -193,19 +161,13 @@ def _media(rng: random.Random, art: Art) -> None:
         names = [f"{art.when.year}年{rng.choice(text.TRAININGS)}报名表.docx",
                  f"{rng.choice(text.THINGS)}实施方案.pdf".replace("“", "").replace("”", "")]
         if art.id % 2 == 1:  # classic editor: a paragraph with the file link inside the text
-            at = next((k for k, p in enumerate(body) if p.text.startswith("联系人")), len(body))
+            at = before_contact(body)
             url = _upload(art, f"{art.when:%Y%m%d}{art.id}.docx")
             body.insert(at, Piece("att", names[0], url, url, "附件："))
         else:  # the 相关附件 block below the post, through Download Monitor
             for n, name in enumerate(names):
                 url = f"/download/{art.id * 10 + n}/"
                 art.block_atts.append(Piece("att", name, url, url))
-
-
-def _split(art: Art, parts: int) -> None:
-    body = art.pages[0]
-    cuts = [len(body) * k // parts for k in range(parts + 1)]
-    art.pages = [body[cuts[k]:cuts[k + 1]] for k in range(parts)]
 
 
 # ---------------------------------------------------------------- chrome
@@ -438,14 +400,9 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     arts = _plan(rng)
     by_col = {c.slug: [a for a in arts if a.col is c] for c in COLUMNS}
     news, grass, notices = by_col["ghyw"], by_col["jcdt"], by_col["tzgg"]
-    _split(max(news[2:7], key=lambda a: len(a.pages[0])), 3)
-    used = {a.id for a in arts}
-
-    def free(near: int) -> int:
-        while near in used:
-            near += 1
-        used.add(near)
-        return near
+    long = max(news[2:7], key=lambda a: len(a.pages[0]))
+    long.pages = split_even(long.pages[0], 3)
+    free = id_finder({a.id for a in arts})
 
     w = Writer(out_dir, FAMILY, NAME)
 
@@ -477,10 +434,10 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
 
     for col in COLUMNS:
         rows = entries[col.slug]
-        total = -(-len(rows) // col.per_page)
-        for n in range(1, total + 1):
-            w.page(col.list_path(n), _archive_page(f"分类：{col.name}", col, rows[(n - 1) * col.per_page:n * col.per_page],
-                                                   _pager(col, n, total), arts, f"archive category category-{col.slug}"))
+        chunks = paginate(rows, col.per_page)
+        for n, chunk in enumerate(chunks, start=1):
+            w.page(col.list_path(n), _archive_page(f"分类：{col.name}", col, chunk, _pager(col, n, len(chunks)), arts,
+                                                   f"archive category category-{col.slug}"))
         w.start_paths.append(col.list_path(1))
 
     ordered = sorted(arts, key=lambda a: a.when)
@@ -488,16 +445,11 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
         mine = by_col[col.slug]
         for art in mine:
             k = ordered.index(art)  # WordPress links neighbours by date across the whole site
-            prev = ordered[k - 1] if k else None
-            nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+            prev, nxt = around(ordered, k)
             related = [a for a in mine if a is not art][:4]
             for n in range(1, len(art.pages) + 1):
                 w.page(art.page_path(n), _post_page(art, n, prev, nxt, related, arts))
-            for p in [p for page in art.pages for p in page] + art.block_atts:
-                if p.kind == "img":
-                    w.page(p.url, assets.JPEG)
-                elif p.kind == "att":
-                    w.page(p.url, assets.doc(p.text), content_type="application/octet-stream")
+            art.write_media(w, lambda url: "application/octet-stream")
             w.article(art.zoo())
 
     for y, m in sorted({(a.when.year, a.when.month) for a in arts}):
