@@ -183,6 +183,11 @@ class BlockArticle:
     """For a spec dataclass with col, when, title, blocks (Blocks, "break" between pages), shows,
     source, author, editor, attach_block [(name, path)], path, page_path(n), old_path and link."""
 
+    def list_href(self) -> str:
+        """How its column list links it: root path, absolute URL, with a tracking query, or its old path."""
+        return {"root": self.path, "absolute": ORIGIN + self.path, "tracking": self.path + "?from=index",
+                "old": self.old_path}[self.link]
+
     @property
     def pages(self) -> list[list[Block]]:
         out: list[list[Block]] = [[]]

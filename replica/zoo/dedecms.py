@@ -33,7 +33,8 @@ from pathlib import Path
 
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
-from .base import Writer, ZooArticle, ZooSite, generated, times
+from .base import Writer, ZooSite, times
+from .common import Block, BlockArticle, fresh_title, list_rows, paginate, room_for_pages, unique_generated
 
 FAMILY = "dedecms"
 SITE = "四川省直机关工会网"
@@ -78,15 +79,7 @@ SOURCES = ("四川工人日报", "省直机关工会", "川观新闻", "四川�
 
 
 @dataclass
-class Block:
-    kind: str  # p, strong, img, cap, att (a paragraph inside the text), editor, break
-    text: str = ""
-    href: str = ""  # img src / attachment href as written in the page
-    file: str = ""  # the site path of an image or attachment
-
-
-@dataclass
-class Spec:
+class Spec(BlockArticle):
     col: Column
     when: datetime
     title: str
@@ -114,36 +107,6 @@ class Spec:
     def old_path(self) -> str:
         return f"{self.col.path}{self.aid}.html"
 
-    @property
-    def pages(self) -> list[list[Block]]:
-        out: list[list[Block]] = [[]]
-        for block in self.blocks:
-            if block.kind == "break":
-                out.append([])
-            else:
-                out[-1].append(block)
-        return out
-
-    def list_href(self) -> str:
-        return {"root": self.path, "absolute": ORIGIN + self.path, "tracking": self.path + "?from=index",
-                "old": self.old_path}[self.link]
-
-    def article(self) -> ZooArticle:
-        paragraphs, images, attachments = [], [], []
-        for block in self.blocks:
-            if block.kind in ("p", "strong"):
-                paragraphs.append(block.text)
-            elif block.kind == "att":
-                paragraphs.append(block.text)
-                attachments.append(block.file)
-            elif block.kind == "img":
-                images.append(block.file)
-        attachments += [path for _, path in self.attach_block]
-        return ZooArticle(path=self.path, title=self.title, when=self.when, shows=self.shows,
-                          paragraphs=paragraphs, column=self.col.name, source=self.source,
-                          author=self.author, editor=self.editor, images=images, attachments=attachments,
-                          pages=[self.page_path(n) for n in range(2, len(self.pages) + 1)])
-
 
 # ---------------------------------------------------------------- planning
 
@@ -154,10 +117,7 @@ def _plan(rng: random.Random) -> list[Spec]:
     rng.shuffle(owners)
     specs, seen = [], set()
     for i, (when, col) in enumerate(zip(stamps, owners)):
-        made = generated(rng, col.kind, when)
-        while made.title in seen:  # one headline per article
-            made = generated(rng, col.kind, when)
-        seen.add(made.title)
+        made = unique_generated(rng, col.kind, when, seen)  # one headline per article
         blocks = [Block(kind, words) for kind, words in made.paragraphs]
         shows, fmt = DATE_FORMATS[i % len(DATE_FORMATS)]
         label = SOURCE_LABELS[i % len(SOURCE_LABELS)]
@@ -206,12 +166,8 @@ def _media(specs: list[Spec], rng: random.Random) -> None:
             spec.blocks.append(Block("editor", f"（编辑：{spec.editor}）"))
     news = [s for s in specs if s.col.key == "ghyw"]
     long = max(news, key=lambda s: (sum(b.kind == "p" for b in s.blocks), s.aid))
-    body = [k for k, b in enumerate(long.blocks) if b.kind in ("p", "strong")]
-    while len(body) < 6:  # make room for three pages
-        long.blocks.insert(-1, Block("p", rng.choice(text.MEASURES) + "。"))
-        body = [k for k, b in enumerate(long.blocks) if b.kind in ("p", "strong")]
+    cut1, cut2 = room_for_pages(long.blocks, rng)
     stamp = f"{long.when:%y%m%d}"
-    cut1, cut2 = body[len(body) // 3], body[2 * len(body) // 3]
     path = f"/uploads/allimg/{stamp}/{long.col.typeid}-{stamp}p2.jpg"
     long.blocks.insert(cut2, Block("img", href=path, file=path))
     long.blocks.insert(cut2, Block("break"))
@@ -457,23 +413,14 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
         for spec in column:
             for n in range(1, len(spec.pages) + 1):
                 w.page(spec.page_path(n), _article_page(spec, n, column, specs), enc, col.content_type)
-            for block in spec.blocks:
-                if block.kind == "img":
-                    w.page(block.file, assets.JPEG)
-                elif block.kind == "att":
-                    w.page(block.file, assets.pdf(block.text))
-            for name, path in spec.attach_block:
-                w.page(path, assets.pdf(name) if path.endswith(".pdf") else assets.doc(name))
-            if spec.link == "old":
-                w.redirect(spec.old_path, spec.path)
-            w.article(spec.article())
+            spec.write_files(w)
 
     # list items that are not articles of this site
     extra: dict[str, list[tuple[datetime, str, str]]] = {c.key: [] for c in COLUMNS}
     news, grass, notices = by_col["ghyw"], by_col["jcdt"], by_col["tzgg"]
     gone = news[5].when - timedelta(hours=5)
     extra["ghyw"].append((gone, f"/a/ghyw/{gone:%Y}/{gone:%m%d}/{news[5].aid - 1}.html",
-                          _fresh_title("news", rng, gone.year, specs)))
+                          fresh_title(rng, "news", gone.year, {s.title for s in specs})))
     w.broken_link(extra["ghyw"][-1][1])
     member = news[1].when - timedelta(hours=2)
     extra["ghyw"].append((member, "/member/article_zhinan.html", "会员中心：工会会员服务指南"))
@@ -482,7 +429,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
            "text/html; charset=gb2312")
     failing = grass[6].when - timedelta(hours=3)
     failing_path = f"/a/jcdt/{failing:%Y}/{failing:%m%d}/{grass[6].aid - 1}.html"
-    extra["jcdt"].append((failing, failing_path, _fresh_title("grassroots", rng, failing.year, specs)))
+    extra["jcdt"].append((failing, failing_path, fresh_title(rng, "grassroots", failing.year, {s.title for s in specs})))
     w.broken_link(failing_path, 500)
     pdf_when = notices[2].when - timedelta(days=1)
     pdf_title = f"关于公布{pdf_when.year}年度省直机关模范职工之家名单的通知"
@@ -491,12 +438,10 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     w.listed_file(pdf_path, assets.pdf(pdf_title))
 
     for col in COLUMNS:
-        rows = [(s.when, s.list_href(), s.title) for s in by_col[col.key]] + extra[col.key]
-        rows.sort(key=lambda r: r[0], reverse=True)
-        items = [(href, title, f"{when:%Y-%m-%d}") for when, href, title in rows]
-        pages = -(-len(items) // PER_PAGE)
-        for n in range(1, pages + 1):
-            html = _list_page(col, items[(n - 1) * PER_PAGE:n * PER_PAGE], n, pages, len(items), specs)
+        items = [(href, title, f"{when:%Y-%m-%d}") for href, title, when in list_rows(by_col[col.key], extra[col.key])]
+        chunks = paginate(items, PER_PAGE)
+        for n, chunk in enumerate(chunks, start=1):
+            html = _list_page(col, chunk, n, len(chunks), len(items), specs)
             w.page(col.list_page(n), html, enc, col.content_type)
             if n == 1:  # DedeCMS writes the first page twice: index.html and list_{typeid}_1.html
                 w.page(f"{col.path}list_{col.typeid}_1.html", html, enc, col.content_type)
@@ -510,11 +455,3 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     w.robots("/data/", "/dede/", "/include/", "/member/", "/plus/search.php", "/plus/count.php", "/templets/")
     w.not_followed += [f"{OFFSITE}/acftu/", f"{OFFSITE}/scszgh/", f"{OFFSITE}/beian/", f"{OFFSITE}/support/"]
     return w.finish()
-
-
-def _fresh_title(kind: str, rng: random.Random, year: int, specs: list[Spec]) -> str:
-    taken = {s.title for s in specs}
-    title = text.title_for(kind, rng, year)
-    while title in taken:
-        title = text.title_for(kind, rng, year)
-    return title

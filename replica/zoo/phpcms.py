@@ -44,7 +44,8 @@ from urllib.parse import urlsplit
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
-from .base import Writer, ZooArticle, ZooSite, generated, times
+from .base import Writer, ZooSite, times
+from .common import Block, BlockArticle, fresh_title, list_rows, paginate, room_for_pages, unique_generated
 
 FAMILY = "phpcms"
 SITE = "省直机关职工服务网"
@@ -100,15 +101,7 @@ SOURCES = ("省直机关工会", "四川工人日报", "四川省总工会", "�
 
 
 @dataclass
-class Block:
-    kind: str  # p, strong, img, cap, att, editor, break
-    text: str = ""
-    href: str = ""
-    file: str = ""
-
-
-@dataclass
-class Spec:
+class Spec(BlockArticle):
     col: Column
     when: datetime
     title: str
@@ -145,34 +138,8 @@ class Spec:
     def old_path(self) -> str:
         return f"/html/{self.col.key}/{self.when:%Y%m%d}/{self.id}.html"
 
-    @property
-    def pages(self) -> list[list[Block]]:
-        out: list[list[Block]] = [[]]
-        for block in self.blocks:
-            if block.kind == "break":
-                out.append([])
-            else:
-                out[-1].append(block)
-        return out
-
     def list_href(self) -> str:
         return {"absolute": ORIGIN + self.path, "dynamic": ORIGIN + self.dynamic_path, "old": ORIGIN + self.old_path}[self.link]
-
-    def article(self) -> ZooArticle:
-        paragraphs, images, attachments = [], [], []
-        for block in self.blocks:
-            if block.kind in ("p", "strong"):
-                paragraphs.append(block.text)
-            elif block.kind == "att":
-                paragraphs.append(block.text)
-                attachments.append(block.file)
-            elif block.kind == "img":
-                images.append(block.file)
-        attachments += [path for _, path in self.attach_block]
-        return ZooArticle(path=self.path, title=self.title, when=self.when, shows=self.shows,
-                          paragraphs=paragraphs, column=self.col.name, source=self.source,
-                          author=self.author, editor=self.editor, images=images, attachments=attachments,
-                          pages=[self.page_path(n) for n in range(2, len(self.pages) + 1)])
 
 
 # ---------------------------------------------------------------- planning
@@ -184,10 +151,7 @@ def _plan(rng: random.Random) -> list[Spec]:
     rng.shuffle(owners)
     specs, seen = [], set()
     for i, (when, col) in enumerate(zip(stamps, owners)):
-        made = generated(rng, col.kind, when)
-        while made.title in seen:
-            made = generated(rng, col.kind, when)
-        seen.add(made.title)
+        made = unique_generated(rng, col.kind, when, seen)
         shows, fmt = DATE_FORMATS[i % len(DATE_FORMATS)]
         label = SOURCE_LABELS[i % len(SOURCE_LABELS)]
         spec = Spec(col=col, when=when, title=made.title, blocks=[Block(k, t) for k, t in made.paragraphs],
@@ -248,11 +212,7 @@ def _media(specs: list[Spec], rng: random.Random, w: Writer) -> None:
     # one long 工会要闻 article is split over three pages ([page] markers)
     news = [s for s in specs if s.col.key == "ghyw"]
     long = max(news, key=lambda s: (sum(b.kind == "p" for b in s.blocks), s.id))
-    body = [k for k, b in enumerate(long.blocks) if b.kind in ("p", "strong")]
-    while len(body) < 6:
-        long.blocks.insert(-1, Block("p", rng.choice(text.MEASURES) + "。"))
-        body = [k for k, b in enumerate(long.blocks) if b.kind in ("p", "strong")]
-    cut1, cut2 = body[len(body) // 3], body[2 * len(body) // 3]
+    cut1, cut2 = room_for_pages(long.blocks, rng)
     path = _upload(long.when + timedelta(minutes=9), 999, "jpg")
     long.blocks.insert(cut2 + 1, Block("img", href=ORIGIN + path, file=path))
     long.blocks.insert(cut2, Block("break"))
@@ -533,36 +493,19 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
                 out.page(spec.page_path(n), _article_page(spec, n, column, specs), col)
             if spec is twin:  # the dynamic show URL of a static article, pointing at its static page
                 out.page(spec.dynamic_path, _article_page(spec, 1, column, specs, canonical=spec.path), col)
-            for block in spec.blocks:
-                if block.kind == "img":
-                    w.page(block.file, assets.JPEG)
-                elif block.kind == "att":
-                    w.page(block.file, assets.pdf(block.text))
-            for name, path in spec.attach_block:
-                if not path.startswith(DYN):
-                    w.page(path, assets.pdf(name) if path.endswith(".pdf") else assets.doc(name))
-            if spec.link == "old":
-                w.redirect(spec.old_path, spec.path)
-            w.article(spec.article())
+            spec.write_files(w, DYN)
 
     extra: dict[str, list[tuple[datetime, str, str]]] = {c.key: [] for c in COLUMNS}
     news, grass, notices = by_col["ghyw"], by_col["jcdt"], by_col["tzgg"]
     taken = {s.title for s in specs}
 
-    def fresh(kind: str, year: int) -> str:
-        title = text.title_for(kind, rng, year)
-        while title in taken:
-            title = text.title_for(kind, rng, year)
-        taken.add(title)
-        return title
-
     gone = news[6].when - timedelta(hours=4)
     gone_path = f"/html/{gone:%Y}/ghyw_{gone:%m%d}/{news[6].id - 1}.html"
-    extra["ghyw"].append((gone, ORIGIN + gone_path, fresh("news", gone.year)))
+    extra["ghyw"].append((gone, ORIGIN + gone_path, fresh_title(rng, "news", gone.year, taken)))
     w.broken_link(gone_path)
     failing = grass[2].when - timedelta(hours=6)
     failing_path = f"/html/{failing:%Y}/jcdt_{failing:%m%d}/{grass[2].id - 1}.html"
-    extra["jcdt"].append((failing, ORIGIN + failing_path, fresh("grassroots", failing.year)))
+    extra["jcdt"].append((failing, ORIGIN + failing_path, fresh_title(rng, "grassroots", failing.year, taken)))
     w.broken_link(failing_path, 500)
     internal = grass[7].when - timedelta(hours=1)
     internal_path = f"/html/nbzl/{internal:%Y}/{internal:%m%d}/{grass[7].id - 2}.html"
@@ -576,12 +519,10 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     w.listed_file(pdf_path, assets.pdf(pdf_title))
 
     for col in COLUMNS:
-        rows = [(s.when, s.list_href(), s.title) for s in by_col[col.key]] + extra[col.key]
-        rows.sort(key=lambda r: r[0], reverse=True)
-        items = [(href, title, when) for when, href, title in rows]
-        pages = -(-len(items) // PER_PAGE)
-        for n in range(1, pages + 1):
-            html = _list_page(col, items[(n - 1) * PER_PAGE:n * PER_PAGE], n, pages, len(items), specs)
+        items = list_rows(by_col[col.key], extra[col.key])
+        chunks = paginate(items, PER_PAGE)
+        for n, chunk in enumerate(chunks, start=1):
+            html = _list_page(col, chunk, n, len(chunks), len(items), specs)
             out.page(col.list_page(n), html, col)
         w.start_paths.append(col.path)
 
