@@ -1,5 +1,5 @@
-"""The EmpireCMS zoo site's own ways: the index_N.html pager, gb2312 labels, the moved
-/news/jcdt/<Ymd>/ paths, the DownSys script.
+"""The EmpireCMS zoo site's own ways: the index_N.html pager, 基层动态's header without a
+charset, the DownSys script.
 
 No parser is involved: the pages are walked with lxml the way a browser user would click
 through the index_N.html pager (table.list_page or div.epages), the list items and the
@@ -9,31 +9,19 @@ test_zoo_sites.py.
 
 from __future__ import annotations
 
-import re
-
 from zoo_browser import fetch, walk_lists
 
 FAMILY = "empirecms"
 
 
-def test_every_article_page_is_labelled_gb2312(zoo):
-    for entry in zoo.truth["articles"].values():
-        for url in [entry["url"], *entry["pages"]]:
-            assert "gb2312" in fetch(url).text[:600], url
-
-
 def test_walk_from_start_pages_reaches_every_article_and_page(zoo):
     walked = walk_lists(zoo, is_list=lambda doc: doc.xpath("//ul[@class='news_list']"),
                         list_pager="//*[@class='list_page' or @class='epages']//a/@href",
-                        list_items="//ul[@class='news_list']/li/a/@href", article_pager="//p[@class='pageLink']/a/@href")
+                        list_items="//ul[@class='news_list']/li/a/@href",
+                        article_pager="//p[@class='pageLink']/a/@href")
     assert zoo.wanted() <= walked.reached
     assert walked.files == set(zoo.truth["files"])
     assert walked.list_pages >= 2 * len(zoo.truth["start_paths"])
-
-
-def test_the_old_path_a_list_links_answers_301(zoo):
-    old = re.search(r'"(/news/jcdt/\d{8}/\d+\.html)"', zoo.routes).group(1)
-    assert fetch(zoo.origin + old, method="HEAD").status == 301
 
 
 def test_jcdt_names_no_charset_in_its_header_the_other_columns_name_gb2312(zoo):

@@ -1,7 +1,6 @@
 """The Hanweb JCMS zoo site's own ways: every article reachable the way jpage pages its lists
 (the page's datastore, then POSTs to dataproxy.jsp for the records past it), the proxy's answers,
-the moved /jcms/ paths, the quoted copy, the meta PubDate. What every family's site does is checked
-in test_zoo_sites.py."""
+the quoted copy, the meta PubDate. What every family's site does is checked in test_zoo_sites.py."""
 
 from __future__ import annotations
 
@@ -48,27 +47,6 @@ def list_links(page_url: str, html: str) -> set[str]:
 
 
 
-def crawl_without_proxy(zoo):
-    """Every link of the site's pages without jpage's proxy: plain anchors only, no redirect followed."""
-    truth, origin = zoo.truth, zoo.origin
-    skip = set(truth["not_followed"]) | set(truth["broken"])
-    queue, pages, seen = [origin + "/index.html"] + [origin + p for p in truth["start_paths"]], set(), set()
-    while queue:
-        url = queue.pop(0)
-        if url in pages:
-            continue
-        pages.add(url)
-        reply = fetch(url)
-        if reply.status != 200 or "html" not in reply.headers.get("Content-Type", ""):
-            continue
-        for link in {urljoin(url, h).split("#")[0] for h in HREF.findall(reply.body.decode("utf-8"))}:
-            seen.add(link.split("?")[0])
-            parts = urlsplit(link)
-            if parts.scheme + "://" + parts.netloc == origin and link not in skip and parts.path.endswith(".html"):
-                queue.append(link)
-    return pages, seen
-
-
 def test_every_article_is_one_page_served_as_utf8(zoo):
     for path, item in zoo.truth["articles"].items():
         assert item["pages"] == []
@@ -95,9 +73,10 @@ def test_some_articles_are_listed_by_dataproxy_only(zoo):
     listed = {u.split("?")[0] for u in list_links(start, html)}
     only_proxy = {u for u in listed - on_page if u in zoo.article_urls()}
     assert len(only_proxy) >= 2
-    # No other page of the site links them.
-    _pages, seen = crawl_without_proxy(zoo)
-    assert not only_proxy & seen
+    # No other page of the site links them: plain anchors only, no proxy, no redirect followed.
+    anchors = lambda url, text: {urljoin(url, h).split("#")[0] for h in HREF.findall(text)}  # noqa: E731
+    _pages, seen = crawl(zoo, anchors, starts=["/index.html"], redirects=False)
+    assert not only_proxy & {link.split("?")[0] for link in seen}
 
 
 def test_dataproxy_answers_by_parameters(zoo):
@@ -117,12 +96,6 @@ def test_dataproxy_answers_by_parameters(zoo):
     assert attachment.status == 200 and attachment.body.startswith(b"%PDF")
     assert fetch(zoo.origin + "/module/download/downfile.jsp?classid=0&filename=nothing.pdf").body.startswith(b"<?xml")
     assert fetch(zoo.origin + zoo.truth["start_paths"][0], b"a=1").status == 501
-
-
-def test_the_moved_jcms_path_answers_301_to_its_article(zoo):
-    moved = re.search(r'"(/jcms/[^"]+\.html)"', zoo.routes).group(1)
-    reply = fetch(zoo.origin + moved)
-    assert reply.status == 301 and reply.headers["Location"] in zoo.article_urls()
 
 
 def test_the_quoted_copy_names_its_canonical_article(zoo):

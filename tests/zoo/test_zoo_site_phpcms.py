@@ -1,5 +1,5 @@
 """The PHPCMS zoo site's own ways: the div#pages pager over static and index.php dynamic lists,
-gbk labels, the moved /html/jcdt/<date>/ paths, the dynamic twin of a static article.
+基层动态's header without a charset, the dynamic twin of a static article.
 
 No parser is involved: the pages are walked with lxml the way a browser user would click
 through the div#pages pager (static and index.php dynamic lists) and the list items. What every
@@ -8,7 +8,6 @@ family's site does is checked in test_zoo_sites.py.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from urllib.parse import urlsplit
@@ -16,13 +15,6 @@ from urllib.parse import urlsplit
 from zoo_browser import fetch, walk_lists
 
 FAMILY = "phpcms"
-
-
-def test_every_article_page_is_labelled_gbk(zoo):
-    for entry in zoo.truth["articles"].values():
-        for url in [entry["url"], *entry["pages"]]:
-            page = html.unescape(fetch(url).text)  # the dynamic column writes NCRs
-            assert "charset=gbk" in page[:600], url
 
 
 def test_walk_from_start_pages_reaches_every_article_and_page(zoo):
@@ -38,11 +30,6 @@ def test_walk_from_start_pages_reaches_every_article_and_page(zoo):
     assert zoo.wanted() <= walked.reached
     assert walked.files == set(zoo.truth["files"])
     assert walked.list_pages >= 2 * len(zoo.truth["start_paths"])
-
-
-def test_the_old_path_a_list_links_answers_301(zoo):
-    old = re.search(r'"(/html/jcdt/\d{8}/\d+\.html)"', zoo.routes).group(1)
-    assert fetch(zoo.origin + old, method="HEAD").status == 301
 
 
 def test_jcdt_names_no_charset_in_its_header_ghyw_names_gbk(zoo):

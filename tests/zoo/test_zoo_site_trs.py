@@ -1,13 +1,13 @@
 """The TRS WCM zoo site's own ways: every article and further page reachable the way a browser
-pages TRS lists (createPageHTML, countPage, the content page's scripts and appendix), the moved
-/jcdt/ paths, the quoted copy. What every family's site does is checked in test_zoo_sites.py."""
+pages TRS lists (createPageHTML, countPage, the content page's scripts and appendix), and the
+quoted copy. What every family's site does is checked in test_zoo_sites.py."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import urljoin, urlsplit
 
-from zoo_browser import crawl, fetch
+from zoo_browser import crawl
 
 FAMILY = "trs"
 HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["']""", re.I)
@@ -48,12 +48,6 @@ def test_every_article_and_page_is_reachable_from_the_column_lists(zoo):
     # Each column spreads over at least two list pages.
     for start in truth["start_paths"]:
         assert any(u.startswith(zoo.origin + start + "index_1.html") for u in pages), start
-
-
-def test_the_moved_jcdt_path_answers_301_to_its_article(zoo):
-    moved = re.search(r'"(/jcdt/[^"]+\.htm)"', zoo.routes).group(1)
-    reply = fetch(zoo.origin + moved)
-    assert reply.status == 301 and reply.headers["Location"] in zoo.article_urls()
 
 
 def test_the_quoted_copy_names_its_canonical_article(zoo):

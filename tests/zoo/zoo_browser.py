@@ -186,14 +186,15 @@ def walk_lists(zoo: Zoo, *, is_list: Callable, list_pager: str, list_items: str,
 
 
 
-def crawl(zoo: Zoo, links: Callable[[str, str], set[str]], follow: tuple[str, ...] = (".html",)
-          ) -> tuple[set[str], set[str]]:
-    """Breadth-first over same-host HTML pages from the column lists, redirects followed, skipping
-    what a polite crawler must not fetch: (pages fetched, links seen). `links(url, text)` is the
-    family's reading of a page's links; pages whose path ends with one of `follow` are fetched."""
+def crawl(zoo: Zoo, links: Callable[[str, str], set[str]], follow: tuple[str, ...] = (".html",), *,
+          starts: Iterable[str] = (), redirects: bool = True) -> tuple[set[str], set[str]]:
+    """Breadth-first over same-host HTML pages from `starts` and the column lists, skipping what a
+    polite crawler must not fetch: (pages fetched, links seen). `links(url, text)` is the family's
+    reading of a page's links; pages whose path ends with one of `follow` are fetched, and the
+    targets of 301/302 answers too unless not `redirects`."""
     truth, origin = zoo.truth, zoo.origin
     skip = set(truth["not_followed"]) | set(truth["broken"])
-    queue = [origin + p for p in truth["start_paths"]]
+    queue = [origin + p for p in starts] + [origin + p for p in truth["start_paths"]]
     pages: set[str] = set()
     seen: set[str] = set()
     while queue:
@@ -203,7 +204,8 @@ def crawl(zoo: Zoo, links: Callable[[str, str], set[str]], follow: tuple[str, ..
         pages.add(url)
         reply = fetch(url)
         if reply.status in (301, 302):
-            queue.append(urljoin(url, reply.headers["Location"]))
+            if redirects:
+                queue.append(urljoin(url, reply.headers["Location"]))
             continue
         assert reply.status == 200, url
         if "html" not in reply.headers.get("Content-Type", ""):
