@@ -4,83 +4,12 @@ listed in the `files` table with their WARC records, and captured in the WARC.""
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from test_warc_capture import PNG, Site, responses
-
-BIG = b"PK\x03\x04" + b"z" * 40_000
-SPIDER = textwrap.dedent('''
-    import sys
-    import scrapy
-    from scrapy.crawler import CrawlerProcess
-    from archive.db import open_archive
-    from archive.records import ArchiveWriter
-    from crawler.items import Article
-
-    origin, root = sys.argv[1], sys.argv[2]
-
-
-    class Write:
-        """What the store step does with an item, without its run bookkeeping: the writer."""
-
-        def open_spider(self, spider=None):
-            self.writer = ArchiveWriter(open_archive(root + "/archive.db"), None)
-
-        def process_item(self, item):
-            self.writer.write([item])
-            return item
-
-    class Articles(scrapy.Spider):
-        name = "articles"
-        start_urls = [origin + "/a/gbk.html", origin + "/a/1.html"]
-
-        def parse(self, response):
-            yield Article(
-                url=response.url, title="t", published_at=None, body="b",
-                images=[response.urljoin(s) for s in response.css("img::attr(src)").getall()],
-                attachments=[origin + "/files/report.pdf", origin + "/files/big.zip",
-                             origin + "/files/gone.doc", "mailto:x@example.org"],
-            )
-
-    process = CrawlerProcess({
-        "LOG_LEVEL": "ERROR", "TELNETCONSOLE_ENABLED": False, "RETRY_ENABLED": False,
-        "DOWNLOADER_MIDDLEWARES": {"pipelines.warc.WarcCaptureMiddleware": 950},
-        "ITEM_PIPELINES": {"pipelines.files.ArchiveFilesPipeline": 350, "__main__.Write": 400},
-        "UNIONNEWS_DB": root + "/archive.db",  # WARCs go to warc/ beside it by default
-        "UNIONNEWS_FILES_MAXSIZE": 20_000,
-    })
-    process.crawl(Articles)
-    process.start()
-''')
-
-
-def crawl_articles(root: Path) -> Site:
-    """Crawl two article pages that link an image and attachments; return the served site."""
-    site = Site()
-    try:
-        crawl_site(root, site)
-    finally:
-        site.close()
-    return site
-
-
-def crawl_site(root: Path, site: Site) -> None:
-    """Crawl the articles of `site` (adding the routes they link to) into root/archive.db."""
-    site.routes["/files/big.zip"] = (200, [("Content-Type", "application/zip")], BIG)
-    site.routes["/a/1.html"] = (200, [("Content-Type", "text/html")],
-                                b'<html><body><img src="../img/photo.png"></body></html>')
-    script = root / "articles.py"
-    script.write_text(SPIDER)
-    subprocess.run([sys.executable, str(script), site.origin, str(root)], check=True,
-                   timeout=120, cwd=root)
-
+from support import PNG, Site, crawl_articles, crawl_site, responses
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:

@@ -10,7 +10,7 @@ import pytest
 
 from crawler.parse import parse_article
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 FIXTURES = sorted(p for p in PAGES.iterdir() if (p / "body.html").exists())
 
 

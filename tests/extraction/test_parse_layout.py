@@ -13,7 +13,7 @@ from crawler.body import read_body
 from crawler.encoding import decode_html
 from crawler.layout import lay_out, parse_tree
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PAGES = sorted(p for p in FIXTURES.glob("*/*") if (p / "body.html").exists())
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from archive.cli import cli
 from archive.warcfiles import MANIFEST_NAME, read_manifest
-from test_files_pipeline import crawl_articles
+from support import crawl_articles
 
 
 @pytest.fixture(scope="module")

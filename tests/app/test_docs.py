@@ -7,7 +7,7 @@ from pathlib import Path
 
 from archive.cli import cli
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_opens_with_exactly_the_two_commands() -> None:
@@ -20,7 +20,7 @@ def test_readme_opens_with_exactly_the_two_commands() -> None:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text(encoding="utf-8")
     test_command = re.search(r"```sh\n.*\n(.*)\n```", README).group(1).split("&&")[-1].strip()
     assert test_command in ci
 

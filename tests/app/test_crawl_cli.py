@@ -16,7 +16,7 @@ from archive.crawl import run_crawl
 from replica import ReplicaServer, build_site
 
 CLI = [sys.executable, "-c", "from archive.cli import main; main()"]
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def unionnews(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:

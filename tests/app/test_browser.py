@@ -10,7 +10,6 @@ from archive import search
 from archive.db import open_archive
 from archive.serve import serve_in_thread
 
-from test_search import replica_archive  # noqa: F401  (session fixture: the crawled replica)
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -22,7 +21,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
-def server_url(replica_archive: Path):  # noqa: F811
+def server_url(replica_archive: Path):
     server, url = serve_in_thread(replica_archive)
     yield url
     server.should_exit = True
@@ -30,7 +29,7 @@ def server_url(replica_archive: Path):  # noqa: F811
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is installed by .ci/run")
 def test_typing_a_word_in_the_search_page_shows_highlighted_results(
-    server_url: str, replica_archive: Path, tmp_path: Path  # noqa: F811
+    server_url: str, replica_archive: Path, tmp_path: Path
 ) -> None:
     db = open_archive(replica_archive)
     expected = db.execute(

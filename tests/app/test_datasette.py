@@ -17,11 +17,10 @@ from archive.db import open_archive
 from archive.serve import make_datasette, serve_in_thread
 from crawler.profiles import load_profile
 
-from test_search import replica_archive  # noqa: F401  (session fixture: the crawled replica)
 
 
 @pytest.fixture(scope="module")
-def ds(replica_archive: Path):  # noqa: F811
+def ds(replica_archive: Path):
     return make_datasette(replica_archive)
 
 
@@ -220,7 +219,7 @@ def test_serve_command_rejects_a_file_that_is_no_database_in_one_line(tmp_path: 
     assert result.output.strip().splitlines() == [f"Error: cannot open archive {tmp_path / 'notes.db'}: file is not a database"]
 
 
-def test_serve_in_thread_answers_over_http(replica_archive: Path) -> None:  # noqa: F811
+def test_serve_in_thread_answers_over_http(replica_archive: Path) -> None:
     import urllib.request
 
     server, url = serve_in_thread(replica_archive)

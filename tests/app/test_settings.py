@@ -8,7 +8,7 @@ from pathlib import Path
 
 import crawler.settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NAME = re.compile(r"\bUNIONNEWS_[A-Z_]+\b")
 #: Environment variables, not settings: where the archive and its WARC files are by default.
 ENVIRONMENT = {"UNIONNEWS_DB", "UNIONNEWS_WARC_DIR"}

@@ -12,8 +12,6 @@ import json
 import subprocess
 import sys
 import textwrap
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 
@@ -21,70 +19,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.warcfiles import MANIFEST_NAME, read_manifest, sha256_file
-
-ARTICLE = "<html><head><meta charset=utf-8><title>t</title></head><body>{}</body></html>"
-GBK_PAGE = ('<html><head><meta charset="gbk"></head><body><p>职工之家建设</p>'
-            '<img src="/img/photo.png"></body></html>').encode("gbk")
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-
-
-def _routes() -> dict[str, tuple[int, list[tuple[str, str]], bytes]]:
-    index = ARTICLE.format(
-        '<a href="/a/1.html">1</a><a href="/a/gbk.html">gbk</a><a href="/old.html">moved</a>'
-        '<a href="/missing.html">gone</a><a href="/broken.html">broken</a>'
-        '<a href="/gz.html">gz</a><a href="/private/x.html">private</a>'
-        '<a href="/files/report.pdf">pdf</a>'
-    ).encode()
-    html = [("Content-Type", "text/html; charset=utf-8")]
-    return {
-        "/robots.txt": (200, [("Content-Type", "text/plain")], b"User-agent: *\nDisallow: /private/\n"),
-        "/index.html": (200, html + [("ETag", '"idx-1"')], index),
-        "/a/1.html": (200, html + [("Last-Modified", "Wed, 18 Jan 2023 09:40:03 GMT")],
-                      ARTICLE.format("<p>工会新闻</p>").encode()),
-        "/a/gbk.html": (200, [("Content-Type", "text/html; charset=gbk")], GBK_PAGE),
-        "/img/photo.png": (200, [("Content-Type", "image/png")], PNG),
-        "/files/report.pdf": (200, [("Content-Type", "application/pdf")], b"%PDF-1.4\n" + b"x" * 3000),
-        "/old.html": (301, [("Location", "/a/1.html")], b""),
-        "/missing.html": (404, html, b"<html><body>404 Not Found</body></html>"),
-        "/broken.html": (500, html, b"<html><body>500 Internal Server Error</body></html>"),
-        "/gz.html": (200, html + [("Content-Encoding", "gzip")],
-                     gzip.compress(ARTICLE.format("<p>压缩</p>").encode(), mtime=0)),
-    }
-
-
-class Site:
-    """A small real HTTP server: named routes, a request log, and the bytes sent per request."""
-
-    def __init__(self) -> None:
-        self.routes = _routes()
-        self.log: list[tuple[str, int, bytes]] = []
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server API)
-                status, headers, body = site.routes.get(self.path, (404, [], b"no route"))
-                site.log.append((self.path, status, body))  # before sending: no race at exit
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a size limit): that is its right
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
+from support import Site, responses
 
 SPIDER = textwrap.dedent('''
     import json, sys
@@ -130,22 +65,6 @@ def crawl(tmp_path: Path, site: Site, max_bytes: int = 1 << 30,
                     str(max_bytes), "inline" if in_process else "process"],
                    check=True, timeout=120, cwd=tmp_path)
     return warc_dir, [json.loads(line) for line in out.read_text().splitlines()]
-
-
-def responses(warc_dir: Path) -> list[dict]:
-    """Every response record in the folder's WARCs, with raw payload and decoded content."""
-    found = []
-    for path in sorted(warc_dir.glob("*.warc.gz")):
-        with open(path, "rb") as fh:
-            for record in ArchiveIterator(fh, check_digests=True):
-                if record.rec_type != "response":
-                    continue
-                raw = record.raw_stream.read()
-                found.append({"url": record.rec_headers.get_header("WARC-Target-URI"),
-                              "status": int(record.http_headers.get_statuscode()),
-                              "raw": raw, "headers": record.http_headers,
-                              "file": path.name, "digest_ok": record.digest_checker.passed})
-    return found
 
 
 @pytest.fixture(scope="module")

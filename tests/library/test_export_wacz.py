@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from archive.cli import cli
 from archive.export import validate_wacz
-from test_files_pipeline import crawl_articles
-from test_warc_capture import responses
+from support import crawl_articles
+from support import responses
 
 
 @pytest.fixture(scope="module")

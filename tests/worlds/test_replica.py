@@ -21,7 +21,7 @@ from replica import SEED_PATH, ReplicaServer, Site, SiteError, build_site
 from replica.__main__ import cli
 
 #: The seed page text, in ../shared beside the repository (as the README and CI lay it out).
-SEED_FILE = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_fb7402f0ad1aa200.txt"
+SEED_FILE = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_fb7402f0ad1aa200.txt"
 SEED_TITLE = "凝聚起全面建设社会主义现代化四川的磅礴力量——2022年四川省直机关工会工作综述"
 
 
