@@ -1,5 +1,5 @@
 """Parser fuzzing: whatever a server sends, parse_article returns a record or raises its one
-documented refusal, NotAnArticle, and returns quickly. (tests/test_parse_robustness.py covers
+documented refusal, NotAnArticle, and returns quickly. (tests/extraction/test_parse_robustness.py covers
 random bytes and tag soup; these go after depth, size, backtracking and damaged real pages.
 bench/fuzz_parse.py runs a coverage-guided atheris fuzz of the same contract by hand.)"""
 
