@@ -250,6 +250,8 @@ def article_pages(root: HtmlElement, base: str, url: str, text: str = "") -> lis
     pages its pager script names. [] for a one-page article (or a later page of one)."""
     if _page_mark(url) is not None:
         return []
+    if text and not _may_have_pages(text, url):
+        return []
     found: dict[int, str] = {}
     for anchor in root.iter("a"):
         if not _PAGE_MARK_SHAPE.search(anchor.get("href") or "") and not anchor.get("onclick"):
@@ -294,6 +296,17 @@ def _later_page_number(url: str) -> int | None:
     if query.get("page", "").isdigit() and int(query["page"]) > 1:
         return int(query["page"])
     return None
+
+
+def _may_have_pages(text: str, url: str) -> bool:
+    """A cheap look at the page's text first: a further page's link names the article's own
+    file or folder followed by a page mark, or a page= parameter, or a pager script does."""
+    path = urlsplit(url).path
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if not path.endswith("/") else name
+    marks = ("page=", "createPageHTML")
+    return any(mark in text for mark in marks) or (bool(stem) and any(
+        f"{stem}{sep}" in text for sep in ("_", "-", "/")))
 
 
 def _stem(url: str) -> str:
