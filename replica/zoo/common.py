@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from .. import assets, text
 from ..model import ORIGIN
@@ -103,6 +103,13 @@ def id_finder(used: set[int]) -> Callable[[int], int]:
     return free
 
 
+def free_path(path: str, taken: set[str]) -> str:
+    """A made-up page path (…/x.html) moved off every path in `taken`."""
+    while path in taken:
+        path = path[:-5] + "1.html"
+    return path
+
+
 def paginate(rows: Sequence[T], per_page: int) -> list[Sequence[T]]:
     """A list's rows cut into its pages."""
     return [rows[k:k + per_page] for k in range(0, len(rows), per_page)]
@@ -132,9 +139,24 @@ class Piece:
     prefix: str = ""
 
 
+@dataclass
 class PieceArticle:
-    """For an article dataclass with col, when, title, pages (lists of Pieces), style (a date
-    style), source, author, editor, block_atts, path and (when split) page_path(n)."""
+    """An article whose body is pages of Pieces; a family's subclass adds its `path` (and
+    page_path(n) when it splits articles) and whatever else its pages show."""
+
+    col: Any  # the family's column
+    id: int
+    when: datetime
+    title: str
+    pages: list[list[Piece]]
+    style: tuple[str, str, str]
+    date_label: str
+    source_label: str
+    source: str | None
+    author: str | None
+    editor: str | None
+    editor_in_body: bool
+    block_atts: list[Piece] = field(default_factory=list)  # the attachments block beside the body
 
     def date_text(self) -> str:
         return shown(self.style, self.when)

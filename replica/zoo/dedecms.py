@@ -34,7 +34,7 @@ from pathlib import Path
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooSite, times
-from .common import Block, BlockArticle, fresh_title, list_rows, paginate, room_for_pages, unique_generated
+from .common import CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, paginate, room_for_pages, shown, unique_generated
 
 FAMILY = "dedecms"
 SITE = "四川省直机关工会网"
@@ -65,14 +65,8 @@ COLUMNS = (
     Column("tzgg", "通知公告", 5, "notice", 7, "text/html; charset=gb2312"),
 )
 
-# How the info line writes the time: (what it shows, formatter).
-DATE_FORMATS = (
-    ("seconds", lambda d: f"{d:%Y-%m-%d %H:%M:%S}"),
-    ("minutes", lambda d: f"{d:%Y-%m-%d %H:%M}"),
-    ("date", lambda d: f"{d:%Y}年{d:%m}月{d:%d}日"),
-    ("date", lambda d: f"{d:%Y/%m/%d}"),
-    ("minutes", lambda d: f"{d:%Y-%m-%d %H:%M}"),
-)
+# How the info line writes the time.
+DATE_STYLES = (SECONDS, MINUTES, CN0, SLASH, MINUTES)
 DATE_LABELS = ("发布时间：", "时间：", "日期：", "", "发布日期：")
 SOURCE_LABELS = ("来源：", "信息来源：", None, "文章来源：", "稿件来源：", "来源:")
 SOURCES = ("四川工人日报", "省直机关工会", "川观新闻", "四川省总工会网站", "省直机关工会宣传部")
@@ -119,10 +113,10 @@ def _plan(rng: random.Random) -> list[Spec]:
     for i, (when, col) in enumerate(zip(stamps, owners)):
         made = unique_generated(rng, col.kind, when, seen)  # one headline per article
         blocks = [Block(kind, words) for kind, words in made.paragraphs]
-        shows, fmt = DATE_FORMATS[i % len(DATE_FORMATS)]
+        style = DATE_STYLES[i % len(DATE_STYLES)]
         label = SOURCE_LABELS[i % len(SOURCE_LABELS)]
         spec = Spec(col=col, when=when, title=made.title, blocks=blocks, aid=118 + i * 3 + rng.randrange(2),
-                    shows=shows, date_text=fmt(when), date_label=DATE_LABELS[(i // 2) % len(DATE_LABELS)],
+                    shows=style[2], date_text=shown(style, when), date_label=DATE_LABELS[(i // 2) % len(DATE_LABELS)],
                     source_label=label, source=rng.choice(SOURCES) if label else None)
         if i % 4 == 1:
             spec.author = text.person(rng, gbk_only=(i == 5))
@@ -323,9 +317,7 @@ def _info(spec: Spec) -> str:
 def _article_page(spec: Spec, page: int, column: list[Spec], specs: list[Spec]) -> str:
     blocks = spec.pages[page - 1]
     last = page == len(spec.pages)
-    at = column.index(spec)
-    older = column[at + 1] if at + 1 < len(column) else None  # aid smaller: 上一篇
-    newer = column[at - 1] if at > 0 else None
+    newer, older = around(column, column.index(spec))  # older, aid smaller: 上一篇
     pre = f"上一篇：<a href='{older.path}'>{escape(older.title)}</a> " if older else "上一篇：没有了 "
     nxt = f"下一篇：<a href='{newer.path}'>{escape(newer.title)}</a> " if newer else "下一篇：没有了 "
     related = [s for s in column if s is not spec][:5]

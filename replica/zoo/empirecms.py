@@ -43,7 +43,7 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
 from .base import Writer, ZooSite, times
-from .common import Block, BlockArticle, fresh_title, list_rows, paginate, room_for_pages, unique_generated
+from .common import CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, paginate, room_for_pages, shown, unique_generated
 
 FAMILY = "empirecms"
 SITE = "四川省直属机关工会委员会信息网"
@@ -78,13 +78,7 @@ COLUMNS = (
     Column("tzgg", "通知公告", 4, "notice", 7, "text/html; charset=gb2312", "br"),
 )
 
-DATE_FORMATS = (
-    ("minutes", lambda d: f"{d:%Y-%m-%d %H:%M}"),
-    ("seconds", lambda d: f"{d:%Y-%m-%d %H:%M:%S}"),
-    ("date", lambda d: f"{d:%Y/%m/%d}"),
-    ("date", lambda d: f"{d:%Y}年{d:%m}月{d:%d}日"),
-    ("seconds", lambda d: f"{d:%Y-%m-%d %H:%M:%S}"),
-)
+DATE_STYLES = (MINUTES, SECONDS, SLASH, CN0, SECONDS)
 DATE_LABELS = ("时间：", "发布时间：", "", "日期：", "发布日期：", "时间：")
 SOURCE_LABELS = ("来源：", "稿件来源：", "来源：", "信息来源：", "来源:", "文章来源：")
 SOURCES = ("四川工人日报", "省直机关工会", "四川省总工会", "四川日报", "省直机关工委")
@@ -139,9 +133,9 @@ def _plan(rng: random.Random) -> list[Spec]:
     specs, seen = [], set()
     for i, (when, col) in enumerate(zip(stamps, owners)):
         made = unique_generated(rng, col.kind, when, seen)
-        shows, fmt = DATE_FORMATS[i % len(DATE_FORMATS)]
+        style = DATE_STYLES[i % len(DATE_STYLES)]
         spec = Spec(col=col, when=when, title=made.title, blocks=[Block(k, t) for k, t in made.paragraphs],
-                    id=61 + i * 2 + rng.randrange(2), shows=shows, date_text=fmt(when),
+                    id=61 + i * 2 + rng.randrange(2), shows=style[2], date_text=shown(style, when),
                     date_label=DATE_LABELS[(i // 2) % len(DATE_LABELS)],
                     source_label=SOURCE_LABELS[i % len(SOURCE_LABELS)],
                     source=None if i % 5 == 3 else rng.choice(SOURCES))
@@ -334,9 +328,7 @@ def _info(spec: Spec) -> str:
 def _article_page(spec: Spec, page: int, column: list[Spec], specs: list[Spec]) -> str:
     blocks = spec.pages[page - 1]
     last = page == len(spec.pages)
-    at = column.index(spec)
-    prev = column[at + 1] if at + 1 < len(column) else None
-    nxt = column[at - 1] if at > 0 else None
+    nxt, prev = around(column, column.index(spec))
     prev_link = f"<a href='{prev.path}'>{escape(prev.title)}</a>" if prev else "没有了"
     next_link = f"<a href='{nxt.path}'>{escape(nxt.title)}</a>" if nxt else "没有了"
     attach = ""

@@ -45,7 +45,8 @@ from urllib.parse import urlencode
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
-from .base import Writer, ZooArticle, ZooSite, generated, times
+from .base import Writer, ZooArticle, ZooSite, document, generated, times
+from .common import CN0, DASH, MINUTES, SECONDS, SLASH, around, esc, free_path, number_by_time, shorten, shown
 
 SITE = "四川省直机关工会工作网"
 FAMILY = "hanweb"
@@ -78,13 +79,7 @@ COLUMNS = (
     Column(4129, "通知公告", 31247, None, "notice", 6, 5, absolute=True),
 )
 
-DATE_STYLES = (
-    ("{d:%Y-%m-%d %H:%M:%S}", "seconds"),
-    ("{d:%Y-%m-%d}", "date"),
-    ("{d:%Y-%m-%d %H:%M}", "minutes"),
-    ("{d:%Y}年{d:%m}月{d:%d}日", "date"),
-    ("{d:%Y/%m/%d}", "date"),
-)
+DATE_STYLES = (SECONDS, DASH, MINUTES, CN0, SLASH)
 DATE_LABELS = ("发布日期：", "发布时间：", "", "日期：", "时间：")
 SOURCE_LABELS = ("信息来源：", "来源：", "文章来源：", "来源:", "稿件来源：")
 SOURCES = ("省直机关工会", "四川工人日报", "省总工会网络工作部", "四川日报", "省直机关工委")
@@ -124,13 +119,13 @@ class Doc:
 
     @property
     def date_text(self) -> str:
-        return DATE_STYLES[self.date_style][0].format(d=self.when)
+        return shown(DATE_STYLES[self.date_style], self.when)
 
     def truth(self) -> ZooArticle:
         paragraphs = [b.prefix + b.text if b.kind == "att" else b.text
                       for b in self.blocks if b.kind in ("p", "strong", "att")]
         return ZooArticle(
-            path=self.path, title=self.title, when=self.when, shows=DATE_STYLES[self.date_style][1],
+            path=self.path, title=self.title, when=self.when, shows=DATE_STYLES[self.date_style][2],
             paragraphs=paragraphs, column=self.col.name, source=self.source, author=self.author,
             editor=self.editor, images=[b.file for b in self.blocks if b.kind == "img"],
             attachments=[b.file for b in self.blocks if b.kind == "att"] + [b.file for b in self.side_atts],
@@ -169,8 +164,7 @@ def _docs(rng: random.Random) -> list[Doc]:
             titles.add(doc.title)
             docs.append(doc)
             i += 1
-    for n, doc in enumerate(sorted(docs, key=lambda d: d.when)):
-        doc.artid = 2310000 + n * 211 + rng.randrange(150)
+    number_by_time(docs, rng, 2310000, 211, 150, "artid")
     return docs
 
 
@@ -212,12 +206,8 @@ def _doc(col: Column, when: datetime, i: int, rng: random.Random) -> Doc:
 
 # ---------------------------------------------------------------- writing
 
-def _a(words: str) -> str:
-    return escape(words, quote=True)
-
-
 def _short(title: str, size: int = 22) -> str:
-    return title if len(title) <= size else title[:size] + "…"
+    return shorten(title, size, "…")
 
 
 class _Site:
@@ -254,10 +244,11 @@ class _Site:
         self.newest = [d for d in self.newest if id(d) not in self.hidden]
         assert not any(id(d) in self.hidden for d in self.hot + [self.moved, self.quoted, self.tracked])
         for col in COLUMNS:
-            for shown in (True, False):
-                docs = [d for d in self.by_col[col.colid] if (id(d) in self.hidden) != shown]
+            for listed in (True, False):
+                docs = [d for d in self.by_col[col.colid] if (id(d) in self.hidden) != listed]
                 for i, doc in enumerate(docs):
-                    self._article(doc, docs[i + 1] if i + 1 < len(docs) else None, docs[i - 1] if i else None)
+                    newer, older = around(docs, i)
+                    self._article(doc, older, newer)
             self._list(col)
         self._home()
         for path, files in self.files.items():
@@ -268,10 +259,7 @@ class _Site:
         return [d for d in self.by_col[col.colid] if id(d) not in self.hidden]
 
     def _free(self, path: str) -> str:
-        taken = {d.path for d in self.docs}
-        while path in taken:
-            path = path[:-5] + "1.html"
-        return path
+        return free_path(path, {d.path for d in self.docs})
 
     def _traps(self) -> None:
         w, yw, jc = self.w, self.by_col[4127], self.by_col[4128]
@@ -335,9 +323,9 @@ class _Site:
                 f"<td>当前位置：{links}{'&nbsp;&gt;&nbsp;正文' if article else ''}</td></tr></table></div>\n")
 
     def _side(self) -> str:
-        hot = "".join(f'<li><a href="{d.path}?from=hot" target="_blank" title="{_a(d.title)}">{escape(_short(d.title))}</a>'
+        hot = "".join(f'<li><a href="{d.path}?from=hot" target="_blank" title="{esc(d.title)}">{escape(_short(d.title))}</a>'
                       f"<span>[{d.when:%m-%d}]</span></li>" for d in self.hot)
-        new = "".join(f'<li><a href="{d.path}" target="_blank" title="{_a(d.title)}">{escape(_short(d.title))}</a>'
+        new = "".join(f'<li><a href="{d.path}" target="_blank" title="{esc(d.title)}">{escape(_short(d.title))}</a>'
                       f"<span>{d.when:%Y-%m-%d}</span></li>" for d in self.newest[:6])
         return (
             '<div class="right-side">\n'
@@ -370,7 +358,7 @@ class _Site:
 
     def _record(self, col: Column, e: Entry) -> str:
         href = ORIGIN + e.href if col.absolute and e.href.startswith("/") else e.href
-        return (f"<record><![CDATA[\n<li><a href='{href}' target='_blank' title='{_a(e.title)}'>{escape(_short(e.title, 30))}</a>"
+        return (f"<record><![CDATA[\n<li><a href='{href}' target='_blank' title='{esc(e.title)}'>{escape(_short(e.title, 30))}</a>"
                 f"<span>{e.when:%Y-%m-%d}</span></li>\n]]></record>\n")
 
     def _params(self, col: Column) -> dict[str, str]:
@@ -424,7 +412,7 @@ class _Site:
             if b.kind == "img":
                 self.w.page(b.file, assets.JPEG)
             elif b.kind == "att":
-                data = assets.pdf(b.text) if b.file.endswith(".pdf") else assets.doc(b.text)
+                data = document(b.file, b.text)
                 if b.file.startswith(DOWNFILE):
                     name = b.file.split("filename=", 1)[1]
                     self.files[DOWNFILE][query_key(b.file.split("?", 1)[1])] = f"/module/download/files/{name}"
@@ -436,11 +424,11 @@ class _Site:
     def _article_html(self, doc: Doc, prev: Doc | None, nxt: Doc | None, canonical: str | None) -> str:
         meta = (
             f'<meta name="ColumnName" content="{doc.col.name}">\n<meta name="ColumnType" content="{doc.col.name}">\n'
-            f'<meta name="ArticleTitle" content="{_a(doc.title)}">\n'
+            f'<meta name="ArticleTitle" content="{esc(doc.title)}">\n'
             f'<meta name="PubDate" content="{doc.meta_when:%Y-%m-%d %H:%M}">\n'
-            f'<meta name="ContentSource" content="{_a(doc.source or "本网")}">\n'
-            f'<meta name="Keywords" content="">\n<meta name="Author" content="{_a(doc.source or SITE)}">\n'
-            f'<meta name="Description" content="{_a(doc.blocks[0].text[:60])}">\n'
+            f'<meta name="ContentSource" content="{esc(doc.source or "本网")}">\n'
+            f'<meta name="Keywords" content="">\n<meta name="Author" content="{esc(doc.source or SITE)}">\n'
+            f'<meta name="Description" content="{esc(doc.blocks[0].text[:60])}">\n'
             f'<meta name="Url" content="{ORIGIN}{doc.path}">\n'
             + (f'<link rel="canonical" href="{canonical}">\n' if canonical else "")
         )
@@ -470,17 +458,17 @@ class _Site:
             body.append(f'<p style="text-align:right">（编辑：{doc.editor}）</p>')
         tail = ""
         if doc.side_atts:
-            items = "".join(f'<li><a href="{escape(b.file)}" target="_blank" title="{_a(b.text)}">{escape(b.text)}</a></li>'
+            items = "".join(f'<li><a href="{escape(b.file)}" target="_blank" title="{esc(b.text)}">{escape(b.text)}</a></li>'
                             for b in doc.side_atts)
             tail += f'<div class="xgfj"><span class="fj-hd">相关附件：</span><ul>{items}</ul></div>\n'
         if doc.editor and doc.editor_style == "block":
             tail += f'<div class="zrbj">责任编辑：{doc.editor}</div>\n'
         related = [d for d in self.by_col[doc.col.colid] if d is not doc and id(d) not in self.hidden][:5]
-        rel = "".join(f'<li><a href="{d.path}" target="_blank" title="{_a(d.title)}">{escape(d.title)}</a>'
+        rel = "".join(f'<li><a href="{d.path}" target="_blank" title="{esc(d.title)}">{escape(d.title)}</a>'
                       f"<span>{d.when:%Y-%m-%d}</span></li>" for d in related)
 
         def near(label: str, d: Doc | None) -> str:
-            return (f'<li>{label}：<a href="{d.path}" title="{_a(d.title)}">{escape(d.title)}</a></li>' if d
+            return (f'<li>{label}：<a href="{d.path}" title="{esc(d.title)}">{escape(d.title)}</a></li>' if d
                     else f"<li>{label}：无</li>")
 
         content = "\n".join(body)
@@ -505,7 +493,7 @@ class _Site:
     def _home(self) -> None:
         boxes = []
         for col in COLUMNS:
-            items = "".join(f'<li><a href="{d.path}" target="_blank" title="{_a(d.title)}">{escape(_short(d.title))}</a>'
+            items = "".join(f'<li><a href="{d.path}" target="_blank" title="{esc(d.title)}">{escape(_short(d.title))}</a>'
                             f"<span>{d.when:%m-%d}</span></li>" for d in self.visible(col)[:6])
             boxes.append(f'<div class="idx-box"><div class="idx-hd"><span>{col.name}</span><a href="{col.path}">更多&gt;&gt;</a>'
                          f"</div><ul>{items}</ul></div>\n")

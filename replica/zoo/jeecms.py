@@ -33,7 +33,7 @@ under www/.pages/…jhtml.html with the .jhtml path a symlink to it (served as t
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -73,19 +73,6 @@ COLUMNS = (Col("ghyw", "工会要闻", "news", "links", 10, 4),
 
 @dataclass
 class Art(PieceArticle):
-    col: Col
-    id: int
-    when: datetime
-    title: str
-    pages: list[list[Piece]]
-    style: tuple[str, str, str]
-    date_label: str
-    source_label: str
-    source: str | None
-    author: str | None
-    editor: str | None
-    editor_in_body: bool
-    block_atts: list[Piece] = field(default_factory=list)
     alias: str | None = None  # a second path (专题 channel) carrying rel=canonical
 
     @property

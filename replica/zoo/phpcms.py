@@ -45,7 +45,7 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
 from .base import Writer, ZooSite, times
-from .common import Block, BlockArticle, fresh_title, list_rows, paginate, room_for_pages, unique_generated
+from .common import CN0, DASH, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, paginate, room_for_pages, shown, unique_generated
 
 FAMILY = "phpcms"
 SITE = "省直机关职工服务网"
@@ -87,14 +87,7 @@ COLUMNS = (
     Column("tzgg", "通知公告", 12, "notice", 7, "text/html; charset=gbk", dynamic=True),
 )
 
-DATE_FORMATS = (
-    ("seconds", lambda d: f"{d:%Y-%m-%d %H:%M:%S}"),
-    ("date", lambda d: f"{d:%Y}年{d:%m}月{d:%d}日"),
-    ("minutes", lambda d: f"{d:%Y-%m-%d %H:%M}"),
-    ("date", lambda d: f"{d:%Y/%m/%d}"),
-    ("seconds", lambda d: f"{d:%Y-%m-%d %H:%M:%S}"),
-    ("date", lambda d: f"{d:%Y-%m-%d}"),
-)
+DATE_STYLES = (SECONDS, CN0, MINUTES, SLASH, SECONDS, DASH)
 DATE_LABELS = ("发布日期：", "", "时间：", "发布时间：", "日期：")
 SOURCE_LABELS = ("信息来源：", "来源：", "文章来源：", None, "来源:", "稿件来源：", "来源：")
 SOURCES = ("省直机关工会", "四川工人日报", "四川省总工会", "人民网四川频道", "省直机关工会组宣部")
@@ -152,10 +145,10 @@ def _plan(rng: random.Random) -> list[Spec]:
     specs, seen = [], set()
     for i, (when, col) in enumerate(zip(stamps, owners)):
         made = unique_generated(rng, col.kind, when, seen)
-        shows, fmt = DATE_FORMATS[i % len(DATE_FORMATS)]
+        style = DATE_STYLES[i % len(DATE_STYLES)]
         label = SOURCE_LABELS[i % len(SOURCE_LABELS)]
         spec = Spec(col=col, when=when, title=made.title, blocks=[Block(k, t) for k, t in made.paragraphs],
-                    id=205 + i * 4 + rng.randrange(3), shows=shows, date_text=fmt(when),
+                    id=205 + i * 4 + rng.randrange(3), shows=style[2], date_text=shown(style, when),
                     date_label=DATE_LABELS[(i // 3) % len(DATE_LABELS)], source_label=label,
                     source=rng.choice(SOURCES) if label else None,
                     indent=("full", "nbsp", "css")[i % 3])
@@ -362,9 +355,7 @@ def _info(spec: Spec) -> str:
 def _article_page(spec: Spec, page: int, column: list[Spec], specs: list[Spec], canonical: str = "") -> str:
     blocks = spec.pages[page - 1]
     last = page == len(spec.pages)
-    at = column.index(spec)
-    prev = column[at + 1] if at + 1 < len(column) else None
-    nxt = column[at - 1] if at > 0 else None
+    nxt, prev = around(column, column.index(spec))
     prev_link = f'<a href="{ORIGIN}{prev.path}">{escape(prev.title)}</a>' if prev else "第一页"
     next_link = f'<a href="{ORIGIN}{nxt.path}">{escape(nxt.title)}</a>' if nxt else "最后一页"
     if spec.col.stock:

@@ -31,7 +31,7 @@ under www/.pages/…aspx.html with the .aspx path a symlink to it (served as tex
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -75,19 +75,6 @@ COLUMNS = (Col(12, "工会要闻", "news", "pe100", 10, 4),
 
 @dataclass
 class Art(PieceArticle):
-    col: Col
-    id: int
-    when: datetime
-    title: str
-    pages: list[list[Piece]]
-    style: tuple[str, str, str]
-    date_label: str
-    source_label: str
-    source: str | None
-    author: str | None
-    editor: str | None
-    editor_in_body: bool
-    block_atts: list[Piece] = field(default_factory=list)
     hits: int = 0
 
     @property

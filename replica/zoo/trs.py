@@ -41,7 +41,8 @@ from pathlib import Path
 
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
-from .base import Writer, ZooArticle, ZooSite, generated, times
+from .base import Writer, ZooArticle, ZooSite, document, generated, times
+from .common import CN0, CN_MINUTES, DASH, MINUTES, SECONDS, SLASH, around, esc, free_path, number_by_time, shorten, shown
 
 SITE = "四川省直机关职工之家"
 FAMILY = "trs"
@@ -65,15 +66,8 @@ COLUMNS = (
     Column("tzgg", "通知公告", "/tzgg/", None, "notice", 7, 4, "script"),
 )
 
-# (strftime-like format, what it shows); the label is chosen separately.
-DATE_STYLES = (
-    ("{d:%Y-%m-%d %H:%M:%S}", "seconds"),
-    ("{d:%Y-%m-%d %H:%M}", "minutes"),
-    ("{d:%Y}年{d:%m}月{d:%d}日", "date"),
-    ("{d:%Y/%m/%d}", "date"),
-    ("{d:%Y-%m-%d}", "date"),
-    ("{d.year}年{d.month}月{d.day}日 {d:%H:%M}", "minutes"),
-)
+# How the info line writes the time; the label is chosen separately.
+DATE_STYLES = (SECONDS, MINUTES, CN0, SLASH, DASH, CN_MINUTES)
 DATE_LABELS = ("发布时间：", "日期：", "", "时间：", "发布日期：")
 SOURCE_LABELS = ("来源：", "信息来源：", "文章来源：", "稿件来源：", "来源:")
 SOURCES = ("省直机关工会", "四川工人日报", "省总工会宣传教育部", "川观新闻", "四川省总工会网站")
@@ -124,14 +118,14 @@ class Doc:
 
     @property
     def date_text(self) -> str:
-        return DATE_STYLES[self.date_style][0].format(d=self.when)
+        return shown(DATE_STYLES[self.date_style], self.when)
 
     def truth(self) -> ZooArticle:
         blocks = [b for page in self.pages for b in page]
         paragraphs = [b.prefix + b.text if b.kind == "att" else b.text
                       for b in blocks if b.kind in ("p", "strong", "att")]
         return ZooArticle(
-            path=self.path, title=self.title, when=self.when, shows=DATE_STYLES[self.date_style][1],
+            path=self.path, title=self.title, when=self.when, shows=DATE_STYLES[self.date_style][2],
             paragraphs=paragraphs, column=self.col.name, source=self.source, author=self.author,
             editor=self.editor, images=[b.file for b in blocks if b.kind == "img"],
             attachments=[b.file for b in blocks if b.kind == "att"] + [b.file for b in self.side_atts + self.script_atts],
@@ -175,8 +169,7 @@ def _docs(rng: random.Random) -> list[Doc]:
             docs.append(doc)
             i += 1
     # TRS document ids grow with the time a document was created.
-    for n, doc in enumerate(sorted(docs, key=lambda d: d.when)):
-        doc.docid = 118000 + n * 137 + rng.randrange(100)
+    number_by_time(docs, rng, 118000, 137, 100, "docid")
     return docs
 
 
@@ -222,10 +215,6 @@ def _rel(target: str, page: str) -> str:
     if target.endswith("/"):
         return "./" if rel == "." else rel + "/"
     return rel if rel.startswith(".") else "./" + rel
-
-
-def _a(text_: str) -> str:
-    return escape(text_, quote=True)
 
 
 class _Site:
@@ -274,8 +263,7 @@ class _Site:
         for col in COLUMNS:
             docs = self.by_col[col.key]
             for i, doc in enumerate(docs):
-                prev = docs[i + 1] if i + 1 < len(docs) else None
-                nxt = docs[i - 1] if i else None
+                nxt, prev = around(docs, i)
                 self._article(doc, prev, nxt)
             self._lists(col)
         self._home()
@@ -284,10 +272,7 @@ class _Site:
 
     def _free(self, path: str) -> str:
         """A trap's path, moved off any article's."""
-        taken = {d.path for d in self.docs}
-        while path in taken:
-            path = path[:-5] + "1.html"
-        return path
+        return free_path(path, {d.path for d in self.docs})
 
     def _traps(self) -> None:
         w = self.w
@@ -355,10 +340,10 @@ class _Site:
 
     def _sidebar(self) -> str:
         hot = "".join(
-            f'<li><a href="{ORIGIN}{d.path}?from=rdxw" target="_blank" title="{_a(d.title)}">{escape(_short(d.title))}</a>'
+            f'<li><a href="{ORIGIN}{d.path}?from=rdxw" target="_blank" title="{esc(d.title)}">{escape(_short(d.title))}</a>'
             f'<span>{d.when:%m-%d}</span></li>' for d in self.hot)
         new = "".join(
-            f'<li><a href="{d.path}" target="_blank" title="{_a(d.title)}">{escape(_short(d.title))}</a>'
+            f'<li><a href="{d.path}" target="_blank" title="{esc(d.title)}">{escape(_short(d.title))}</a>'
             f'<span>{d.when:%Y-%m-%d}</span></li>' for d in self.newest[:6])
         return (
             '<div class="side">\n<div class="side-box"><div class="side-tit">热点新闻</div><ul class="side-list">'
@@ -413,12 +398,12 @@ class _Site:
         if col.pager == "create":
             lis = "".join(
                 f'<li><span class="date">{e.when:%Y-%m-%d}</span><a href="{_rel(e.href, page)}" target="_blank" '
-                f'title="{_a(e.title)}">{escape(e.title)}</a></li>\n' for e in chunk)
+                f'title="{esc(e.title)}">{escape(e.title)}</a></li>\n' for e in chunk)
             return f'<ul class="list">\n{lis}</ul>\n'
         if col.pager == "inline":
             rows = "".join(
                 f'<tr><td width="20"><img src="/common/images/logo.jpg" width="4" height="4" /></td>'
-                f'<td><a href="{_rel(e.href, page)}" target="_blank" title="{_a(e.title)}">{escape(_short(e.title, 34))}</a></td>'
+                f'<td><a href="{_rel(e.href, page)}" target="_blank" title="{esc(e.title)}">{escape(_short(e.title, 34))}</a></td>'
                 f'<td width="100" class="date">[{e.when:%Y-%m-%d}]</td></tr>\n' for e in chunk)
             return f'<table class="list-table" width="100%" cellspacing="0" cellpadding="0" border="0">\n{rows}</table>\n'
         # "script": each item written by its own script, as TRS's 置标 output is often wrapped.
@@ -461,7 +446,7 @@ class _Site:
         if b.kind == "img":
             self.w.page(b.file, assets.JPEG)
         elif b.kind == "att":
-            self.w.page(b.file, assets.pdf(b.text) if b.file.endswith(".pdf") else assets.doc(b.text))
+            self.w.page(b.file, document(b.file, b.text))
 
     def _article_html(self, doc: Doc, index: int, page: str, prev: Doc | None, nxt: Doc | None,
                       canonical: str | None) -> str:
@@ -469,9 +454,9 @@ class _Site:
         link = (lambda p: _rel(p, page)) if rel else (lambda p: p)
         meta = (
             f'<meta name="SiteName" content="{SITE}" />\n<meta name="ColumnName" content="{doc.col.name}" />\n'
-            f'<meta name="ArticleTitle" content="{_a(doc.title)}" />\n'
+            f'<meta name="ArticleTitle" content="{esc(doc.title)}" />\n'
             f'<meta name="PubDate" content="{doc.when:%Y-%m-%d %H:%M}" />\n'
-            f'<meta name="ContentSource" content="{_a(doc.source or SITE)}" />\n'
+            f'<meta name="ContentSource" content="{esc(doc.source or SITE)}" />\n'
             f'<meta name="Keywords" content="工会,{doc.col.name}" />\n'
             + (f'<link rel="canonical" href="{canonical}" />\n' if canonical else "")
         )
@@ -491,7 +476,7 @@ class _Site:
             tail += (PAGE_FUNC + '\n<div class="page"><script type="text/javascript">'
                      f'createPageHTML({len(doc.pages)}, {index}, "{doc.stem}", "html");</script></div>\n')
         if last and doc.side_atts:
-            lis = "".join(f'<li><a href="{link(b.file)}" appendix="true" title="{_a(b.text)}">{escape(b.text)}</a></li>'
+            lis = "".join(f'<li><a href="{link(b.file)}" appendix="true" title="{esc(b.text)}">{escape(b.text)}</a></li>'
                           for b in doc.side_atts)
             tail += f'<div class="article-fj"><p class="fj-tit">相关附件：</p><ul>{lis}</ul></div>\n'
         if last and doc.script_atts:
@@ -504,13 +489,13 @@ class _Site:
             tail += f'<div class="editor">【责任编辑：{doc.editor}】</div>\n'
         related = [d for d in self.by_col[doc.col.key] if d is not doc][:4]
         rel_items = "".join(
-            f'<li><a href="{link(d.path)}" target="_blank" title="{_a(d.title)}">{escape(d.title)}</a>'
+            f'<li><a href="{link(d.path)}" target="_blank" title="{esc(d.title)}">{escape(d.title)}</a>'
             f'<span>{d.when:%Y-%m-%d}</span></li>' for d in related)
 
         def near(label: str, d: Doc | None) -> str:
             if d is None:
                 return f"<p>{label}：没有了</p>"
-            return f'<p>{label}：<a href="{link(d.path)}" title="{_a(d.title)}">{escape(d.title)}</a></p>'
+            return f'<p>{label}：<a href="{link(d.path)}" title="{esc(d.title)}">{escape(d.title)}</a></p>'
 
         main = (
             '<div class="article">\n<!--titlestart-->\n'
@@ -563,7 +548,7 @@ class _Site:
     def _home(self) -> None:
         blocks = []
         for col in COLUMNS:
-            lis = "".join(f'<li><a href="{d.path}?from=home" target="_blank" title="{_a(d.title)}">{escape(_short(d.title))}</a>'
+            lis = "".join(f'<li><a href="{d.path}?from=home" target="_blank" title="{esc(d.title)}">{escape(_short(d.title))}</a>'
                           f'<span>{d.when:%Y-%m-%d}</span></li>' for d in self.by_col[col.key][:5])
             blocks.append(f'<div class="home-box"><div class="home-tit"><span>{col.name}</span><a href="{col.path}" class="more">更多&gt;&gt;</a></div>'
                           f"<ul>{lis}</ul></div>\n")
@@ -585,7 +570,7 @@ class _Site:
 
 
 def _short(title: str, size: int = 24) -> str:
-    return title if len(title) <= size else title[:size] + "..."
+    return shorten(title, size)
 
 
 def _shell(title: str, name: str, inner: str) -> str:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -80,20 +80,6 @@ COLUMNS = (Col("xwzx/ghyw", 1022, "工会要闻", "news", "pbsys", 10, 4, "新�
 
 @dataclass
 class Art(PieceArticle):
-    col: Col
-    id: int
-    when: datetime
-    title: str
-    pages: list[list[Piece]]
-    style: tuple[str, str, str]
-    date_label: str
-    source_label: str
-    source: str | None
-    author: str | None
-    editor: str | None
-    editor_in_body: bool
-    block_atts: list[Piece] = field(default_factory=list)
-
     @property
     def path(self) -> str:
         return f"/info/{self.col.tree}/{self.id}.htm"

@@ -83,21 +83,8 @@ class Piece(common.Piece):
 
 @dataclass
 class Art(PieceArticle):
-    col: Col
-    id: int
-    when: datetime
-    title: str
-    pages: list[list[Piece]]
-    style: tuple[str, str, str]
-    date_label: str
-    source_label: str
-    source: str | None
-    author: str | None
-    editor: str | None
-    editor_in_body: bool
-    updated: datetime
+    updated: datetime = field(kw_only=True)
     tags: list[tuple[str, str]] = field(default_factory=list)
-    block_atts: list[Piece] = field(default_factory=list)
     comments: list[tuple[str, datetime, str]] = field(default_factory=list)
 
     @property
