@@ -21,6 +21,11 @@ T = TypeVar("T")
 
 # ---------------------------------------------------------------- text
 
+def nth(values: Sequence[T], i: int) -> T:
+    """The i-th of values repeated over and over (how a family varies labels and styles)."""
+    return values[i % len(values)]
+
+
 def esc(value: str) -> str:
     """HTML-escape text and attribute values (quotes too)."""
     return html.escape(value, quote=True)
@@ -84,6 +89,25 @@ def plan_by_column(rng: random.Random, columns: Sequence, make: Callable[[random
         for when in sorted(stamps[k:k + col.count], reverse=True):
             made.append(make(rng, col, when, k))
             k += 1
+    return made
+
+
+def plan_in_order(rng: random.Random, columns: Sequence, make: Callable[[object, datetime, int, random.Random], T]) -> list[T]:
+    """Distinct times shuffled over the columns in their order; make(col, when, i, rng) again
+    while its headline repeats an earlier one (i counting over the whole site)."""
+    stamps = times(rng, sum(c.count for c in columns))
+    rng.shuffle(stamps)
+    made: list[T] = []
+    titles: set[str] = set()
+    i = 0
+    for col in columns:
+        for _ in range(col.count):
+            one = make(col, stamps[i], i, rng)
+            while one.title in titles:
+                one = make(col, stamps[i], i, rng)
+            titles.add(one.title)
+            made.append(one)
+            i += 1
     return made
 
 

@@ -34,7 +34,8 @@ from pathlib import Path
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooSite, times
-from .common import CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, paginate, room_for_pages, shown, unique_generated
+from .common import (CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, nth, paginate,
+                     room_for_pages, shown, unique_generated)
 
 FAMILY = "dedecms"
 SITE = "四川省直机关工会网"
@@ -113,10 +114,10 @@ def _plan(rng: random.Random) -> list[Spec]:
     for i, (when, col) in enumerate(zip(stamps, owners)):
         made = unique_generated(rng, col.kind, when, seen)  # one headline per article
         blocks = [Block(kind, words) for kind, words in made.paragraphs]
-        style = DATE_STYLES[i % len(DATE_STYLES)]
-        label = SOURCE_LABELS[i % len(SOURCE_LABELS)]
+        style = nth(DATE_STYLES, i)
+        label = nth(SOURCE_LABELS, i)
         spec = Spec(col=col, when=when, title=made.title, blocks=blocks, aid=118 + i * 3 + rng.randrange(2),
-                    shows=style[2], date_text=shown(style, when), date_label=DATE_LABELS[(i // 2) % len(DATE_LABELS)],
+                    shows=style[2], date_text=shown(style, when), date_label=nth(DATE_LABELS, i // 2),
                     source_label=label, source=rng.choice(SOURCES) if label else None)
         if i % 4 == 1:
             spec.author = text.person(rng, gbk_only=(i == 5))

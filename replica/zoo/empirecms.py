@@ -43,7 +43,8 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
 from .base import Writer, ZooSite, times
-from .common import CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, paginate, room_for_pages, shown, unique_generated
+from .common import (CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, nth, paginate,
+                     room_for_pages, shown, unique_generated)
 
 FAMILY = "empirecms"
 SITE = "四川省直属机关工会委员会信息网"
@@ -133,11 +134,11 @@ def _plan(rng: random.Random) -> list[Spec]:
     specs, seen = [], set()
     for i, (when, col) in enumerate(zip(stamps, owners)):
         made = unique_generated(rng, col.kind, when, seen)
-        style = DATE_STYLES[i % len(DATE_STYLES)]
+        style = nth(DATE_STYLES, i)
         spec = Spec(col=col, when=when, title=made.title, blocks=[Block(k, t) for k, t in made.paragraphs],
                     id=61 + i * 2 + rng.randrange(2), shows=style[2], date_text=shown(style, when),
-                    date_label=DATE_LABELS[(i // 2) % len(DATE_LABELS)],
-                    source_label=SOURCE_LABELS[i % len(SOURCE_LABELS)],
+                    date_label=nth(DATE_LABELS, i // 2),
+                    source_label=nth(SOURCE_LABELS, i),
                     source=None if i % 5 == 3 else rng.choice(SOURCES))
         if i % 4 == 1:
             spec.author = text.person(rng)

@@ -45,8 +45,9 @@ from urllib.parse import urlencode
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
-from .base import Writer, ZooArticle, ZooSite, document, generated, times
-from .common import CN0, DASH, MINUTES, SECONDS, SLASH, around, esc, free_path, number_by_time, shorten, shown
+from .base import Writer, ZooArticle, ZooSite, document, generated
+from .common import (CN0, DASH, MINUTES, SECONDS, SLASH, around, esc, free_path, nth, number_by_time, plan_in_order,
+                     shorten, shown)
 
 SITE = "四川省直机关工会工作网"
 FAMILY = "hanweb"
@@ -151,19 +152,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
 # ---------------------------------------------------------------- generation
 
 def _docs(rng: random.Random) -> list[Doc]:
-    stamps = times(rng, sum(c.count for c in COLUMNS))
-    rng.shuffle(stamps)
-    docs: list[Doc] = []
-    titles: set[str] = set()
-    i = 0
-    for col in COLUMNS:
-        for _ in range(col.count):
-            doc = _doc(col, stamps[i], i, rng)
-            while doc.title in titles:
-                doc = _doc(col, stamps[i], i, rng)
-            titles.add(doc.title)
-            docs.append(doc)
-            i += 1
+    docs = plan_in_order(rng, COLUMNS, _doc)
     number_by_time(docs, rng, 2310000, 211, 150, "artid")
     return docs
 
@@ -179,8 +168,8 @@ def _doc(col: Column, when: datetime, i: int, rng: random.Random) -> Doc:
     meta_when = when - timedelta(days=1, hours=2, minutes=17) if i % 5 == 1 else when
     doc = Doc(
         col=col, artid=0, when=when, title=made.title, blocks=blocks,
-        date_style=i % len(DATE_STYLES), date_label=DATE_LABELS[(i // 3) % len(DATE_LABELS)],
-        source=rng.choice(SOURCES) if has_source else None, source_label=SOURCE_LABELS[(i * 3 + i // 5) % len(SOURCE_LABELS)],
+        date_style=i % len(DATE_STYLES), date_label=nth(DATE_LABELS, i // 3),
+        source=rng.choice(SOURCES) if has_source else None, source_label=nth(SOURCE_LABELS, i * 3 + i // 5),
         author=text.person(rng) if i % 3 == 0 else None,
         editor=text.person(rng) if i % 4 != 1 else None, editor_style=("block", "inline")[(i // 2) % 2],
         meta_when=meta_when,

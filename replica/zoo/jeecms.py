@@ -41,7 +41,7 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooSite, generated
 from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, before_contact, body_pieces,
-                     esc, href_style, id_finder, number_by_time, paginate, plan_by_column, shorten, split_even)
+                     esc, href_style, id_finder, nth, number_by_time, paginate, plan_by_column, shorten, split_even)
 
 FAMILY = "jeecms"
 NAME = "绵阳市总工会"
@@ -104,9 +104,9 @@ def _article(rng: random.Random, col: Col, when: datetime, i: int) -> Art:
     has_source = i % 4 != 2
     editor = text.person(rng) if i % 3 == 2 else None
     art = Art(col=col, id=0, when=when, title=made.title, pages=[paragraphs],
-              style=DATE_STYLES[i % len(DATE_STYLES)], date_label=DATE_LABELS[(i // 2) % len(DATE_LABELS)],
-              source_label=SOURCE_LABELS[i % len(SOURCE_LABELS)],
-              source=SOURCES[i % len(SOURCES)] if has_source else None,
+              style=nth(DATE_STYLES, i), date_label=nth(DATE_LABELS, i // 2),
+              source_label=nth(SOURCE_LABELS, i),
+              source=nth(SOURCES, i) if has_source else None,
               author=text.person(rng) if i % 3 == 0 else None,
               editor=editor, editor_in_body=bool(editor) and i % 2 == 1)
     if art.editor_in_body:

@@ -45,7 +45,8 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
 from .base import Writer, ZooSite, times
-from .common import CN0, DASH, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, paginate, room_for_pages, shown, unique_generated
+from .common import (CN0, DASH, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, nth,
+                     paginate, room_for_pages, shown, unique_generated)
 
 FAMILY = "phpcms"
 SITE = "省直机关职工服务网"
@@ -145,11 +146,11 @@ def _plan(rng: random.Random) -> list[Spec]:
     specs, seen = [], set()
     for i, (when, col) in enumerate(zip(stamps, owners)):
         made = unique_generated(rng, col.kind, when, seen)
-        style = DATE_STYLES[i % len(DATE_STYLES)]
-        label = SOURCE_LABELS[i % len(SOURCE_LABELS)]
+        style = nth(DATE_STYLES, i)
+        label = nth(SOURCE_LABELS, i)
         spec = Spec(col=col, when=when, title=made.title, blocks=[Block(k, t) for k, t in made.paragraphs],
                     id=205 + i * 4 + rng.randrange(3), shows=style[2], date_text=shown(style, when),
-                    date_label=DATE_LABELS[(i // 3) % len(DATE_LABELS)], source_label=label,
+                    date_label=nth(DATE_LABELS, i // 3), source_label=label,
                     source=rng.choice(SOURCES) if label else None,
                     indent=("full", "nbsp", "css")[i % 3])
         if col.stock:  # the stock template: label-less inputtime, 来源： only

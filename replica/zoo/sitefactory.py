@@ -39,7 +39,7 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooSite, generated
 from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, before_contact, body_pieces,
-                     esc, href_style, id_finder, number_by_time, paginate, plan_by_column, split_even)
+                     esc, href_style, id_finder, nth, number_by_time, paginate, plan_by_column, split_even)
 
 FAMILY = "sitefactory"
 NAME = "德阳市总工会"
@@ -101,8 +101,8 @@ def _article(rng: random.Random, col: Col, when: datetime, i: int) -> Art:
     has_source = i % 4 != 3
     editor = text.person(rng) if i % 3 == 1 else None
     art = Art(col=col, id=0, when=when, title=made.title, pages=[paragraphs],
-              style=DATE_STYLES[i % len(DATE_STYLES)], date_label=DATE_LABELS[(i // 2) % len(DATE_LABELS)],
-              source_label=SOURCE_LABELS[i % len(SOURCE_LABELS)],
+              style=nth(DATE_STYLES, i), date_label=nth(DATE_LABELS, i // 2),
+              source_label=nth(SOURCE_LABELS, i),
               source=rng.choice(SOURCES) if has_source else None,
               author=text.person(rng) if i % 3 == 0 else None,
               editor=editor, editor_in_body=bool(editor) and i % 2 == 0, hits=rng.randint(40, 2400))

@@ -41,8 +41,9 @@ from pathlib import Path
 
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
-from .base import Writer, ZooArticle, ZooSite, document, generated, times
-from .common import CN0, CN_MINUTES, DASH, MINUTES, SECONDS, SLASH, around, esc, free_path, number_by_time, shorten, shown
+from .base import Writer, ZooArticle, ZooSite, document, generated
+from .common import (CN0, CN_MINUTES, DASH, MINUTES, SECONDS, SLASH, around, esc, free_path, nth, number_by_time,
+                     plan_in_order, shorten, shown)
 
 SITE = "四川省直机关职工之家"
 FAMILY = "trs"
@@ -154,20 +155,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
 
 
 def _docs(rng: random.Random) -> list[Doc]:
-    total = sum(c.count for c in COLUMNS)
-    stamps = times(rng, total)
-    rng.shuffle(stamps)
-    docs: list[Doc] = []
-    titles: set[str] = set()
-    i = 0
-    for col in COLUMNS:
-        for _ in range(col.count):
-            doc = _doc(col, stamps[i], i, rng)
-            while doc.title in titles:  # the generator's templates repeat; list items must not
-                doc = _doc(col, stamps[i], i, rng)
-            titles.add(doc.title)
-            docs.append(doc)
-            i += 1
+    docs = plan_in_order(rng, COLUMNS, _doc)  # the generator's templates repeat; list items must not
     # TRS document ids grow with the time a document was created.
     number_by_time(docs, rng, 118000, 137, 100, "docid")
     return docs
@@ -179,11 +167,11 @@ def _doc(col: Column, when: datetime, i: int, rng: random.Random) -> Doc:
     has_source = i % 5 != 4
     doc = Doc(
         col=col, docid=0, when=when, title=made.title, pages=[blocks],
-        date_style=i % len(DATE_STYLES), date_label=DATE_LABELS[(i // 2) % len(DATE_LABELS)],
-        source=rng.choice(SOURCES) if has_source else None, source_label=SOURCE_LABELS[(i + i // 5) % len(SOURCE_LABELS)],
+        date_style=i % len(DATE_STYLES), date_label=nth(DATE_LABELS, i // 2),
+        source=rng.choice(SOURCES) if has_source else None, source_label=nth(SOURCE_LABELS, i + i // 5),
         author=text.person(rng) if i % 3 == 1 else None, author_style=("作者：", "记者 ")[i % 2],
         editor=text.person(rng) if i % 4 != 3 else None, editor_style=("block", "inline")[(i // 4) % 2],
-        indent=INDENTS[i % len(INDENTS)],
+        indent=nth(INDENTS, i),
     )
     if col.kind != "notice" and i % 3 != 2:
         for k in range(1 + (i % 2)):

@@ -41,8 +41,8 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from . import common
 from .base import Writer, ZooSite, generated
-from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, PieceArticle, before_contact, body_pieces, esc,
-                     around, id_finder, number_by_time, paginate, plan_by_column, split_even)
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, PieceArticle, around, before_contact, body_pieces, esc,
+                     id_finder, nth, number_by_time, paginate, plan_by_column, split_even)
 
 FAMILY = "wordpress"
 NAME = "攀枝花市总工会"
@@ -115,9 +115,9 @@ def _article(rng: random.Random, col: Col, when: datetime, i: int) -> Art:
     has_source = i % 4 != 0
     editor = text.person(rng) if i % 3 == 0 else None
     art = Art(col=col, id=0, when=when, title=made.title, pages=[paragraphs],
-              style=DATE_STYLES[i % len(DATE_STYLES)], date_label=DATE_LABELS[(i // 2) % len(DATE_LABELS)],
-              source_label=SOURCE_LABELS[i % len(SOURCE_LABELS)],
-              source=SOURCES[(i * 7) % len(SOURCES)] if has_source else None,
+              style=nth(DATE_STYLES, i), date_label=nth(DATE_LABELS, i // 2),
+              source_label=nth(SOURCE_LABELS, i),
+              source=nth(SOURCES, i * 7) if has_source else None,
               author=text.person(rng) if i % 3 == 1 else None,
               editor=editor, editor_in_body=bool(editor) and i % 2 == 1,
               updated=when + timedelta(days=rng.randint(0, 40), hours=rng.randint(1, 9)),
