@@ -111,6 +111,25 @@ def plan_in_order(rng: random.Random, columns: Sequence, make: Callable[[object,
     return made
 
 
+def dealt_times(rng: random.Random, columns: Sequence) -> list[tuple[datetime, object]]:
+    """Distinct times, oldest first (ids grow with time), each dealt to a column at random."""
+    stamps = sorted(times(rng, sum(c.count for c in columns)))
+    owners = [c for c in columns for _ in range(c.count)]
+    rng.shuffle(owners)
+    return list(zip(stamps, owners))
+
+
+def by_column(items: Iterable, columns: Sequence, name: str, newest: Callable | None = None) -> dict:
+    """Each column's items keyed by the column's `name` attribute, in their order or, with
+    `newest`, sorted by it newest first."""
+    items = list(items)
+    found = {}
+    for col in columns:
+        mine = [item for item in items if item.col == col]
+        found[getattr(col, name)] = sorted(mine, key=newest, reverse=True) if newest else mine
+    return found
+
+
 def number_by_time(items: Iterable, rng: random.Random, first: int, step: int, spread: int, attr: str = "id") -> None:
     """Ids growing with publication time: first + n * step plus a random 0..spread-1 gap."""
     for n, item in enumerate(sorted(items, key=lambda a: a.when)):

@@ -33,8 +33,8 @@ from pathlib import Path
 
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
-from .base import Writer, ZooSite, times
-from .common import (CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, nth, paginate,
+from .base import Writer, ZooSite
+from .common import (CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, by_column, dealt_times, fresh_title, list_rows, nth, paginate,
                      room_for_pages, shown, unique_generated)
 
 FAMILY = "dedecms"
@@ -106,12 +106,8 @@ class Spec(BlockArticle):
 # ---------------------------------------------------------------- planning
 
 def _plan(rng: random.Random) -> list[Spec]:
-    total = sum(c.count for c in COLUMNS)
-    stamps = sorted(times(rng, total))  # oldest first: DedeCMS aids grow with time
-    owners = [c for c in COLUMNS for _ in range(c.count)]
-    rng.shuffle(owners)
     specs, seen = [], set()
-    for i, (when, col) in enumerate(zip(stamps, owners)):
+    for i, (when, col) in enumerate(dealt_times(rng, COLUMNS)):  # oldest first: DedeCMS aids grow with time
         made = unique_generated(rng, col.kind, when, seen)  # one headline per article
         blocks = [Block(kind, words) for kind, words in made.paragraphs]
         style = nth(DATE_STYLES, i)
@@ -393,7 +389,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     rng = random.Random(f"{FAMILY}-{seed}")
     specs = _plan(rng)
     _media(specs, rng)
-    by_col = {c.key: sorted((s for s in specs if s.col == c), key=lambda s: s.aid, reverse=True) for c in COLUMNS}
+    by_col = by_column(specs, COLUMNS, "key", lambda s: s.aid)
     by_col["ghyw"][3].link = "tracking"
     by_col["jcdt"][4].link = "old"
     for spec in by_col["tzgg"]:

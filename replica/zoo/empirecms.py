@@ -42,8 +42,8 @@ from urllib.parse import urlsplit
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
-from .base import Writer, ZooSite, times
-from .common import (CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, fresh_title, list_rows, nth, paginate,
+from .base import Writer, ZooSite
+from .common import (CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, by_column, dealt_times, fresh_title, list_rows, nth, paginate,
                      room_for_pages, shown, unique_generated)
 
 FAMILY = "empirecms"
@@ -127,12 +127,8 @@ def _md5(*parts: object) -> str:
 # ---------------------------------------------------------------- planning
 
 def _plan(rng: random.Random) -> list[Spec]:
-    total = sum(c.count for c in COLUMNS)
-    stamps = sorted(times(rng, total))
-    owners = [c for c in COLUMNS for _ in range(c.count)]
-    rng.shuffle(owners)
     specs, seen = [], set()
-    for i, (when, col) in enumerate(zip(stamps, owners)):
+    for i, (when, col) in enumerate(dealt_times(rng, COLUMNS)):
         made = unique_generated(rng, col.kind, when, seen)
         style = nth(DATE_STYLES, i)
         spec = Spec(col=col, when=when, title=made.title, blocks=[Block(k, t) for k, t in made.paragraphs],
@@ -406,7 +402,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     w = Writer(out_dir, FAMILY, SITE)
     specs = _plan(rng)
     _media(specs, rng, w)
-    by_col = {c.key: sorted((s for s in specs if s.col == c), key=lambda s: s.id, reverse=True) for c in COLUMNS}
+    by_col = by_column(specs, COLUMNS, "key", lambda s: s.id)
     by_col["ghyw"][2].link = "tracking"
     by_col["jcdt"][3].link = "old"
     for spec in by_col["jcdt"][5:]:

@@ -46,7 +46,7 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
 from .base import Writer, ZooArticle, ZooSite, document, generated
-from .common import (CN0, DASH, MINUTES, SECONDS, SLASH, around, esc, free_path, nth, number_by_time, plan_in_order,
+from .common import (CN0, DASH, MINUTES, SECONDS, SLASH, around, by_column, esc, free_path, nth, number_by_time, plan_in_order,
                      shorten, shown)
 
 SITE = "四川省直机关工会工作网"
@@ -202,8 +202,7 @@ def _short(title: str, size: int = 22) -> str:
 class _Site:
     def __init__(self, w: Writer, docs: list[Doc], rng: random.Random) -> None:
         self.w, self.docs, self.rng = w, docs, rng
-        self.by_col = {c.colid: sorted((d for d in docs if d.col == c), key=lambda d: d.when, reverse=True)
-                       for c in COLUMNS}
+        self.by_col = by_column(docs, COLUMNS, "colid", lambda d: d.when)
         self.newest = sorted(docs, key=lambda d: d.when, reverse=True)
         yw, jc = self.by_col[4127], self.by_col[4128]
         self.hot = [yw[1], jc[0], self.by_col[4129][1], yw[5], jc[4]]

@@ -40,7 +40,7 @@ from pathlib import Path
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooSite, generated
-from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, before_contact, body_pieces,
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, by_column, before_contact, body_pieces,
                      esc, href_style, id_finder, nth, number_by_time, paginate, plan_by_column, shorten, split_even)
 
 FAMILY = "jeecms"
@@ -371,7 +371,7 @@ def _article_page(art: Art, n: int, prev: Art | None, nxt: Art | None, related: 
 def build(out_dir: Path, seed: int = 0) -> ZooSite:
     rng = random.Random(f"{FAMILY}-{seed}")
     arts = _plan(rng)
-    by_col = {c.key: [a for a in arts if a.col is c] for c in COLUMNS}
+    by_col = by_column(arts, COLUMNS, "key")
     news, grass, notices = by_col["ghyw"], by_col["jcdt"], by_col["tzgg"]
     long = max(news[1:6], key=lambda a: len(a.pages[0]))
     long.pages = split_even(long.pages[0], 3)

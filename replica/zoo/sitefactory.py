@@ -38,7 +38,7 @@ from pathlib import Path
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooSite, generated
-from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, before_contact, body_pieces,
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, by_column, before_contact, body_pieces,
                      esc, href_style, id_finder, nth, number_by_time, paginate, plan_by_column, split_even)
 
 FAMILY = "sitefactory"
@@ -370,7 +370,7 @@ def _article_page(art: Art, n: int, prev: Art | None, nxt: Art | None, related: 
 def build(out_dir: Path, seed: int = 0) -> ZooSite:
     rng = random.Random(f"{FAMILY}-{seed}")
     arts = _plan(rng)
-    by_col = {c.cid: [a for a in arts if a.col is c] for c in COLUMNS}
+    by_col = by_column(arts, COLUMNS, "cid")
     news, grass, notices = by_col[12], by_col[13], by_col[15]
     long = max(news[1:5], key=lambda a: len(a.pages[0]))
     long.pages = split_even(long.pages[0], 3)  # [NextPage]-split: N.aspx, N_2.aspx, N_3.aspx

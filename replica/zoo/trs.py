@@ -42,7 +42,7 @@ from pathlib import Path
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooArticle, ZooSite, document, generated
-from .common import (CN0, CN_MINUTES, DASH, MINUTES, SECONDS, SLASH, around, esc, free_path, nth, number_by_time,
+from .common import (CN0, CN_MINUTES, DASH, MINUTES, SECONDS, SLASH, around, by_column, esc, free_path, nth, number_by_time,
                      plan_in_order, shorten, shown)
 
 SITE = "四川省直机关职工之家"
@@ -147,7 +147,7 @@ def build(out_dir: Path, seed: int = 0) -> ZooSite:
     """Build the TRS zoo site into `out_dir` (same seed, same bytes)."""
     rng = random.Random(f"trs-{seed}")
     docs = _docs(rng)
-    by_col = {c.key: sorted((d for d in docs if d.col == c), key=lambda d: d.when, reverse=True) for c in COLUMNS}
+    by_col = by_column(docs, COLUMNS, "key", lambda d: d.when)
     w = Writer(Path(out_dir), FAMILY, SITE)
     site = _Site(w, docs, by_col, rng)
     site.write()

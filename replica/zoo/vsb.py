@@ -44,7 +44,7 @@ from pathlib import Path
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooSite, generated
-from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, before_contact, body_pieces,
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, by_column, before_contact, body_pieces,
                      esc, id_finder, nth, number_by_time, paginate, plan_by_column)
 
 FAMILY = "vsb"
@@ -363,7 +363,7 @@ def _article_page(art: Art, prev: Art | None, nxt: Art | None, related: list[Art
 def build(out_dir: Path, seed: int = 0) -> ZooSite:
     rng = random.Random(f"{FAMILY}-{seed}")
     arts = _plan(rng)
-    by_col = {c.tree: [a for a in arts if a.col is c] for c in COLUMNS}
+    by_col = by_column(arts, COLUMNS, "tree")
     news, grass, notices = by_col[1022], by_col[1023], by_col[1024]
     free = id_finder({a.id for a in arts})
 

@@ -41,7 +41,7 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from . import common
 from .base import Writer, ZooSite, generated
-from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, PieceArticle, around, before_contact, body_pieces, esc,
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, PieceArticle, around, by_column, before_contact, body_pieces, esc,
                      id_finder, nth, number_by_time, paginate, plan_by_column, split_even)
 
 FAMILY = "wordpress"
@@ -385,7 +385,7 @@ def _post_page(art: Art, n: int, prev: Art | None, nxt: Art | None, related: lis
 def build(out_dir: Path, seed: int = 0) -> ZooSite:
     rng = random.Random(f"{FAMILY}-{seed}")
     arts = _plan(rng)
-    by_col = {c.slug: [a for a in arts if a.col is c] for c in COLUMNS}
+    by_col = by_column(arts, COLUMNS, "slug")
     news, grass, notices = by_col["ghyw"], by_col["jcdt"], by_col["tzgg"]
     long = max(news[2:7], key=lambda a: len(a.pages[0]))
     long.pages = split_even(long.pages[0], 3)
