@@ -79,11 +79,9 @@ def test_robots_disallows_the_members_area_and_some_links_leave_the_site(zoo):
 
 @pytest.mark.parametrize("seed", [0, 3])
 def test_same_seed_same_bytes(zoo, seed, tmp_path):
-    first = build_zoo_site(zoo.family, tmp_path / "a", seed=seed)
+    first = zoo.site if seed == 0 else build_zoo_site(zoo.family, tmp_path / "a", seed=seed)  # served: seed 0
     second = build_zoo_site(zoo.family, tmp_path / "b", seed=seed)
     assert snapshot(first.root) == snapshot(second.root)
-    if seed == 0:  # the served site is seed 0's too
-        assert snapshot(zoo.site.root) == snapshot(first.root)
     other = build_zoo_site(zoo.family, tmp_path / "c", seed=seed + 1)
     assert (other.root / "truth.json").read_bytes() != (first.root / "truth.json").read_bytes()
 
