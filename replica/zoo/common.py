@@ -78,7 +78,8 @@ def shown(style: tuple[str, str, str], when: datetime) -> str:
 
 # ---------------------------------------------------------------- planning and numbering
 
-def plan_by_column(rng: random.Random, columns: Sequence, make: Callable[[random.Random, object, datetime, int], T]) -> list[T]:
+def plan_by_column(rng: random.Random, columns: Sequence,
+                   make: Callable[[random.Random, Any, datetime, int], T]) -> list[T]:
     """Distinct times shuffled over the columns, each column's newest first; make(rng, col, when, i)
     with i counting over the whole site."""
     stamps = times(rng, sum(c.count for c in columns))
@@ -92,7 +93,8 @@ def plan_by_column(rng: random.Random, columns: Sequence, make: Callable[[random
     return made
 
 
-def plan_in_order(rng: random.Random, columns: Sequence, make: Callable[[object, datetime, int, random.Random], T]) -> list[T]:
+def plan_in_order(rng: random.Random, columns: Sequence,
+                  make: Callable[[Any, datetime, int, random.Random], T]) -> list[T]:
     """Distinct times shuffled over the columns in their order; make(col, when, i, rng) again
     while its headline repeats an earlier one (i counting over the whole site)."""
     stamps = times(rng, sum(c.count for c in columns))

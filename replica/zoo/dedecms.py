@@ -34,8 +34,8 @@ from pathlib import Path
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooSite
-from .common import (CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, by_column, dealt_times, fresh_title, list_rows, nth, paginate,
-                     room_for_pages, shown, unique_generated)
+from .common import (CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, by_column, dealt_times, fresh_title,
+                     list_rows, nth, paginate, room_for_pages, shown, unique_generated)
 
 FAMILY = "dedecms"
 SITE = "四川省直机关工会网"

@@ -43,8 +43,8 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
 from .base import Writer, ZooSite
-from .common import (CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, by_column, dealt_times, fresh_title, list_rows, nth, paginate,
-                     room_for_pages, shown, unique_generated)
+from .common import (CN0, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, by_column, dealt_times, fresh_title,
+                     list_rows, nth, paginate, room_for_pages, shown, unique_generated)
 
 FAMILY = "empirecms"
 SITE = "四川省直属机关工会委员会信息网"

@@ -46,8 +46,8 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
 from .base import Writer, ZooArticle, ZooSite, document, generated
-from .common import (CN0, DASH, MINUTES, SECONDS, SLASH, around, by_column, esc, free_path, nth, number_by_time, plan_in_order,
-                     shorten, shown)
+from .common import (CN0, DASH, MINUTES, SECONDS, SLASH, around, by_column, esc, free_path, nth, number_by_time,
+                     plan_in_order, shorten, shown)
 
 SITE = "四川省直机关工会工作网"
 FAMILY = "hanweb"

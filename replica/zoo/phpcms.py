@@ -45,8 +45,8 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from ..server import query_key
 from .base import Writer, ZooSite
-from .common import (CN0, DASH, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, by_column, dealt_times, fresh_title, list_rows, nth,
-                     paginate, room_for_pages, shown, unique_generated)
+from .common import (CN0, DASH, MINUTES, SECONDS, SLASH, Block, BlockArticle, around, by_column, dealt_times,
+                     fresh_title, list_rows, nth, paginate, room_for_pages, shown, unique_generated)
 
 FAMILY = "phpcms"
 SITE = "省直机关职工服务网"

@@ -38,8 +38,8 @@ from pathlib import Path
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooSite, generated
-from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, by_column, before_contact, body_pieces,
-                     esc, href_style, id_finder, nth, number_by_time, paginate, plan_by_column, split_even)
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, before_contact, body_pieces,
+                     by_column, esc, href_style, id_finder, nth, number_by_time, paginate, plan_by_column, split_even)
 
 FAMILY = "sitefactory"
 NAME = "德阳市总工会"

@@ -42,8 +42,8 @@ from pathlib import Path
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooArticle, ZooSite, document, generated
-from .common import (CN0, CN_MINUTES, DASH, MINUTES, SECONDS, SLASH, around, by_column, esc, free_path, nth, number_by_time,
-                     plan_in_order, shorten, shown)
+from .common import (CN0, CN_MINUTES, DASH, MINUTES, SECONDS, SLASH, around, by_column, esc, free_path, nth,
+                     number_by_time, plan_in_order, shorten, shown)
 
 SITE = "四川省直机关职工之家"
 FAMILY = "trs"

@@ -44,8 +44,8 @@ from pathlib import Path
 from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from .base import Writer, ZooSite, generated
-from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, by_column, before_contact, body_pieces,
-                     esc, id_finder, nth, number_by_time, paginate, plan_by_column)
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, Piece, PieceArticle, around, before_contact, body_pieces,
+                     by_column, esc, id_finder, nth, number_by_time, paginate, plan_by_column)
 
 FAMILY = "vsb"
 NAME = "四川省教育工会"

@@ -41,8 +41,8 @@ from .. import assets, text
 from ..model import OFFSITE, ORIGIN
 from . import common
 from .base import Writer, ZooSite, generated
-from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, PieceArticle, around, by_column, before_contact, body_pieces, esc,
-                     id_finder, nth, number_by_time, paginate, plan_by_column, split_even)
+from .common import (CN, CN0, DASH, MINUTES, SECONDS, SLASH, PieceArticle, around, before_contact, body_pieces,
+                     by_column, esc, id_finder, nth, number_by_time, paginate, plan_by_column, split_even)
 
 FAMILY = "wordpress"
 NAME = "攀枝花市总工会"
