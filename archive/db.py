@@ -231,8 +231,15 @@ def _characters_v6(db: sqlite_utils.Database) -> None:
                    "coalesce(body, ''), ' ', ''), char(10), ''), char(13), ''), char(9), ''))")
 
 
+def _parts_v7(db: sqlite_utils.Database) -> None:
+    """Which page of an article a stored page is: 0 (or null, before) its first, 1, 2... the
+    further pages of an article split over several, kept so reparse can join them again."""
+    if "part" not in db["pages"].columns_dict:
+        db["pages"].add_column("part", int)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2, _drift_v3, _explain_v4,
-                                                            _files_v5, _characters_v6]
+                                                            _files_v5, _characters_v6, _parts_v7]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

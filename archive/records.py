@@ -287,16 +287,18 @@ class ArchiveWriter:
         ids = {row["url"]: row["id"] for row in self._ids([a.url for a in with_raw])}
         rows = []
         for article in with_raw:
-            digest = hashlib.sha256(article.raw).hexdigest()
-            rows.append({
-                "article_id": ids[article.url], "url": article.fetched_url or article.url,
-                "fetched_at": article.fetched_at or utc_now(), "status": article.status,
-                "headers": json.dumps(article.headers, ensure_ascii=False),
-                "body": gzip.compress(article.raw, compresslevel=6), "sha256": digest,
-                "final_url": article.final_url or None,
-                **{f"warc_{key}": article.warc.get(key)
-                   for key in ("file", "offset", "length", "digest")},
-            })
+            first = {"url": article.fetched_url or article.url, "raw": article.raw, "status": article.status,
+                     "headers": article.headers, "fetched_at": article.fetched_at, "final_url": article.final_url,
+                     "warc": article.warc}
+            for number, page in enumerate([first, *article.parts]):
+                rows.append({
+                    "article_id": ids[article.url], "url": page["url"], "part": number,
+                    "fetched_at": page["fetched_at"] or utc_now(), "status": page["status"],
+                    "headers": json.dumps(page["headers"], ensure_ascii=False),
+                    "body": gzip.compress(page["raw"], compresslevel=6),
+                    "sha256": hashlib.sha256(page["raw"]).hexdigest(), "final_url": page["final_url"] or None,
+                    **{f"warc_{key}": (page["warc"] or {}).get(key) for key in ("file", "offset", "length", "digest")},
+                })
         self.db["pages"].insert_all(rows, ignore=True)
 
     def _ids(self, urls: list[str]) -> Iterable[dict[str, Any]]:

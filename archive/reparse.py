@@ -23,16 +23,24 @@ from archive.records import Alias, ArchiveWriter, FailureRecord
 from crawler.items import Article
 from crawler.parse import parse_article
 from crawler.profiles import DEFAULT_PROFILE, Profile, profile_names
-from crawler.rules import article_from, clean_article, describe, header_charset, problems
+from crawler.rules import article_from, clean_article, describe, header_charset, join_page, problems
 from crawler.sites import GENERIC, netloc, profile_for
 
 # The latest stored page of every article, with what the parse cannot know by itself
 # (the crawl parsed the page at the URL its redirects ended on).
 _LATEST_PAGES = """
-select a.url, a.fetched_url, a.site, coalesce(p.final_url, p.url) as page_url, p.headers, p.body,
-       p.status
-from articles a join pages p on p.id = (select max(id) from pages where article_id = a.id)
+select a.id as article_id, a.url, a.fetched_url, a.site, coalesce(p.final_url, p.url) as page_url,
+       p.headers, p.body, p.status
+from articles a join pages p on p.id = (select max(id) from pages
+                                        where article_id = a.id and coalesce(part, 0) = 0)
 order by a.id
+"""
+
+# The latest stored copy of each further page of an article split over several, in order.
+_PARTS = """
+select coalesce(final_url, url) as url, headers, body, status from pages
+where id in (select max(id) from pages where article_id = :article and part > 0 group by part)
+order by part
 """
 
 
@@ -97,20 +105,25 @@ def site_of_host(db: sqlite_utils.Database, url: str) -> str | None:
     return row["site"] if row else None
 
 
-def parse_stored(url: str, raw: bytes, headers: dict[str, str], status: int | None,
-                 profile: Profile) -> Article | FailureRecord | None:
+def parse_stored(url: str, raw: bytes, headers: dict[str, str], status: int | None, profile: Profile,
+                 parts: list[dict[str, Any]] | None = None) -> Article | FailureRecord | None:
     """The Article the crawl would make of a stored page (canonical URL resolved, cleaned,
-    validated), or the failure saying why the page does not parse. None for the first page of
-    an article over several pages: its further pages are not stored beside it, so it is left
-    as archived (re-reading the first page alone would cut its body)."""
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    validated), or the failure saying why the page does not parse. For an article over several
+    pages, `parts` are its further pages as stored (url, headers, body, status), joined in
+    order; None when they are not all stored (the article is left as archived: re-reading the
+    first page alone would cut its body)."""
     try:
-        record = parse_article(raw, url, encoding=header_charset(content_type), profile=profile)
-        if record.get("pages"):
+        record = parse_article(raw, url, encoding=_charset(headers), profile=profile)
+        if record.get("pages") and len(parts or []) < len(record["pages"]):
             return None
         fetched = Article(url=url, title="", published_at=None, body="", fetched_url=url,
                           status=status or 200, headers=headers, raw=raw, final_url=url, site=profile.name)
-        article = clean_article(article_from(record, fetched, {netloc(url)}))
+        article = article_from(record, fetched, {netloc(url)})
+        for part in (parts or [])[:len(record.get("pages") or [])]:
+            part_headers = json.loads(part["headers"] or "{}")
+            join_page(article, parse_article(gzip.decompress(part["body"]), part["url"],
+                                             encoding=_charset(part_headers), profile=profile))
+        article = clean_article(article)
     except Exception as exc:  # NotAnArticle, or a parser bug on one page
         return FailureRecord(url, "parse", f"reparse: {describe(exc)}"[:300])
     if found := problems(article):
@@ -118,14 +131,21 @@ def parse_stored(url: str, raw: bytes, headers: dict[str, str], status: int | No
     return article
 
 
-def reparse_row(row: dict[str, Any], profile: Profile) -> Article | FailureRecord | None:
-    """One stored page, parsed again, as the Article to write (or why it no longer parses).
+def _charset(headers: dict[str, str]) -> str | None:
+    return header_charset(next((v for k, v in headers.items() if k.lower() == "content-type"), None))
+
+
+def reparse_row(row: dict[str, Any], profile: Profile,
+                parts: list[dict[str, Any]] | None = None) -> Article | FailureRecord | None:
+    """One stored page (and the further pages of its article, if any), parsed again, as the
+    Article to write (or why it no longer parses).
 
     The archive's key and fetched URL stay, whatever the canonical link says now, and the page
     is not stored again (it is the one just read).
     """
     headers = json.loads(row["headers"] or "{}")
-    article = parse_stored(row["page_url"], gzip.decompress(row["body"]), headers, row["status"], profile)
+    article = parse_stored(row["page_url"], gzip.decompress(row["body"]), headers, row["status"], profile,
+                           parts)
     if isinstance(article, Article):
         article.url, article.fetched_url, article.raw = row["url"], row["fetched_url"] or row["url"], b""
     return article
@@ -181,7 +201,9 @@ def reparse_archive(db_path: str | Path, *, profile: str = DEFAULT_PROFILE,
         summary, profiles = ReparseSummary(), SiteProfiles(profile)
         for batch in _batches(reader, batch_size):
             summary.pages += len(batch)
-            items = (reparse_row(row, profiles.get(row["site"], row["page_url"])) for row in batch)
+            items = (reparse_row(row, profiles.get(row["site"], row["page_url"]),
+                                 list(reader.query(_PARTS, {"article": row["article_id"]})))
+                     for row in batch)
             writer.write([item for item in items if item is not None])
         summary.updated, summary.unchanged = writer.totals.updated, writer.totals.unchanged
         summary.failed = writer.totals.failed

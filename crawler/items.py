@@ -36,6 +36,9 @@ class Article:
     warc: dict[str, Any] = field(default_factory=dict)
     #: The site profile's name (or the host, for a site crawled without one): the archive's `site`.
     site: str | None = None
+    #: The further pages of an article split over several, as fetched: url, raw, status,
+    #: headers, fetched_at, final_url, warc (the archive keeps their bytes beside the first's).
+    parts: list[dict[str, Any]] = field(default_factory=list)
     #: Characters of the body, spaces and line breaks not counted (字数; crawler.rules).
     characters: int = 0
     #: Which rule produced each field (crawler.parse's `explain`): {"title": "profile:h1", ...}.

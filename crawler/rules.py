@@ -115,3 +115,15 @@ def article_from(record: dict, fetched: Article, allowed_netlocs: set[str]) -> A
         images=list(record.get("images") or []), attachments=list(record.get("attachments") or []),
         explain=dict(record.get("explain") or {}),
     )
+
+
+def join_page(article: Article, record: dict) -> None:
+    """Add a further page of a multi-page article to it: body in order, new images and files."""
+    if record.get("body"):
+        article.body = f"{article.body}\n{record['body']}" if article.body else record["body"]
+    for name in ("images", "attachments"):
+        have = getattr(article, name)
+        have += [u for u in record.get(name) or [] if u not in have]
+    for name in ("source", "author", "editor"):  # a credit line may close the last page only
+        if not getattr(article, name) and record.get(name):
+            setattr(article, name, record[name])

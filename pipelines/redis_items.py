@@ -17,9 +17,9 @@ from scrapy_redis.pipelines import RedisPipeline
 from twisted.internet.threads import deferToThread
 
 from archive.records import Alias, FailureRecord, NotModified
-from crawler.items import Article
+from crawler.items import Article, ListedFile
 
-ITEM_TYPES = {cls.__name__: cls for cls in (Article, FailureRecord, NotModified, Alias)}
+ITEM_TYPES = {cls.__name__: cls for cls in (Article, ListedFile, FailureRecord, NotModified, Alias)}
 _BYTES_FIELDS = ("raw",)
 
 
@@ -33,6 +33,8 @@ def dumps_item(item: Any) -> str:
     for name in _BYTES_FIELDS:
         if name in fields:
             fields[name] = base64.b64encode(fields[name] or b"").decode("ascii")
+    for part in fields.get("parts") or []:  # the further pages of a multi-page article
+        part["raw"] = base64.b64encode(part["raw"] or b"").decode("ascii")
     return json.dumps({"type": type(item).__name__, "fields": fields}, ensure_ascii=False)
 
 
@@ -47,6 +49,10 @@ def loads_item(data: bytes | str) -> Any:
     for name in _BYTES_FIELDS:
         if name in fields:
             fields[name] = base64.b64decode(fields[name])
+    for part in fields.get("parts") or []:
+        part["raw"] = base64.b64decode(part["raw"])
+    if "files_failed" in fields:
+        fields["files_failed"] = [tuple(pair) for pair in fields["files_failed"]]
     return cls(**fields)
 
 

@@ -25,6 +25,7 @@ from crawler.items import Article, ListedFile
 from crawler import sites as site_profiles
 from crawler import pagination
 from crawler.parse import REQUIRED_ARTICLE_KEYS
+from crawler.rules import join_page
 from crawler.profiles import Profile
 from crawler.spiders import listing
 from crawler.spiders.lock import lock_for_scrapy
@@ -229,9 +230,10 @@ class ColumnsSpider(scrapy.Spider):
 
     def parse_article_part(self, response: Response, article: Article, rest: list[str]) -> Iterator[Any]:
         """A further page of a multi-page article: its body joins the article's, in order."""
+        article.parts.append(listing.part_of(response))
         try:
             record = listing.parse_response(response, self.profile_for(response.url))
-            listing.join_page(article, record)
+            join_page(article, record)
         except Exception as exc:  # a broken later page: keep what the others gave, say why
             yield FailureRecord(response.url, "parse", listing.describe(exc), response.status,
                                 response.body, utc_now())

@@ -188,6 +188,13 @@ def parse_response(response: Response, profile: Profile) -> dict:
     return parse_article(response.body, response.url, encoding=charset, profile=profile)
 
 
+def part_of(response: Response) -> dict[str, Any]:
+    """A further page of a multi-page article as fetched (its bytes go to the archive too)."""
+    return {"url": requested_url(response), "raw": response.body, "status": response.status,
+            "headers": response_headers(response), "fetched_at": utc_now(), "final_url": response.url,
+            "warc": dict(response.meta.get("warc") or {})}
+
+
 def article_item(response: Response, record: dict, profile: Profile, allowed_netlocs: set[str]) -> Article:
     """The Article item of a parsed article response (canonical URL resolved)."""
     fetched = Article(url=response.url, title="", published_at=None, body="",
@@ -195,18 +202,6 @@ def article_item(response: Response, record: dict, profile: Profile, allowed_net
                       headers=response_headers(response), raw=response.body, fetched_at=utc_now(),
                       final_url=response.url, warc=dict(response.meta.get("warc") or {}), site=profile.name)
     return article_from(record, fetched, allowed_netlocs)
-
-
-def join_page(article: Article, record: dict) -> None:
-    """Add a further page of a multi-page article to it: body in order, new images and files."""
-    if record.get("body"):
-        article.body = f"{article.body}\n{record['body']}" if article.body else record["body"]
-    for name in ("images", "attachments"):
-        have = getattr(article, name)
-        have += [u for u in record.get(name) or [] if u not in have]
-    for name in ("source", "author", "editor"):  # a credit line may close the last page only
-        if not getattr(article, name) and record.get(name):
-            setattr(article, name, record[name])
 
 
 #: IgnoreRequest messages of the robots.txt and offsite filters: requests the crawl chose not to make.

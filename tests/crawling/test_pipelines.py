@@ -139,3 +139,16 @@ def test_offsite_filter_holds_the_crawl_to_host_and_port() -> None:
     assert follows == {"http://127.0.0.1:8000/xwzx/a.html": True,
                        "http://127.0.0.1:9000/xwzx/a.html": False,
                        "http://localhost:8000/xwzx/a.html": False}
+
+
+def test_items_cross_redis_whole_with_their_further_pages_files_and_listed_files() -> None:
+    """A distributed crawler's items reach the writer as they left: multi-page bytes included."""
+    from crawler.items import ListedFile
+    from pipelines.redis_items import dumps_item, loads_item
+
+    item = article(parts=[{"url": "http://h/a_2.html", "raw": b"\xd6\xd0", "status": 200, "headers": {},
+                           "fetched_at": "t", "final_url": "http://h/a_2.html", "warc": {}}],
+                   files_stored=[{"url": "http://h/f.pdf", "sha256": "ab"}], files_failed=[("http://h/g.doc", "HTTP 404")])
+    assert loads_item(dumps_item(item)) == item
+    listed = ListedFile("http://h/list/", ["http://h/n.pdf"], ["通知"])
+    assert loads_item(dumps_item(listed)) == listed

@@ -5,6 +5,7 @@ parse during a crawl lands under its canonical URL, never as a second row of an 
 from __future__ import annotations
 
 import gzip
+import json
 import sqlite3
 import urllib.request
 from pathlib import Path
@@ -12,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from archive.crawl import run_crawl
+from archive.records import content_hash
 from archive.reparse import reparse_archive
 from replica import ReplicaServer, build_site
 from replica.city import build_city_site
+from replica.zoo import build_zoo_site
 
 FIELDS = ("title", "published_at", "source", "author", "editor", "body", "column", "images",
           "attachments", "site")
@@ -112,3 +115,25 @@ def test_a_recovered_tracking_link_is_archived_under_its_canonical_url(crawled) 
     assert records(db) == before  # keyed by the canonical URL, not the tracking link
     assert query(db, "select article_url from aliases where url = ?", (tracking,)) == [(article["url"],)]
     assert reparse_archive(db).recovered == 0
+
+
+@pytest.mark.parametrize("family", ["trs", "dedecms", "wordpress"])
+def test_an_article_over_several_pages_keeps_every_page_and_is_reparsed_whole(family: str, tmp_path: Path) -> None:
+    """Each page's bytes are kept (part 0, 1, 2...), so reparse joins them again offline."""
+    site = build_zoo_site(family, tmp_path / "site")
+    db = tmp_path / "a.db"
+    with ReplicaServer(site.root) as server:
+        run_crawl(site.start_urls(server.origin), db, delay=0)
+        truth = site.truth(server.origin)
+    [article] = [a for a in truth["articles"].values() if a["pages"]][:1]
+    stored = query(db, "select p.part, p.url from pages p join articles a on a.id = p.article_id "
+                       "where a.url = ? order by p.part", (article["url"],))
+    assert [part for part, _ in stored] == list(range(len(article["pages"]) + 1))
+    with sqlite3.connect(db) as conn:  # what an older parser had stored: the first page only
+        conn.create_function("content_hash", 2, content_hash)
+        conn.execute("update articles set body = substr(body, 1, 20), images = '[]' where url = ?", (article["url"],))
+        conn.execute("update articles set content_hash = content_hash(title, body)")
+    summary = reparse_archive(db)
+    assert summary.updated == 1 and summary.failed == 0
+    body, images = query(db, "select body, images from articles where url = ?", (article["url"],))[0]
+    assert body == article["record"]["body"] and json.loads(images) == article["record"]["images"]
