@@ -9,14 +9,28 @@ seventh of the crawl process's CPU). Files are written as `NAME.warc.gz.open` an
 closed (rotation at a size, or the end of the crawl); on close the whole-file sha256 is
 appended to `manifest-sha256.txt` in `sha256sum` format. A file left `.open` by a killed crawl
 is closed by the next one: cut after its last whole record, renamed, hashed and listed.
+
+Revisits: a 200 answer whose payload (sha1, as WARC-Payload-Digest) is already held by a
+response record, under another URL or from an earlier run, is written as a `revisit` record
+(identical-payload-digest profile: HTTP headers only, WARC-Refers-To, -Target-URI, -Date naming
+that response record); a 304 answer to a conditional request is a `revisit` record with the
+server-not-modified profile naming the response record that holds the URL's last payload. A
+revisit always names a response record, never another revisit, so one step resolves it. The
+pointer returned for a revisit is the original response record's (so rows point at a payload);
+the revisit's own place is under `revisit`. Which payloads the archive holds survives across
+runs in `payload-index.jsonl` beside the WARCs (`PayloadIndex`): a block of lines per WARC
+file, appended once the file is closed; a listed file with no block (recovered after a kill,
+or older than the index) is read once and its block added.
 """
 
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import fcntl
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -26,7 +40,7 @@ import uuid
 import zlib
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from http import HTTPStatus
 from io import BytesIO
@@ -34,6 +48,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -47,6 +62,10 @@ DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 WARC_VERSION = "WARC/1.1"
 PIPE_BYTES = 1024 * 1024
 SOFTWARE = "unionnews (Scrapy + warcio)"
+INDEX_NAME = "payload-index.jsonl"
+# WARC 1.1, 6.7.2 and 6.7.3 (the spec's URIs say "revisit", singular).
+IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 # Headers the downloader has already undone; kept under a renamed key so replay stays correct.
 _RENAMED_HEADERS = {b"transfer-encoding": "X-Archive-Orig-Transfer-Encoding"}
 
@@ -61,6 +80,7 @@ class WarcPointer:
     digest: str
     record_id: str
     date: str
+    revisit: dict[str, Any] | None = None  # the revisit record written for this answer, if any
 
     def as_meta(self) -> dict[str, Any]:
         """The pointer as `response.meta['warc']` carries it (plain data, picklable)."""
@@ -154,12 +174,146 @@ def recover_open_files(warc_dir: str | Path) -> list[ClosedWarc]:
     return recovered
 
 
+def payload_digest(body: bytes) -> str:
+    """The WARC-Payload-Digest warcio writes for a payload: sha1, base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+EMPTY_DIGEST = payload_digest(b"")
+
+
+def dedupable(status: int, body: bytes) -> bool:
+    """Answers whose payload may be written as a revisit: 200s with a body."""
+    return status == 200 and len(body) > 0
+
+
+@dataclass(frozen=True)
+class Original:
+    """A response record holding a payload, and the URL it was captured under."""
+
+    url: str
+    pointer: WarcPointer
+
+
+class PayloadIndex:
+    """Which payloads the archive's closed WARC files hold, and the last payload of each URL.
+
+    `originals`: payload digest -> pointer of the response record holding it (the first one);
+    `latest`: URL -> the digest of its last 200 capture (response or revisit). Kept in
+    `payload-index.jsonl` beside the WARCs: for each closed file its captures, one JSON line
+    each (`u` URL, `d` digest, and for a response record `o`, `l`, `i`, `t`: offset, length,
+    record id, date), then `{"closed": NAME}`. Only files listed in the manifest and on disk
+    count; a listed file without its block is read once from the WARC (`scan`) and its block
+    appended. Measured in bench/warc.py: loading the index is much faster than reading the
+    WARCs again, and it grows by about 200 bytes per capture.
+    """
+
+    def __init__(self, warc_dir: Path) -> None:
+        self.warc_dir = Path(warc_dir)
+        self.originals: dict[str, Original] = {}
+        self.latest: dict[str, str] = {}
+        self.pending: list[dict[str, Any]] = []  # the open file's captures
+        self.scanned: list[str] = []
+
+    @classmethod
+    def load(cls, warc_dir: str | Path) -> PayloadIndex:
+        index = cls(Path(warc_dir))
+        listed = [name for name in read_manifest(index.warc_dir)
+                  if (index.warc_dir / name).is_file()]
+        blocks: dict[str, list[dict[str, Any]]] = {}
+        path = index.warc_dir / INDEX_NAME
+        if path.exists():
+            block: list[dict[str, Any]] = []
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    try:
+                        entry = json.loads(line)
+                    except ValueError:  # a line cut short by a kill
+                        block = []
+                        continue
+                    if "closed" in entry:
+                        blocks[entry["closed"]] = block
+                        block = []
+                    else:
+                        block.append(entry)
+        for name in listed:  # manifest order: the order the files were closed
+            if name not in blocks:
+                blocks[name] = scan(index.warc_dir / name)
+                index._append(name, blocks[name])
+                index.scanned.append(name)
+            for entry in blocks[name]:
+                index._add(name, entry)
+        return index
+
+    def _add(self, name: str, entry: dict[str, Any]) -> None:
+        digest = entry["d"]
+        if "o" in entry and digest not in self.originals:
+            self.originals[digest] = Original(entry["u"], WarcPointer(
+                name, entry["o"], entry["l"], digest, entry["i"], entry["t"]))
+        if digest in self.originals:
+            self.latest[entry["u"]] = digest
+
+    def original(self, digest: str) -> Original | None:
+        return self.originals.get(digest)
+
+    def last_capture(self, url: str) -> Original | None:
+        digest = self.latest.get(url)
+        return self.originals.get(digest) if digest else None
+
+    def captured(self, url: str, pointer: WarcPointer, response: bool) -> None:
+        """Note a 200 capture in the open file (a response record, or a revisit of `pointer`)."""
+        entry: dict[str, Any] = {"u": url, "d": pointer.digest}
+        if response:
+            entry.update(o=pointer.offset, l=pointer.length, i=pointer.record_id, t=pointer.date)
+        self.pending.append(entry)
+        self._add(pointer.file, entry)
+
+    def closed(self, name: str) -> None:
+        """The open file is closed and listed: keep its block."""
+        self._append(name, self.pending)
+        self.pending = []
+
+    def _append(self, name: str, entries: list[dict[str, Any]]) -> None:
+        lines = "".join(json.dumps(e, ensure_ascii=False) + "\n"
+                        for e in [*entries, {"closed": name}])
+        with open(self.warc_dir / INDEX_NAME, "a", encoding="utf-8") as fh:
+            fh.write(lines)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def scan(path: Path) -> list[dict[str, Any]]:
+    """The 200 captures of one WARC file, as index lines (read from its records)."""
+    entries = []
+    with open(path, "rb") as fh:
+        records = ArchiveIterator(fh)
+        for record in records:
+            kind = record.rec_type
+            headers = record.rec_headers
+            ok = (kind in ("response", "revisit") and record.http_headers is not None
+                  and record.http_headers.get_statuscode() == "200")
+            records.read_to_end(record)
+            digest = headers.get_header("WARC-Payload-Digest")
+            if not ok or not digest or digest == EMPTY_DIGEST:
+                continue
+            entry: dict[str, Any] = {"u": headers.get_header("WARC-Target-URI"), "d": digest}
+            if kind == "response":
+                entry.update(o=records.get_record_offset(), l=records.get_record_length(),
+                             i=headers.get_header("WARC-Record-ID"),
+                             t=headers.get_header("WARC-Date"))
+            elif headers.get_header("WARC-Profile") != IDENTICAL_PAYLOAD:
+                continue
+            entries.append(entry)
+    return entries
+
+
 class RotatingWarcWriter:
-    """Appends request/response pairs to gzip WARC files, starting a new file past `max_bytes`."""
+    """Appends request/response pairs to gzip WARC files, starting a new file past `max_bytes`;
+    an answer whose payload the archive already holds, or a 304, is written as a revisit."""
 
     def __init__(
         self, warc_dir: str | Path, prefix: str = "unionnews", max_bytes: int = DEFAULT_MAX_BYTES,
-        info: dict[str, str] | None = None,
+        info: dict[str, str] | None = None, dedup: bool = True,
     ) -> None:
         self.warc_dir = Path(warc_dir)
         self.prefix = prefix
@@ -170,9 +324,41 @@ class RotatingWarcWriter:
         self._fh: Any = None
         self._name = ""
         self._writer: WARCWriter | None = None
+        self.dedup = dedup
+        self.index: PayloadIndex | None = None
+
+    def write_exchange(self, exchange: Exchange) -> WarcPointer:
+        """Write one exchange: a response record, or a revisit when the payload is held already
+        (or the server answered 304); return where its payload lives."""
+        if self.dedup and self.index is None:
+            self.index = PayloadIndex.load(self.warc_dir)
+        index = self.index
+        original = None
+        if index is not None and exchange.status == 304:
+            original = index.last_capture(exchange.url)
+            profile = SERVER_NOT_MODIFIED
+        elif index is not None and dedupable(exchange.status, exchange.body):
+            original = index.original(payload_digest(exchange.body))
+            profile = IDENTICAL_PAYLOAD
+        if index is None or (original is None and exchange.status != 304):
+            pointer = self.write(*build_records(self.writer, exchange))
+            if index is not None and dedupable(exchange.status, exchange.body):
+                index.captured(exchange.url, pointer, response=True)
+            return pointer
+        request, revisit = build_records(self.writer, exchange, revisit_of=original,
+                                         profile=profile)
+        written = self.write(request, revisit)
+        if original is None:  # a 304 for a URL with no earlier capture in these files
+            return written
+        if profile == IDENTICAL_PAYLOAD:
+            index.captured(exchange.url, original.pointer, response=False)
+        mine = {"file": written.file, "offset": written.offset, "length": written.length,
+                "record_id": written.record_id, "date": written.date, "profile": profile}
+        return replace(original.pointer, revisit=mine)
 
     def write(self, request_record: Any, response_record: Any) -> WarcPointer:
-        """Write the response record and its request record; return the response's location."""
+        """Write the response (or revisit) record and its request record; return the first's
+        location."""
         if self._fh is None:
             self._open()
         assert self._writer is not None
@@ -214,6 +400,8 @@ class RotatingWarcWriter:
         (self.warc_dir / (self._name + OPEN_SUFFIX)).rename(final)
         closed = ClosedWarc(self._name, sha256_file(final), final.stat().st_size)
         _append_manifest(self.warc_dir, closed)
+        if self.index is not None:
+            self.index.closed(self._name)
         self.closed_files.append(closed)
         return closed
 
@@ -260,8 +448,10 @@ class Exchange:
     request_body: bytes
 
 
-def build_records(writer: WARCWriter, exchange: Exchange) -> tuple[Any, Any]:
-    """Build the WARC request and response records for one exchange (not yet written)."""
+def build_records(writer: WARCWriter, exchange: Exchange, revisit_of: Original | None = None,
+                  profile: str = "") -> tuple[Any, Any]:
+    """Build the WARC request and response records for one exchange (not yet written); with
+    `profile`, a revisit record (HTTP headers only) naming `revisit_of`'s record instead."""
     try:
         reason = HTTPStatus(exchange.status).phrase
     except ValueError:
@@ -272,15 +462,32 @@ def build_records(writer: WARCWriter, exchange: Exchange) -> tuple[Any, Any]:
     extra = {}
     if exchange.ip_address is not None:
         extra["WARC-IP-Address"] = exchange.ip_address
-    resp_record = writer.create_warc_record(
-        exchange.url, "response", payload=BytesIO(exchange.body),
-        length=len(exchange.body), http_headers=http_headers, warc_headers_dict=extra,
-    )
+    if profile:
+        resp_record = _revisit_record(writer, exchange.url, http_headers, extra, profile,
+                                      revisit_of)
+    else:
+        resp_record = writer.create_warc_record(
+            exchange.url, "response", payload=BytesIO(exchange.body),
+            length=len(exchange.body), http_headers=http_headers, warc_headers_dict=extra,
+        )
     req_record = _request_record(writer, exchange)
     req_record.rec_headers.replace_header(
         "WARC-Date", resp_record.rec_headers.get_header("WARC-Date")
     )
     return req_record, resp_record
+
+
+def _revisit_record(writer: WARCWriter, url: str, http_headers: StatusAndHeaders,
+                    extra: dict[str, str], profile: str, original: Original | None) -> Any:
+    """A revisit record: the answer's HTTP headers, no payload, naming the original record."""
+    if original is not None:
+        extra = {**extra, "WARC-Refers-To": original.pointer.record_id,
+                 "WARC-Refers-To-Target-URI": original.url,
+                 "WARC-Refers-To-Date": original.pointer.date,
+                 "WARC-Payload-Digest": original.pointer.digest}
+    record = writer.create_warc_record(url, "revisit", http_headers=http_headers,
+                                       warc_headers_dict={"WARC-Profile": profile, **extra})
+    return record
 
 
 def _request_record(writer: WARCWriter, exchange: Exchange) -> Any:
@@ -304,7 +511,7 @@ class InlineWarc:
         self.writer = writer
 
     def write(self, exchange: Exchange) -> dict[str, Any]:
-        return self.writer.write(*build_records(self.writer.writer, exchange)).as_meta()
+        return self.writer.write_exchange(exchange).as_meta()
 
     def close(self) -> list[ClosedWarc]:
         self.writer.close()
@@ -328,7 +535,7 @@ class WarcProcess:
         self.process = context.Process(
             target=serve, name="unionnews-warc", daemon=True,
             args=(jobs, replies, writer.warc_dir, writer.prefix, writer.max_bytes, writer.info,
-                  os.getpid()))
+                  os.getpid(), writer.dedup))
         start_process(self.process)
         jobs.close()
         replies.close()
@@ -428,14 +635,15 @@ class WarcWriteError(OSError):
 
 
 def serve(jobs: Any, replies: Any, warc_dir: Path, prefix: str, max_bytes: int,
-          info: dict[str, str], parent: int) -> None:
+          info: dict[str, str], parent: int, dedup: bool = True) -> None:
     """The WARC process: write each exchange from `jobs` in order and answer with its pointer
     (or the error) on `replies`; on "close", finish the file and answer with the closed files."""
     # Ctrl-C reaches the whole process group: the crawl shuts down gracefully, then closes this
     # one. SIGTERM still ends it (multiprocessing sends it to daemons left at exit); a file it
     # leaves `.open` is closed by the next crawl.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    writer = RotatingWarcWriter(warc_dir, prefix=prefix, max_bytes=max_bytes, info=info)
+    writer = RotatingWarcWriter(warc_dir, prefix=prefix, max_bytes=max_bytes, info=info,
+                                dedup=dedup)
     while True:
         try:
             kind, exchange = jobs.recv()
@@ -448,7 +656,7 @@ def serve(jobs: Any, replies: Any, warc_dir: Path, prefix: str, max_bytes: int,
                 writer.close()
                 replies.send((True, [asdict(closed) for closed in writer.closed_files]))
             else:
-                replies.send((True, writer.write(*build_records(writer.writer, exchange)).as_meta()))
+                replies.send((True, writer.write_exchange(exchange).as_meta()))
         except Exception as exc:  # disk full, read-only: the crawl records it, we go on
             replies.send((False, f"{type(exc).__name__}: {exc}"))
         if kind == "close":

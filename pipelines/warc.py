@@ -132,7 +132,10 @@ class WarcCaptureMiddleware:
             raise
         if self.stats is not None:
             self.stats.inc_value("warc/records")
-            self.stats.inc_value("warc/payload_bytes", len(response.body))
+            if request.meta["warc"].get("revisit"):
+                self.stats.inc_value("warc/revisits")
+            else:
+                self.stats.inc_value("warc/payload_bytes", len(response.body))
         return response
 
     def _stop(self, reason: str) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warcfiles import MANIFEST_NAME, read_manifest, sha256_file
+from archive.warcfiles import INDEX_NAME, MANIFEST_NAME, read_manifest, sha256_file
 from support import Site, responses
 
 SPIDER = textwrap.dedent('''
@@ -129,7 +129,7 @@ def test_files_are_warc_1_1_with_request_records_and_warcinfo(captured) -> None:
 def test_closed_files_are_listed_in_the_manifest_with_their_sha256(captured) -> None:
     _, warc_dir, _ = captured
     manifest = read_manifest(warc_dir)
-    names = {p.name for p in warc_dir.iterdir() if p.name != MANIFEST_NAME}
+    names = {p.name for p in warc_dir.iterdir() if p.name not in (MANIFEST_NAME, INDEX_NAME)}
     assert names == set(manifest)  # nothing left open, nothing unlisted
     assert all(sha256_file(warc_dir / n) == h for n, h in manifest.items())
 

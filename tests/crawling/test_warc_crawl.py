@@ -49,11 +49,12 @@ def record_at(warc_dir: Path, row: dict) -> tuple[dict, bytes]:
 
 
 def all_responses(warc_dir: Path) -> list[tuple[str, int]]:
+    """Each answer the WARC holds: a response record, or a revisit (same bytes as one before)."""
     found = []
     for path in sorted(warc_dir.glob("*.warc.gz")):
         with open(path, "rb") as fh:
             for record in ArchiveIterator(fh):
-                if record.rec_type == "response":
+                if record.rec_type in ("response", "revisit"):
                     found.append((record.rec_headers.get_header("WARC-Target-URI"),
                                   int(record.http_headers.get_statuscode())))
     return found
