@@ -332,19 +332,28 @@ def export(db_path: str, warc_dir: str | None, wacz_path: str | None,
               help="Only articles of this site (see `unionnews sites`); repeatable.")
 @click.option("--since", metavar="DATE", help="Published on or after DATE (2023, 2023-01, 2023-01-18).")
 @click.option("--until", metavar="DATE", help="Published on or before DATE (inclusive).")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Show at most N results.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Show at most N results.  [default: 20; with --new, every new one]")
+@click.option("--new", "only_new", is_flag=True,
+              help="Only articles archived since this query and filters were last asked with "
+                   "--new, newest first (the first time: every match); the mark is kept in the "
+                   "archive. Prints nothing when nothing is new (cron mails nothing).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON list of {url, title, published_at, snippet, ...}; [] if none.")
 @click.argument("query", nargs=-1, required=True)
 def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sites: tuple[str, ...],
-           since: str | None, until: str | None, limit: int, as_json: bool, query: tuple[str, ...]) -> None:
+           since: str | None, until: str | None, limit: int | None, only_new: bool, as_json: bool,
+           query: tuple[str, ...]) -> None:
     """Find the articles whose title or body contains QUERY, best matches first.
 
     Any text works, Chinese or not, of any length: 工, 工会, 2022年, 安康杯. Several words
     separated by spaces must all occur; "double quotes" keep a phrase together. Nothing else is
     syntax (*, OR, -, brackets are searched for as they are). Titles that match rank first.
     Put a query that starts with - after --.
+
+    With --new, only what was archived since the same query and filters were last asked with
+    --new is printed (newest first), so a cron job can mail it; the first run prints every
+    match and records the mark.
 
     \b
     Examples:
@@ -353,14 +362,21 @@ def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sit
         unionnews search 劳模 --site cdzgh
         unionnews search --json --limit 5 '"安康杯 竞赛"'
         unionnews search -- -工
+        unionnews search --new 职工之家 --column 工会新闻     # e.g. daily from cron
     """
     if not Path(db_path).is_file():
         raise CannotRun(f"no archive at {db_path} (crawl first, or give --db)")
     filters = {"columns": columns, "sources": sources, "sites": sites, "since": since, "until": until}
+    text = " ".join(query)
     try:
         db = open_archive(db_path)
-        hits = searching.search(db, " ".join(query), limit=limit, **filters)
-        total = searching.count(db, " ".join(query), **filters) if hits and not as_json else len(hits)
+        if only_new:
+            found = searching.new_matches(db, text, **filters)
+            _echo_new(text, found, limit, as_json)
+            return
+        limit = limit or 20
+        hits = searching.search(db, text, limit=limit, **filters)
+        total = searching.count(db, text, **filters) if hits and not as_json else len(hits)
     except (ArchiveError, searching.SearchError) as exc:
         raise click.UsageError(str(exc)) from None
     if as_json:
@@ -372,6 +388,22 @@ def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sit
         _echo_hit(number, hit)
     if total > len(hits):
         click.echo(f"{total} articles match; the best {len(hits)} are shown (--limit N for more).",
+                   err=True)
+
+
+def _echo_new(text: str, found, limit: int | None, as_json: bool) -> None:
+    """What `search --new` prints: the new hits (at most `limit`), nothing when there are none."""
+    hits = found.hits[:limit] if limit else found.hits
+    if as_json:
+        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+    elif hits:
+        since = "first time asked" if found.first_time else f"since {found.last_asked_at}"
+        plural = "s" if len(found.hits) != 1 else ""
+        click.echo(f"{len(found.hits)} new article{plural} match {text} ({since})")
+        for number, hit in enumerate(hits, start=1):
+            _echo_hit(number, hit)
+    if len(found.hits) > len(hits):
+        click.echo(f"{len(found.hits) - len(hits)} more new articles are not shown (--limit {limit}).",
                    err=True)
 
 

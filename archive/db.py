@@ -238,8 +238,15 @@ def _parts_v7(db: sqlite_utils.Database) -> None:
         db["pages"].add_column("part", int)
 
 
+def _search_marks_v8(db: sqlite_utils.Database) -> None:
+    """What `unionnews search --new` last showed for each query and filters (issue 14): the
+    largest article id when it was asked, so the next run prints only what arrived since."""
+    db[search.MARKS_TABLE].create(search.MARKS_COLUMNS, pk="key", if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2, _drift_v3, _explain_v4,
-                                                            _files_v5, _characters_v6, _parts_v7]
+                                                            _files_v5, _characters_v6, _parts_v7,
+                                                            _search_marks_v8]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

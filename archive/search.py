@@ -49,7 +49,7 @@ import calendar
 import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 import sqlite_utils
@@ -162,6 +162,7 @@ class Hit:
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
     title_highlights: list[tuple[int, int]] = field(default_factory=list)
+    first_seen_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The hit as JSON-ready data (spans as two-item lists)."""
@@ -593,6 +594,26 @@ def search(
     dates (`2023`, `2023-01` or `2023-01-18`) compared with the publication day. `limit=None`
     returns every match. Raises `SearchError` for a malformed date.
     """
+    keys = ranked_keys(db, query, columns=columns, sources=sources, sites=sites, since=since,
+                       until=until, limit=limit, offset=offset)
+    return _hits(db, keys, words(query))
+
+
+def ranked_keys(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    columns: Iterable[str] = (),
+    sources: Iterable[str] = (),
+    sites: Iterable[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[int]:
+    """The index keys of `search`'s results in its order (every match with `limit=None`):
+    small enough to hold for the whole result set, so an export can turn them into hits a
+    chunk at a time with `hits_for`. Raises `SearchError` for a malformed date."""
     filters = Filters.of(columns, sources, sites, since, until)
     plan_ = plan(query)
     if plan_ is None or (limit is not None and limit <= 0):
@@ -605,7 +626,12 @@ def search(
         wider = window if window < 0 else window + len(keys)
         rest = _tier(db, plan_, False, filters, wider)
         keys += [key for key, _ in rest if key not in seen]
-    keys = keys[offset:] if limit is None else keys[offset : offset + limit]
+    return keys[offset:] if limit is None else keys[offset : offset + limit]
+
+
+def hits_for(db: sqlite_utils.Database, keys: list[int], query: str) -> list[Hit]:
+    """The hits of index keys from `ranked_keys` (same order; keys no longer indexed are left
+    out), with snippets and highlights for `query`."""
     return _hits(db, keys, words(query))
 
 
@@ -631,12 +657,128 @@ def count(
     return db.execute(sql, params).fetchone()[0]
 
 
+# ---------------------------------------------------------------------------------------------
+# Following a search: newest matches first, and what is new since a query was last asked
+
+#: Entries of a search's Atom feed: its newest matches by when they were first archived.
+FEED_SIZE = 50
+#: One row per query and filters asked with `unionnews search --new`: the largest article id
+#: the archive held when it was last asked (articles are never deleted and their ids never
+#: change, so every article archived since has a larger one).
+MARKS_TABLE = "search_marks"
+MARKS_COLUMNS: dict[str, type] = {
+    "key": str, "query": str, "filters": str, "last_article_id": int, "asked_at": str, "shown": int,
+}
+
+
+def newest(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    columns: Iterable[str] = (),
+    sources: Iterable[str] = (),
+    sites: Iterable[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+    after_id: int | None = None,
+    up_to_id: int | None = None,
+    limit: int | None = FEED_SIZE,
+) -> list[Hit]:
+    """The articles `search` finds for the same query and filters, newest first by when they were
+    first archived (first_seen_at, then id): what a feed of the search shows. `after_id` and
+    `up_to_id` keep only articles whose id is above / at most that (see `new_matches`);
+    `limit=None` returns them all. Raises `SearchError` for a malformed date."""
+    filters = Filters.of(columns, sources, sites, since, until)
+    plan_ = plan(query)
+    if plan_ is None or (limit is not None and limit <= 0):
+        return []
+    matches, params = _matches(plan_, False, filters, "f.rowid")
+    where = [f"k.key IN ({matches})"]
+    if after_id is not None:
+        where.append("a.id > ?")
+        params.append(after_id)
+    if up_to_id is not None:
+        where.append("a.id <= ?")
+        params.append(up_to_id)
+    sql = (f"SELECT k.key FROM articles a JOIN {KEYS_TABLE} k ON k.article_id = a.id "
+           f"WHERE {' AND '.join(where)} ORDER BY a.first_seen_at DESC, a.id DESC")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    keys = [row[0] for row in db.execute(sql, params)]
+    return _hits(db, keys, words(query))
+
+
+def query_key(query: str, *, columns: Iterable[str] = (), sources: Iterable[str] = (),
+              sites: Iterable[str] = (), since: str | None = None, until: str | None = None) -> str:
+    """One string per distinct search: its words and filters, in a canonical order (spacing,
+    word order and repeated filters make no difference, as they make none to the results)."""
+    return json.dumps({
+        "words": sorted(set(words(query))), "columns": sorted(set(columns)),
+        "sources": sorted(set(sources)), "sites": sorted(set(sites)),
+        "since": since or None, "until": until or None,
+    }, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass
+class NewMatches:
+    """What `new_matches` found: the new hits (newest first), whether the query had been asked
+    before, and when it was last asked (None the first time)."""
+
+    hits: list[Hit]
+    first_time: bool
+    last_asked_at: str | None
+
+
+def new_matches(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    columns: Iterable[str] = (),
+    sources: Iterable[str] = (),
+    sites: Iterable[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+    now: str | None = None,
+) -> NewMatches:
+    """The matches archived since the same query and filters were last asked this way, newest
+    first (every match the first time), and the mark moved on so the next call starts here.
+
+    The mark is the largest article id read before searching, so an article a running crawl
+    writes meanwhile is either among these hits or above the mark, never missed. The archive
+    must have the `search_marks` table (archive.db's migrations create it). `now` is when it is
+    asked (UTC, as the archive writes times; the clock by default). Raises `SearchError` for a
+    malformed date, before anything is recorded.
+    """
+    now = now or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    filters = {"columns": columns, "sources": sources, "sites": sites, "since": since, "until": until}
+    Filters.of(**filters)  # a malformed date fails before the mark moves
+    key = query_key(query, **filters)
+    row = db.execute(f"SELECT last_article_id, asked_at FROM {MARKS_TABLE} WHERE key = ?",
+                     [key]).fetchone()
+    top = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    after = row[0] if row else None
+    hits = newest(db, query, **filters, after_id=after, up_to_id=top, limit=None)
+    with db.atomic():
+        db.execute(
+            f"INSERT INTO {MARKS_TABLE}(key, query, filters, last_article_id, asked_at, shown) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET query = excluded.query, "
+            "last_article_id = max(last_article_id, excluded.last_article_id), "
+            "asked_at = excluded.asked_at, shown = excluded.shown",
+            [key, query, json.dumps({name: value if isinstance(value, (str, type(None))) else list(value)
+                                     for name, value in filters.items()}, ensure_ascii=False),
+             top, now, len(hits)],
+        )
+    return NewMatches(hits, row is None, row[1] if row else None)
+
+
 def _hits(db: sqlite_utils.Database, keys: list[int], found: list[str]) -> list[Hit]:
     rows = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         sql = (
-            'SELECT k.key, a.id, a.url, a.title, a.published_at, a."column", a.source, a.site, a.body '
+            'SELECT k.key, a.id, a.url, a.title, a.published_at, a."column", a.source, a.site, a.body, '
+            "a.first_seen_at "
             f"FROM {KEYS_TABLE} k JOIN articles a ON a.id = k.article_id "
             f"WHERE k.key IN ({', '.join('?' * len(chunk))})"
         )
@@ -645,7 +787,7 @@ def _hits(db: sqlite_utils.Database, keys: list[int], found: list[str]) -> list[
 
 
 def _hit(row: tuple, found: list[str]) -> Hit:
-    id_, url, title, published_at, column, source, site, body = row
+    id_, url, title, published_at, column, source, site, body, first_seen_at = row
     snippet, spans = make_snippet(body or "", found)
     return Hit(
         id=id_,
@@ -658,6 +800,7 @@ def _hit(row: tuple, found: list[str]) -> Hit:
         snippet=snippet,
         highlights=spans,
         title_highlights=spans_of(title or "", found),
+        first_seen_at=first_seen_at,
     )
 
 
