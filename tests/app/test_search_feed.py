@@ -247,3 +247,29 @@ def test_exports_follow_the_filters_and_survive_anything_typed(replica_archive) 
             ",".join(["id", "title", "published_at", "column", "source", "site", "snippet", "url"])
     bad = asyncio.run(ds.client.get("/archive/search-export.csv?q=" + q("职工") + "&until=2023-13"))
     assert bad.status_code == 400
+
+
+def test_exports_are_streamed_in_pieces_not_built_whole(replica_archive) -> None:
+    """Raw ASGI: the response arrives as many body messages (rows as they are read)."""
+    app = make_datasette(replica_archive).app()
+    messages: list[dict] = []
+
+    async def call(path: str, query: str) -> None:
+        scope = {"type": "http", "http_version": "1.1", "method": "GET", "path": path, "raw_path": path.encode(),
+                 "query_string": query.encode(), "headers": [(b"host", b"localhost")], "scheme": "http",
+                 "server": ("localhost", 80), "client": ("127.0.0.1", 1), "root_path": ""}
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            messages.append(message)
+
+        await app(scope, receive, send)
+
+    asyncio.run(call("/archive/search-export.json", "q=" + q("职工")))
+    bodies = [m for m in messages if m["type"] == "http.response.body" and m.get("body")]
+    assert messages[0]["status"] == 200
+    assert len(bodies) > search.PAGE_SIZE  # one piece per row at least
+    rows = json.loads(b"".join(m["body"] for m in bodies))
+    assert len(rows) == search.count(open_archive(replica_archive), "职工")

@@ -318,3 +318,64 @@ def test_cli_missing_archive(tmp_path: Path) -> None:
     result = run("--db", str(tmp_path / "none.db"), "工会")
     assert result.exit_code == 2 and "no archive at" in result.output
     assert not (tmp_path / "none.db").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Following a search (issue 14): newest first, every hit in chunks, what is new since last asked
+
+
+@pytest.mark.parametrize("query", ["职工", "工", "安康杯 竞赛", '"', "'; DROP TABLE articles; --"])
+def test_newest_is_the_like_set_newest_archived_first(db, query: str) -> None:
+    expected = like_ids(db, query, "ORDER BY first_seen_at DESC, id DESC")
+    hits = search.newest(db, query, limit=None)
+    assert {hit.id for hit in hits} == expected
+    order = [(hit.first_seen_at, hit.id) for hit in hits]
+    assert order == sorted(order, reverse=True)
+    assert [hit.id for hit in search.newest(db, query)] == [hit.id for hit in hits][: search.FEED_SIZE]
+
+
+def test_newest_keeps_the_filters_and_the_id_range(db) -> None:
+    ids = {hit.id for hit in search.newest(db, "职工", columns=["通知公告"], since="2022", limit=None)}
+    assert ids == like_ids(db, "职工", "AND \"column\" = '通知公告' AND published_at >= '2022'")
+    middle = sorted(ids)[len(ids) // 2]
+    above = search.newest(db, "职工", columns=["通知公告"], since="2022", after_id=middle, limit=None)
+    assert {hit.id for hit in above} == {i for i in ids if i > middle}
+    upto = search.newest(db, "职工", columns=["通知公告"], since="2022", up_to_id=middle, limit=None)
+    assert {hit.id for hit in upto} == {i for i in ids if i <= middle}
+
+
+def test_ranked_keys_and_hits_for_give_every_hit_in_search_order(db) -> None:
+    everything = search.search(db, "职工", limit=None)
+    keys = search.ranked_keys(db, "职工")
+    chunks = [hit for start in range(0, len(keys), 7) for hit in search.hits_for(db, keys[start : start + 7], "职工")]
+    assert [hit.to_dict() for hit in chunks] == [hit.to_dict() for hit in everything]
+    assert search.ranked_keys(db, "职工", limit=5, offset=3) == keys[3:8]
+
+
+def test_query_key_ignores_spacing_order_and_repeats_but_not_filters() -> None:
+    assert search.query_key("职工 工会") == search.query_key(" 工会  职工 工会")
+    assert search.query_key("职工", columns=["a", "b"]) == search.query_key("职工", columns=["b", "a", "a"])
+    assert search.query_key('"工会 职工"') != search.query_key("工会 职工")
+    assert search.query_key("职工") != search.query_key("职工", since="2023")
+
+
+def test_new_matches_moves_its_mark_and_fails_before_recording_a_bad_date(replica_archive, tmp_path) -> None:
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(replica_archive) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    archive = open_archive(copy)
+    first = search.new_matches(archive, "职工", now="2026-01-01T00:00:00Z")
+    assert first.first_time and first.last_asked_at is None
+    assert {hit.id for hit in first.hits} == like_ids(archive, "职工")
+    again = search.new_matches(archive, "职工", now="2026-01-02T00:00:00Z")
+    assert again.hits == [] and not again.first_time and again.last_asked_at == "2026-01-01T00:00:00Z"
+    # a new matching article (as a crawl writes it) is all the next call returns
+    archive["articles"].insert({"url": "http://example.test/new.html", "title": "职工书屋新开放",
+                                "body": "全体职工可借阅。", "published_at": "2026-01-02",
+                                "first_seen_at": "2026-01-02T10:00:00Z"})
+    search.sync(archive)
+    third = search.new_matches(archive, "职工", now="2026-01-03T00:00:00Z")
+    assert [hit.url for hit in third.hits] == ["http://example.test/new.html"]
+    with pytest.raises(search.SearchError):
+        search.new_matches(archive, "职工", since="2026-13")
+    assert archive.execute("SELECT count(*) FROM search_marks").fetchone()[0] == 1
