@@ -4,6 +4,8 @@
 - each WARC file's whole-file sha256 against `manifest-sha256.txt` (written when it was closed);
 - each WARC record's block and payload digests (warcio's own digest check), so a damaged record
   is found even in a file the manifest cannot vouch for;
+- each revisit record's reference: `WARC-Refers-To` names a response record of these files
+  with the revisit's URI, date and payload digest (`WARC-Refers-To-Target-URI`, `-Date`);
 - each record pointer saved in the database (any table with `warc_file`, `warc_offset`,
   `warc_length`, `warc_digest` columns: articles, revisions, pages, files) reads back alone
   as a record with that payload digest;
@@ -22,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
@@ -59,6 +62,7 @@ class Report:
     pointers: int = 0
     attachments: int = 0
     pages: int = 0
+    revisits: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -69,6 +73,8 @@ class Report:
         checked = (f"{self.warc_files} WARC files, {self.records} records, "
                    f"{self.pointers} record pointers, {self.attachments} attachments, "
                    f"{self.pages} raw pages")
+        if self.revisits:
+            checked += f", {self.revisits} revisits resolved to their originals"
         if self.ok:
             return f"verified {checked}: all digests match"
         return f"checked {checked}: {len(self.problems)} problem(s)"
@@ -107,6 +113,7 @@ def verify_warc_dir(warc_dir: Path, report: Report) -> None:
     if not warc_dir.is_dir():
         raise FixityError(f"WARC folder {warc_dir} is not a folder")
     manifest = read_manifest(warc_dir)
+    refs = References()
     on_disk = {p.name for p in warc_dir.iterdir() if p.name != MANIFEST_NAME}
     for name in sorted(set(manifest) - on_disk):
         report.problems.append(Problem(str(warc_dir / name), "missing (listed in the manifest)"))
@@ -123,13 +130,45 @@ def verify_warc_dir(warc_dir: Path, report: Report) -> None:
             report.problems.append(Problem(str(path), "not in the manifest: no sha256 to check"))
         elif sha256_file(path) != expected:
             report.problems.append(Problem(str(path), "sha256 differs from the manifest"))
-        _check_records(path, report)
+        _check_records(path, report, refs)
+    refs.check(report)
 
 
-def _check_records(path: Path, report: Report) -> None:
+@dataclass
+class References:
+    """The response records seen, and the revisits naming one: resolved once all are read."""
+
+    responses: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    revisits: list[tuple[Path, int, dict[str, str]]] = field(default_factory=list)
+
+    def note(self, path: Path, offset: int, record: Any) -> None:
+        headers = record.rec_headers
+        if record.rec_type == "response":
+            self.responses[headers.get_header("WARC-Record-ID")] = (
+                headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date"),
+                headers.get_header("WARC-Payload-Digest"))
+        elif record.rec_type == "revisit" and headers.get_header("WARC-Refers-To"):
+            self.revisits.append((path, offset, dict(headers.headers)))
+
+    def check(self, report: Report) -> None:
+        for path, offset, headers in self.revisits:
+            report.revisits += 1
+            original = self.responses.get(headers["WARC-Refers-To"])
+            said = (headers.get("WARC-Refers-To-Target-URI"), headers.get("WARC-Refers-To-Date"),
+                    headers.get("WARC-Payload-Digest"))
+            if original is None:
+                problem = f"names {headers['WARC-Refers-To']}, no response record here"
+            elif original != said:
+                problem = "its URI, date or digest differ from the record it names"
+            else:
+                continue
+            report.problems.append(Problem(str(path), f"revisit at offset {offset}: {problem}"))
+
+
+def _check_records(path: Path, report: Report, refs: References | None = None) -> None:
     position = [0]  # where the record being read starts
     try:
-        for offset, problem in _record_problems(path, position):
+        for offset, problem in _record_problems(path, position, refs):
             report.records += 1
             if problem:
                 report.problems.append(Problem(str(path), f"record at offset {offset}: {problem}"))
@@ -146,7 +185,8 @@ def _short(exc: BaseException, limit: int = 60) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _record_problems(path: Path, position: list[int]) -> Iterator[tuple[int, str]]:
+def _record_problems(path: Path, position: list[int],
+                     refs: References | None = None) -> Iterator[tuple[int, str]]:
     """Yield (offset, problem or '') per record; reading the payload runs the digest check.
 
     `position[0]` is kept at the start of the next record, to name where damage begins.
@@ -156,6 +196,8 @@ def _record_problems(path: Path, position: list[int]) -> Iterator[tuple[int, str
         for record in records:
             record.raw_stream.read()
             offset = records.get_record_offset()
+            if refs is not None:
+                refs.note(path, offset, record)
             problems = "; ".join(record.digest_checker.problems)
             records.read_to_end(record)
             position[0] = offset + records.get_record_length()

@@ -181,6 +181,7 @@ def test_verify_and_the_wacz_export_pass_on_an_archive_with_revisits(crawled, tm
     root, *_ = crawled
     result = CliRunner().invoke(cli, ["verify", "--db", str(root / "archive.db")])
     assert result.exit_code == 0, result.output
+    assert "revisits resolved to their originals" in result.output
     out = CliRunner().invoke(cli, ["export", "--db", str(root / "archive.db"),
                                    "--wacz", str(tmp_path / "a.wacz")])
     assert out.exit_code == 0, out.output
@@ -203,3 +204,17 @@ def test_the_digest_index_is_rebuilt_from_the_warcs_when_it_is_lost(tmp_path: Pa
             if r.kind == "response" and r.status == 200] == []
     assert index.read_text(encoding="utf-8").startswith(kept)  # the first file's block, again
     assert CliRunner().invoke(cli, ["verify", "--db", str(db)]).exit_code == 0
+
+
+def test_verify_names_a_revisit_whose_original_is_gone(crawled, tmp_path: Path) -> None:
+    import shutil
+
+    root, _, _, first, second, _ = crawled
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site"))
+    (copy / "warc" / first[0]).unlink()
+    result = CliRunner().invoke(cli, ["verify", "--db", str(copy / "archive.db")])
+    assert result.exit_code == 1
+    assert f"BAD {copy / 'warc' / first[0]}: missing (listed in the manifest)" in result.output
+    assert f"BAD {copy / 'warc' / second[0]}: revisit at offset " in result.output
+    assert "no response record here" in result.output
