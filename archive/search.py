@@ -744,8 +744,9 @@ def new_matches(
     """The matches archived since the same query and filters were last asked this way, newest
     first (every match the first time), and the mark moved on so the next call starts here.
 
-    The mark is the largest article id read before searching, so an article a running crawl
-    writes meanwhile is either among these hits or above the mark, never missed. The archive
+    The mark is the largest article id read before searching (below any article still waiting
+    to be indexed), so an article a running crawl writes meanwhile is either among these hits or
+    above the mark, never missed. The archive
     must have the `search_marks` table (archive.db's migrations create it). `now` is when it is
     asked (UTC, as the archive writes times; the clock by default). Raises `SearchError` for a
     malformed date, before anything is recorded.
@@ -756,7 +757,12 @@ def new_matches(
     key = query_key(query, **filters)
     row = db.execute(f"SELECT last_article_id, asked_at FROM {MARKS_TABLE} WHERE key = ?",
                      [key]).fetchone()
-    top = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    # Up to the first article not indexed yet (queued by a crawl's write, not yet synced): it is
+    # left above the mark, for the next call, rather than skipped for good.
+    top = db.execute(
+        f"SELECT min(coalesce((SELECT max(id) FROM articles), 0), "
+        f"coalesce((SELECT min(article_id) - 1 FROM {PENDING_TABLE} WHERE indexed = 0), 1 << 62))"
+    ).fetchone()[0]
     after = row[0] if row else None
     hits = newest(db, query, **filters, after_id=after, up_to_id=top, limit=None)
     with db.atomic():

@@ -379,3 +379,16 @@ def test_new_matches_moves_its_mark_and_fails_before_recording_a_bad_date(replic
     with pytest.raises(search.SearchError):
         search.new_matches(archive, "职工", since="2026-13")
     assert archive.execute("SELECT count(*) FROM search_marks").fetchone()[0] == 1
+
+
+def test_new_matches_leaves_an_article_not_yet_indexed_for_the_next_call(replica_archive, tmp_path) -> None:
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(replica_archive) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    archive = open_archive(copy)
+    search.new_matches(archive, "职工")
+    archive["articles"].insert({"url": "http://example.test/queued.html", "title": "职工之家", "body": "职工",
+                                "first_seen_at": "2026-01-02T10:00:00Z"})  # queued, not synced yet
+    assert search.new_matches(archive, "职工").hits == []
+    search.sync(archive)
+    assert [hit.url for hit in search.new_matches(archive, "职工").hits] == ["http://example.test/queued.html"]
