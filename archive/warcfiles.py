@@ -262,6 +262,8 @@ class PayloadIndex:
 
     def captured(self, url: str, pointer: WarcPointer, response: bool) -> None:
         """Note a 200 capture in the open file (a response record, or a revisit of `pointer`)."""
+        if not response and self.latest.get(url) == pointer.digest:
+            return  # the same URL, the same payload: nothing new to keep
         entry: dict[str, Any] = {"u": url, "d": pointer.digest}
         if response:
             entry.update(o=pointer.offset, l=pointer.length, i=pointer.record_id, t=pointer.date)

@@ -6,6 +6,10 @@ Builds a replica with about `--articles` articles, serves it on 127.0.0.1, and c
 `--full` into fresh archives three times per repeat: with WARC capture and the attachment
 pipeline off (the baseline, measured in the same run), with WARC capture only, and with both. Prints the WARC
 size (total, per 1,000 articles, per record), the attachment store size, and the time ratio.
+Then crawls the replica `--full` again into the archive with capture on, nothing changed, and
+prints the WARC bytes per 1,000 articles of that re-crawl beside the first's (unchanged pages
+are revisit records: 304s and identical payloads), and what it costs to load the payload
+digest index at the start of a crawl from `payload-index.jsonl` and from the WARCs themselves.
 Each crawl runs in its own process (Twisted's reactor runs once per process).
 """
 
@@ -64,25 +68,79 @@ def folder_bytes(path: Path, pattern: str = "*") -> int:
     return sum(p.stat().st_size for p in path.rglob(pattern) if p.is_file())
 
 
-def warc_records(warc_dir: Path) -> tuple[dict[str, int], dict[str, int]]:
+def warc_records_of(paths: list[Path]) -> tuple[dict[str, int], dict[str, int]]:
     """Record counts by WARC type, and compressed bytes by what the response carried."""
     from warcio.archiveiterator import ArchiveIterator
 
     counts: dict[str, int] = {}
     sizes: dict[str, int] = {}
     kind = "warcinfo"
-    for path in warc_dir.glob("*.warc.gz"):
+    for path in paths:
         with open(path, "rb") as fh:
             records = ArchiveIterator(fh)
             for record in records:
                 counts[record.rec_type] = counts.get(record.rec_type, 0) + 1
-                if record.rec_type == "response":
+                if record.rec_type == "revisit":
+                    kind = "revisit " + record.rec_headers.get_header("WARC-Profile").rsplit("/", 1)[1]
+                elif record.rec_type == "response":
                     mime = (record.http_headers.get_header("Content-Type") or "").split(";")[0]
                     kind = f"{record.http_headers.get_statuscode()} {mime or '-'}"
                 records.read_to_end(record)
                 # a request record is counted with the response it follows
                 sizes[kind] = sizes.get(kind, 0) + records.get_record_length()
     return counts, sizes
+
+
+def without_revisits(first: list[Path], again: list[Path]) -> int:
+    """Bytes the re-crawl would take had each identical payload been written in full again
+    (its original response record's length in place of the revisit's; a 304 would still be a
+    small record of its own)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    lengths: dict[str, int] = {}
+    total = 0
+    for path in [*first, *again]:
+        with open(path, "rb") as fh:
+            records = ArchiveIterator(fh)
+            for record in records:
+                headers = record.rec_headers
+                records.read_to_end(record)
+                length = records.get_record_length()
+                if record.rec_type == "response":
+                    lengths[headers.get_header("WARC-Record-ID")] = length
+                if path in again:
+                    refers = headers.get_header("WARC-Refers-To")
+                    identical = (headers.get_header("WARC-Profile") or "").endswith("identical-payload-digest")
+                    total += lengths.get(refers, length) if identical else length
+    return total
+
+
+def index_load_times(warc_dir: Path, repeat: int = 3) -> tuple[float, float, int]:
+    """Seconds to load the payload index from its file, and from the WARC records (the file
+    set aside); and how many payloads it holds."""
+    import shutil
+
+    from archive.warcfiles import INDEX_NAME, PayloadIndex
+
+    def best(load) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            load()
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    from_file = best(lambda: PayloadIndex.load(warc_dir))
+    held = len(PayloadIndex.load(warc_dir).originals)
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / "warc"
+        shutil.copytree(warc_dir, scratch)
+
+        def rescan() -> None:
+            (scratch / INDEX_NAME).unlink(missing_ok=True)
+            PayloadIndex.load(scratch)
+        from_warcs = best(rescan)
+    return from_file, from_warcs, held
 
 
 def main() -> None:
@@ -103,18 +161,28 @@ def main() -> None:
                 for mode in times:
                     (root / f"{mode}{i}").mkdir()
                     times[mode].append(crawl(mode, root / f"{mode}{i}" / "archive.db", urls))
-        on = root / "on0"
+            on = root / "on0"
+            first_files = set((on / "warc").glob("*.warc.gz"))
+            crawl("on", on / "archive.db", urls)  # --full again, nothing changed
+        again = [p for p in (on / "warc").glob("*.warc.gz") if p not in first_files]
+        again_bytes = sum(p.stat().st_size for p in again)
         articles = sqlite3.connect(on / "archive.db").execute(
             "select count(*) from articles").fetchone()[0]
-        warc_bytes = folder_bytes(on / "warc", "*.warc.gz")
-        records, sizes = warc_records(on / "warc")
+        warc_bytes = sum(p.stat().st_size for p in first_files)
+        again_records, _ = warc_records_of(again)
+        in_full = without_revisits(sorted(first_files), again)
+        first_in_full = without_revisits([], sorted(first_files))
+        from_file, from_warcs, held = index_load_times(on / "warc")
+        index_bytes = (on / "warc" / "payload-index.jsonl").stat().st_size
+        records, sizes = warc_records_of(sorted(first_files))
         payload = folder_bytes(on / "files")
         best = {mode: min(t) for mode, t in times.items()}
         print(f"articles archived:        {articles}")
         print(f"WARC records:             {records}")
         print(f"WARC total:               {warc_bytes / 1e6:.2f} MB "
               f"({warc_bytes / max(1, sum(records.values())) / 1e3:.1f} kB per record)")
-        print(f"WARC per 1,000 articles:  {warc_bytes / articles * 1000 / 1e6:.2f} MB")
+        print(f"WARC per 1,000 articles:  {warc_bytes / articles * 1000 / 1e6:.2f} MB (first crawl; "
+              f"{first_in_full / articles * 1000 / 1e6:.2f} MB with identical payloads in full)")
         for kind, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
             print(f"  {kind:<34} {size / 1e6:7.2f} MB (with its request records)")
         print(f"attachments/images store: {payload / 1e6:.2f} MB "
@@ -123,6 +191,14 @@ def main() -> None:
               f"WARC only {best['warc']:.2f} s, WARC + attachments {best['on']:.2f} s")
         print(f"ratio to off:             WARC only {best['warc'] / best['off']:.2f}x, "
               f"WARC + attachments {best['on'] / best['off']:.2f}x")
+        print(f"--full re-crawl, nothing changed: {again_bytes / articles * 1000 / 1e6:.3f} MB "
+              f"per 1,000 articles ({again_bytes / warc_bytes:.0%} of the first crawl's "
+              f"{warc_bytes / articles * 1000 / 1e6:.2f} MB); records {again_records}")
+        print(f"  the same re-crawl with identical payloads written in full: "
+              f"{in_full / articles * 1000 / 1e6:.3f} MB per 1,000 articles")
+        print(f"payload index: {held} payloads, {index_bytes / 1e3:.0f} kB; loaded from "
+              f"payload-index.jsonl in {from_file * 1e3:.1f} ms, from the WARCs in "
+              f"{from_warcs * 1e3:.0f} ms")
 
 
 if __name__ == "__main__":
