@@ -22,8 +22,8 @@ from typing import Any
 from archive.crawl import CrawlError, CrawlLocked, RunSummary, acquire_lock
 from archive.db import ArchiveError, open_archive
 from archive.distributed import connect as connect_redis
-from archive.records import (Alias, ArchiveWriter, FailureRecord, close_stale_runs, coverage_warnings,
-                             drift_warnings, finish_run, mark_walked, missed_drift, start_run, walk_warnings)
+from archive.records import (Alias, ArchiveWriter, FailureRecord, WalkFigures, close_run, close_stale_runs,
+                             start_run)
 from crawler.frontier import crawl_done, dead_workers, key, lease_key, queued
 from crawler.items import Article
 from crawler.rules import problems
@@ -204,21 +204,16 @@ def _finish(server: Any, run: Ingest, status: str, wait_seconds: float) -> RunSu
     db, counts = run.db, run.writer.totals
     stats = {k.decode(): int(v) for k, v in server.hgetall(key("stats")).items()}
     start_urls = sorted(u.decode() for u in server.smembers(key("start_urls")))
-    empty = sorted(u.decode() for u in server.smembers(key("empty_columns")))
-    warnings = walk_warnings(stats.get("list_pages", 0), stats.get("article_links", 0), empty,
-                             stats.get("parsed", 0), stats.get("parse_failures", 0))
-    drift = crawl_drift(server)
-    warnings += drift_warnings(drift)
-    warnings += coverage_warnings(db, run.run_id, counts)
-    if status == "finished" and crawl_done(server):
-        mark_walked(db, [u.decode() for u in server.smembers(key("walked"))], run.run_id)
+    walk = WalkFigures(
+        fetched=stats.get("fetched", 0), requests=stats.get("requests", 0), list_pages=stats.get("list_pages", 0),
+        article_links=stats.get("article_links", 0),
+        empty_columns=sorted(u.decode() for u in server.smembers(key("empty_columns"))),
+        parsed=stats.get("parsed", 0), parse_failures=stats.get("parse_failures", 0), drift=crawl_drift(server),
+        walked=sorted(u.decode() for u in server.smembers(key("walked"))))
     db["crawl_runs"].update(run.run_id, {"start_urls": json.dumps(start_urls),
                                          "full": int(bool(server.exists(key("full"))))})
-    finish_run(db, run.run_id, status, time.monotonic() - run.started, counts, {
-        "fetched": stats.get("fetched", 0), "requests": stats.get("requests", 0),
-        "list_pages": stats.get("list_pages", 0), "article_links": stats.get("article_links", 0),
-        "warnings": "\n".join(warnings) or None,
-        "drift": json.dumps(missed_drift(drift), ensure_ascii=False) if missed_drift(drift) else None})
+    warnings = close_run(db, run.run_id, status, time.monotonic() - run.started, counts, walk,
+                         walked_to_the_end=status == "finished" and crawl_done(server))
     summary = RunSummary(run_id=run.run_id, status=status, fetched=stats.get("fetched", 0),
                          new=counts.new, updated=counts.updated, unchanged=counts.unchanged,
                          failed=counts.failed, seconds=time.monotonic() - run.started,

@@ -518,6 +518,41 @@ def coverage_warnings(db: sqlite_utils.Database, run_id: int, counts: WriteCount
     ]
 
 
+@dataclass
+class WalkFigures:
+    """What a crawl's walk saw, summed over its crawlers: the figures crawl_runs keeps and the
+    signs that a site changed (the spider's WalkReport, or a distributed crawl's Redis sums)."""
+
+    fetched: int = 0
+    requests: int = 0
+    list_pages: int = 0
+    article_links: int = 0
+    empty_columns: Sequence[str] = ()
+    parsed: int = 0
+    parse_failures: int = 0
+    drift: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    walked: Sequence[str] = ()
+
+
+def close_run(db: sqlite_utils.Database, run_id: int, status: str, seconds: float, counts: WriteCounts,
+              walk: WalkFigures, *, walked_to_the_end: bool) -> list[str]:
+    """The one end of every crawl run, local or distributed: record the walked columns (when
+    the walk reached their ends), the warnings (a changed site, profile drift, thin coverage)
+    and the figures; return the warnings."""
+    warnings = walk_warnings(walk.list_pages, walk.article_links, walk.empty_columns,
+                             walk.parsed, walk.parse_failures) + drift_warnings(walk.drift)
+    if walked_to_the_end:
+        mark_walked(db, walk.walked, run_id)
+    warnings += coverage_warnings(db, run_id, counts)
+    drift = missed_drift(walk.drift)
+    finish_run(db, run_id, status, seconds, counts, {
+        "fetched": walk.fetched, "requests": walk.requests, "list_pages": walk.list_pages,
+        "article_links": walk.article_links, "warnings": "\n".join(warnings) or None,
+        "drift": json.dumps(drift, ensure_ascii=False) if drift else None,
+    })
+    return warnings
+
+
 def drift_warnings(drift: dict[str, dict[str, list[int]]]) -> list[str]:
     """One line per profile whose selectors missed ({profile: {key: [missed, of]}}): the crawl
     archived with generic extraction, and the profile needs a look."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from typing import Any
@@ -14,10 +13,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive.background import BackgroundWriter, InlineWriter, StoreFailed
 from archive.db import open_archive
-from archive.records import (
-    Alias, FailureRecord, WriteCounts, close_stale_runs, coverage_warnings, drift_warnings, finish_run,
-    mark_walked, missed_drift, start_run, walk_warnings,
-)
+from archive.records import Alias, FailureRecord, WalkFigures, WriteCounts, close_run, close_stale_runs, start_run
 from crawler.items import Article
 from crawler.spiders.state import db_path
 from pipelines.dedup import DuplicateArticle
@@ -123,22 +119,16 @@ class StorePipeline:
         status = _STATUS.get(reason, reason)
         if report.start_failures and len(report.start_failures) == len(spider.start_urls):
             status = "failed"
-        counts = self.totals
-        warnings = walk_warnings(report.list_pages, report.article_links, report.empty_columns,
-                                 report.parsed, report.parse_failures) + drift_warnings(report.drift)
-        drift = missed_drift(report.drift)
+        walk = WalkFigures(
+            fetched=stats.get_value("response_received_count", 0),
+            requests=stats.get_value("downloader/request_count", 0), list_pages=report.list_pages,
+            article_links=report.article_links, empty_columns=report.empty_columns, parsed=report.parsed,
+            parse_failures=report.parse_failures, drift=report.drift, walked=sorted(report.walked))
         try:
-            if reason == "finished" and not report.truncated and not stats.get_value("unionnews/store_error"):
-                mark_walked(db, report.walked, self.run_id)
-            warnings += coverage_warnings(db, self.run_id, counts)
+            warnings = close_run(db, self.run_id, status, time.monotonic() - self.started, self.totals, walk,
+                                 walked_to_the_end=reason == "finished" and not report.truncated
+                                 and not stats.get_value("unionnews/store_error"))
             stats.set_value("unionnews/warnings", warnings)
-            finish_run(db, self.run_id, status, time.monotonic() - self.started, counts, {
-                "fetched": stats.get_value("response_received_count", 0),
-                "requests": stats.get_value("downloader/request_count", 0),
-                "list_pages": report.list_pages, "article_links": report.article_links,
-                "warnings": "\n".join(warnings) or None,
-                "drift": json.dumps(drift, ensure_ascii=False) if drift else None,
-            })
         except sqlite3.Error as exc:  # disk full, read-only: the next run closes this run's record
             if not stats.get_value("unionnews/store_error"):
                 stats.set_value("unionnews/store_error", f"{type(exc).__name__}: {exc}")
