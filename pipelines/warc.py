@@ -8,6 +8,11 @@ record so any record can be read alone from its offset. It puts the response rec
 into `response.meta['warc']` (`file`, `offset`, `length`, `digest`, `record_id`, `date`) so
 the store step can save it on the article, revision and page rows.
 
+Revisits (archive/warcfiles.py): an answer whose payload the archive already holds (another
+URL, an earlier run) is written as an identical-payload-digest `revisit` record, and a 304 to a
+conditional request as a server-not-modified one; `meta['warc']` then names the original
+response record holding the payload, and the revisit's own place is under `revisit`.
+
 Why warcio and not scrapy-webarchive or wacz: warcio is the maintained reference library of
 the Webrecorder tools (pywb, wacz, cdxj-indexer all read through it), it writes WARC 1.1 and
 computes block and payload digests itself. scrapy-webarchive 0.5 wraps the same warcio but pins
