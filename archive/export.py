@@ -122,14 +122,18 @@ def sound_warc_files(warc_dir: Path) -> list[Path]:
 
 
 def page_list(db: sqlite_utils.Database | None) -> list[dict[str, str]]:
-    """The WACZ page list: each live archived article, by the URL it was fetched from."""
+    """The WACZ page list: each live archived article, by the URL it was fetched from, at the
+    time its payload was fetched (`ts`): a later `--full` run that was answered 304 left a
+    server-not-modified revisit, which replay tools show as the bare 304 it was."""
     if db is None or "articles" not in db.table_names():
         return []
     columns = db["articles"].columns_dict
     url = "coalesce(fetched_url, url)" if "fetched_url" in columns else "url"
+    ts = "fetched_at" if "fetched_at" in columns else "NULL"
     where = "WHERE withdrawn_at IS NULL" if "withdrawn_at" in columns else ""
-    sql = f"SELECT {url} AS url, title FROM articles {where} ORDER BY id"
-    return [{"url": u, "title": t or u} for u, t in db.execute(sql).fetchall()]
+    sql = f"SELECT {url} AS url, title, {ts} FROM articles {where} ORDER BY id"
+    return [{"url": u, "title": t or u, **({"ts": when} if when else {})}
+            for u, t, when in db.execute(sql).fetchall()]
 
 
 def html_pages(files: list[Path]) -> list[dict[str, str]]:

@@ -187,6 +187,15 @@ def test_verify_and_the_wacz_export_pass_on_an_archive_with_revisits(crawled, tm
     assert out.exit_code == 0, out.output
     valid, said = validate_wacz(tmp_path / "a.wacz")
     assert valid, said
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "a.wacz") as wacz:
+        pages = [json.loads(x) for x in wacz.read("pages/pages.jsonl").splitlines()[1:]]
+    fetched = {r["fetched_url"] or r["url"]: r["fetched_at"]
+               for r in rows(root / "archive.db", "select * from articles")}
+    # each page opens at its payload's capture, not at the later 304 revisit
+    assert pages and all(p["ts"] == fetched[p["url"]] for p in pages)
 
 
 def test_the_digest_index_is_rebuilt_from_the_warcs_when_it_is_lost(tmp_path: Path) -> None:
