@@ -353,3 +353,22 @@ def test_article_tables_have_titles_and_room_for_text(ds) -> None:
     css = " ".join(s.text_content() for s in doc.cssselect("style"))
     assert "td.col-title { min-width" in css and "td.col-year" in css
     assert "td.col-title { min-width" in get(ds, "/archive/articles").text
+
+
+def test_the_searches_journalists_follow_are_never_published(tmp_path: Path, replica_archive: Path) -> None:
+    """`unionnews search --new` keeps its marks in the archive; Datasette refuses to read them,
+    by any page or SQL, while every other table stays readable."""
+    import shutil
+
+    db = tmp_path / "archive.db"
+    shutil.copy(replica_archive, db)
+    assert CliRunner().invoke(cli, ["search", "--db", str(db), "--new", "安康杯"]).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from search_marks").fetchone()[0] == 1
+    served = make_datasette(db)
+    for path in ("/archive.json?sql=select+*+from+search_marks", "/archive/search_marks.json",
+                 "/archive.json?sql=select+count(*)+from+articles+union+all+select+count(*)+from+search_marks"):
+        response = asyncio.run(served.client.get(path))
+        assert response.status_code != 200 and "安康杯" not in response.text, path
+    for path in ("/archive.json?sql=select+count(*)+from+articles", "/archive", "/archive/articles"):
+        get(served, path)  # every other table stays readable

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import json
 import re
+import sqlite3
 from typing import Any
 
 from datasette import hookimpl
@@ -38,6 +39,19 @@ def prepare_connection(conn, database, datasette) -> None:
         return
     search.register_functions(conn)
     conn.execute("PRAGMA query_only = 1")
+    conn.set_authorizer(_private_tables_unread)
+
+
+#: Tables the archive keeps for its users' own work, not for publishing: which searches a
+#: journalist follows (`unionnews search --new`) would tell anyone what they are working on.
+PRIVATE_TABLES = frozenset({search.MARKS_TABLE})
+
+
+def _private_tables_unread(action: int, table: str | None, *_: object) -> int:
+    """SQLite authorizer: reading a private table is denied, in any query Datasette runs."""
+    if action == sqlite3.SQLITE_READ and table in PRIVATE_TABLES:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
 
 
 @hookimpl
