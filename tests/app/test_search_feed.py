@@ -273,3 +273,19 @@ def test_exports_are_streamed_in_pieces_not_built_whole(replica_archive) -> None
     assert len(bodies) > search.PAGE_SIZE  # one piece per row at least
     rows = json.loads(b"".join(m["body"] for m in bodies))
     assert len(rows) == search.count(open_archive(replica_archive), "职工")
+
+
+@pytest.mark.parametrize(("cell", "shown"), [
+    ("=HYPERLINK(\"http://x\",\"点此\")", "'=HYPERLINK(\"http://x\",\"点此\")"), ("+1", "'+1"), ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("职工之家", "职工之家"), (None, ""), (42, 42),
+])
+def test_crawled_text_that_starts_like_a_formula_is_exported_as_text(cell, shown) -> None:
+    """Datasette loads the plugin from its folder; the test loads the same file."""
+    import importlib.util
+
+    from archive.serve import CONFIG_DIR
+
+    spec = importlib.util.spec_from_file_location("search_page", CONFIG_DIR / "plugins" / "unionnews_search_page.py")
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    assert plugin.spreadsheet_safe(cell) == shown

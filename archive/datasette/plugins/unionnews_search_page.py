@@ -234,6 +234,20 @@ def _rfc3339(value: str | None, zone: timezone = timezone.utc) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+#: A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: crawled text that starts like a formula gets a
+    leading apostrophe (the usual guard against CSV injection); None is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 async def search_export(datasette, request) -> Response | AsgiStream:
     """Every hit of a search as CSV or JSON (a list of objects), the page's columns and order,
     streamed EXPORT_CHUNK hits at a time."""
@@ -260,7 +274,7 @@ async def search_export(datasette, request) -> Response | AsgiStream:
         buffer.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
         writer.writerow(EXPORT_COLUMNS)
         async for row in rows():
-            writer.writerow(["" if row[name] is None else row[name] for name in EXPORT_COLUMNS])
+            writer.writerow([spreadsheet_safe(row[name]) for name in EXPORT_COLUMNS])
             if buffer.tell() > 65536:
                 await out.write(buffer.getvalue())
                 buffer.seek(0)
