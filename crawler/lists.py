@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml.html import HtmlElement
 
 from crawler.body import is_attachment
+from crawler.patterns import ATTACHMENT_EXTENSIONS
 from crawler.layout import clean_text, is_noise
 
 #: Headline links are at least this long (a pager's "2", "更多>>", a nav entry are shorter).
@@ -35,15 +36,13 @@ MAX_ITEM_DEPTH = 5
 #: Runs of links inside page chrome (nav, footer, sidebars named so) weigh this much less.
 CHROME_WEIGHT = 0.3
 DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|(?<!\d)\d{1,2}[-/]\d{1,2}(?!\d)|\d{1,2}月\d{1,2}日")
-FILE_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ppt", "pptx", "zip", "rar", "7z", "txt", "ofd")
-_FILE_NAME = re.compile(r"\.(" + "|".join(FILE_EXTENSIONS) + r")\s*$", re.I)
 _NOT_LINKS = ("javascript:", "mailto:", "tel:", "#", "data:", "vbscript:")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _SCRIPT_ANCHOR = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a>""", re.S | re.I)
 #: A quoted URL in a script that names a page (not a script, style or picture).
 _SCRIPT_PAGE_URL = re.compile(
     r"""["']((?:https?://[^"'\s<>]+?|\.{0,2}/[^"'\s<>]*?|[\w-]+/[^"'\s<>]*?|[\w-]+)"""
-    r"""\.(?:s?html?|jhtml|jsp|aspx?|php|""" + "|".join(FILE_EXTENSIONS) + r""")(?:\?[^"'\s<>]*)?)["']""", re.I)
+    r"""\.(?:s?html?|jhtml|jsp|aspx?|php|""" + "|".join(sorted(ATTACHMENT_EXTENSIONS)) + r""")(?:\?[^"'\s<>]*)?)["']""", re.I)
 _SCRIPT_TITLE = re.compile(r"""["']?title["']?\s*:\s*["']([^"']{5,})["']""")
 _TAGS = re.compile(r"<[^>]+>")
 #: Quotes and + around a JS expression: the string is cut by concatenation.
@@ -91,7 +90,7 @@ def read_list(text: str, url: str, root: HtmlElement | None = None,
     `pager` is the page's pager element when one was found: the run right before it is the list.
     """
     root = parse_list_tree(text) if root is None else root
-    base = _base(root, url)
+    base = page_base(root, url)
     groups = _runs(root, base)
     best = _best_run(groups, root, pager)
     items = list(best.links) if best else []
@@ -109,15 +108,9 @@ def read_list(text: str, url: str, root: HtmlElement | None = None,
 
 
 def looks_like_file(url: str, text: str = "") -> bool:
-    """A link to a file, whatever the URL's shape: an extension in the path, a file name in the
-    query (downfile.jsp?filename=a.pdf), or a link text that names a file (a download script)."""
-    if is_attachment(url):
-        return True
-    try:
-        query = parse_qsl(urlsplit(url).query)
-    except ValueError:
-        return False
-    return any(_FILE_NAME.search(value) for _, value in query) or bool(_FILE_NAME.search(text or ""))
+    """A link to a file, whatever the URL's shape: the parser's attachment rule (an extension in
+    the path or a query value, a download script, a link text naming a file)."""
+    return is_attachment(url, text)
 
 
 # ---------------------------------------------------------------- runs of like items
@@ -297,7 +290,8 @@ def _urls_in(code: str, base: str, url: str) -> list[ListLink]:
 
 # ---------------------------------------------------------------- helpers
 
-def _base(root: HtmlElement, url: str) -> str:
+def page_base(root: HtmlElement, url: str) -> str:
+    """The URL a page's relative links resolve against: its <base href>, else its own."""
     found = root.xpath("//base/@href")
     return urljoin(url, found[0].strip()) if found and found[0].strip() else url
 

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from lxml.html import HtmlElement
 
 from crawler.layout import class_words, clean_text
+from crawler.lists import page_base
 
 NEXT_TEXT = re.compile(r"^(?:下一?页|后一?页|下一頁|下頁|next(?: page)?|[›»>]{1,2})\s*[›»>]*$"
                        r"|^[«‹<]*\s*(?:较早的?|更早的?|以前的)(?:文章|日志|内容)|^[«‹<]*\s*older (?:posts|entries)", re.I)
@@ -35,7 +36,9 @@ EDGE_TEXT = re.compile(r"^(?:首页|尾页|末页|最后一页|first|last)\s*$",
 NEXT_WORDS = frozenset({"next", "nextpage", "next_page", "p_next", "pagenext", "page-next"})
 CURRENT_WORDS = frozenset({"current", "active", "cur", "on", "thisclass", "selected", "curr", "now"})
 _ONCLICK_URL = re.compile(r"""(?:location(?:\.href)?\s*=|window\.open\(|location\.replace\()\s*(?:encodeURI\(\s*)?['"]([^'"]+)['"]""")
-_CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']")
+#: A pager script's call: NAME(pageCount, currentPage, "prefix", "ext"), as TRS's createPageHTML.
+_PAGER_CALL_ARGS = r"\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']\s*\)"
+_CREATE_PAGE = re.compile("createPageHTML" + _PAGER_CALL_ARGS)
 _COUNT_PAGE = re.compile(r"\b(?:countPage|pageCount|totalPage)\s*=\s*(\d+)")
 _CURRENT_PAGE = re.compile(r"\bcurrentPage\s*=\s*(\d+)")
 _DATAPROXY = re.compile(r"""["']?([^"'\s<>]*dataproxy\.jsp\?[^"'\s<>]*)""")
@@ -70,7 +73,7 @@ class NextPage:
 
 def find_next(root: HtmlElement, text: str, url: str) -> NextPage | None:
     """The next list page of a column, by the first pager kind the page has."""
-    base = _base(root, url)
+    base = page_base(root, url)
     found = _next_link(root, base) or _numbered(root, base, url) or _script_pager(text, base, url)
     if found and _same(found.url, url):
         found = None
@@ -96,7 +99,7 @@ def pager_element(root: HtmlElement, url: str) -> HtmlElement | None:
     best = max(counts.items(), key=lambda kv: kv[1], default=(None, 0))
     if best[1] >= 2:
         return best[0]
-    anchor = _next_anchor(root, _base(root, url))
+    anchor = _next_anchor(root, page_base(root, url))
     if anchor is not None:
         return _holder(anchor)
     for script in root.iter("script"):  # a pager the CMS writes by script where it stands
@@ -182,14 +185,21 @@ def _current_number(holder: HtmlElement, base: str, url: str) -> int | None:
     return None
 
 
+def script_pager(text: str, base: str, name: str = "createPageHTML") -> NextPage | None:
+    """The next page a pager script names: NAME(count, current, prefix, ext) -> prefix_{current+1}.ext
+    (TRS's createPageHTML, or the function a site profile names); None on the last page."""
+    call = _CREATE_PAGE if name == "createPageHTML" else re.compile(re.escape(name) + _PAGER_CALL_ARGS)
+    found = call.search(text)
+    if not found:
+        return None
+    count, current, prefix, ext = int(found[1]), int(found[2]), found[3], found[4]
+    return NextPage(urljoin(base, f"{prefix}_{current + 1}.{ext}"), how="script") if current + 1 < count else None
+
+
 def _script_pager(text: str, base: str, url: str) -> NextPage | None:
     """TRS's createPageHTML(count, current, prefix, ext), or its countPage/currentPage."""
-    found = _CREATE_PAGE.search(text)
-    if found:
-        count, current, prefix, ext = int(found[1]), int(found[2]), found[3], found[4]
-        if current + 1 < count:
-            return NextPage(urljoin(base, f"{prefix}_{current + 1}.{ext}"), how="script")
-        return None
+    if _CREATE_PAGE.search(text):
+        return script_pager(text, base)
     count, current = _COUNT_PAGE.search(text), _CURRENT_PAGE.search(text)
     if count and current and int(current[1]) + 1 < int(count[1]):
         path = urlsplit(url).path
@@ -314,11 +324,6 @@ def _stem(url: str) -> str:
 
 
 # ---------------------------------------------------------------- helpers
-
-def _base(root: HtmlElement, url: str) -> str:
-    found = root.xpath("//base/@href")
-    return urljoin(url, found[0].strip()) if found and found[0].strip() else url
-
 
 def _same(a: str, b: str) -> bool:
     return a.split("#")[0].rstrip("/") == b.split("#")[0].rstrip("/")

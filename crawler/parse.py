@@ -42,18 +42,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-from cssselect import GenericTranslator
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler import generic, labels, meta
+from crawler import generic, meta
 from crawler.body import is_attachment, read_body
 from crawler.encoding import decode_html, looks_binary
 from crawler.layout import element_text, is_noise, parse_tree
 from crawler.pagination import article_pages
 from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, FILE_HINT, SUMMARY_LINE, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
                               TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
-from crawler.profiles import Profile, load_profile
+from crawler.profiles import Profile, css_xpath, load_profile
 
 #: Fewer visible body characters than this and the page is not an article.
 MIN_BODY_CHARS = 10
@@ -89,17 +88,11 @@ def _default_profile() -> Profile:
     return load_profile()
 
 
-@lru_cache(maxsize=256)
-def _selector(css: str) -> etree.XPath:
-    """A profile's CSS selector compiled to XPath once."""
-    return etree.XPath(GenericTranslator().css_to_xpath(css))
-
-
 def _select(root: HtmlElement, profile: Profile, key: str) -> HtmlElement | None:
     css = profile.article.get(key)
     if not css:
         return None
-    found = _selector(css)(root)
+    found = css_xpath(css)(root)
     return found[0] if found else None
 
 
@@ -125,7 +118,7 @@ class _Page:
             css = self.profile.article.get(key) or ""
             first = css.split()[0] if css.strip() and "," not in css else ""
             if first and first not in self.selected:
-                self.selected[first] = _selector(first)(self.root)[:1] and True or None
+                self.selected[first] = css_xpath(first)(self.root)[:1] and True or None
             self.selected[key] = None if first and self.selected[first] is None else _select(self.root, self.profile, key)
         return self.selected[key]
 
@@ -280,7 +273,7 @@ def _refuse_non_articles(page: _Page, title: str | None, body_el: HtmlElement | 
             raise NotAnArticle(f"error page ({head or title})")
     list_css = page.profile.list.get("article_links")
     if list_css and body_el is not None and page.select("body") is None:
-        inside = [a for a in _selector(list_css)(body_el)]
+        inside = [a for a in css_xpath(list_css)(body_el)]
         if len(inside) >= MIN_LIST_LINKS:
             raise NotAnArticle(f"list page ({len(inside)} article links, no article text)")
     if body_el is None or not title:
@@ -300,7 +293,7 @@ def _summaries(lines: list) -> bool:
 def _no_text_reason(page: _Page) -> str:
     """Why a page without article text is refused: a list page if it links like one."""
     list_css = page.profile.list.get("article_links")
-    links = len(_selector(list_css)(page.root)) if list_css else 0
+    links = len(css_xpath(list_css)(page.root)) if list_css else 0
     links = links or generic.headline_items(page.root)
     return f"list page ({links} article links, no article text)" if links else "no article text on the page"
 

@@ -29,7 +29,7 @@ from functools import lru_cache
 from urllib.parse import urljoin
 
 import parsel
-from cssselect import GenericTranslator, SelectorError
+from cssselect import SelectorError
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -40,7 +40,7 @@ from crawler.lists import looks_like_file, parse_list_tree, read_list
 from crawler.pagination import find_next, pager_element
 from crawler.parse import NotAnArticle, parse_article
 from crawler.patterns import TITLE_SUFFIX_SPLIT
-from crawler.profiles import Profile
+from crawler.profiles import Profile, css_xpath
 
 #: The article fields, in the order the profile lists them.
 ARTICLE_KEYS = ("title", "info", "body", "breadcrumb", "editor")
@@ -248,10 +248,10 @@ def element_selectors(el: HtmlElement) -> Iterator[str]:
                         yield f"{outer} {middle} {inner}"
 
 
-@lru_cache(maxsize=4096)
 def compiled(css: str) -> etree.XPath | None:
+    """A candidate selector compiled (crawler.profiles.css_xpath), or None when it is not one."""
     try:
-        return etree.XPath(GenericTranslator().css_to_xpath(css))
+        return css_xpath(css)
     except (SelectorError, etree.XPathError):
         return None
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
+from lxml import etree
 
 PROFILE_DIR = Path(__file__).parent
 DEFAULT_PROFILE = "scszjggh"
@@ -40,6 +42,13 @@ SECTION_KEYS = {
 CSS_KEYS = {"list.article_links", "list.next_page", "article.title", "article.info", "article.body",
             "article.breadcrumb", "article.editor"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@lru_cache(maxsize=4096)
+def css_xpath(css: str) -> etree.XPath:
+    """A CSS selector compiled to XPath once (profile selectors, and candidates `unionnews profile`
+    tries); raises cssselect's SelectorError for one that is not valid CSS."""
+    return etree.XPath(GenericTranslator().css_to_xpath(css))
 
 
 def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:

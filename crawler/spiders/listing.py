@@ -5,10 +5,10 @@ Selectors come from the site profile ([list] section); nothing here fetches anyt
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy.http import Response
 from scrapy.exceptions import IgnoreRequest
@@ -18,14 +18,13 @@ from twisted.python.failure import Failure
 from archive.records import FailureRecord, utc_now
 from crawler.items import Article
 from crawler import pagination
-from crawler.lists import ListLink, datastore_links, looks_like_file, parse_list_tree, read_list
+from crawler.lists import ListLink, datastore_links, looks_like_file, page_base, parse_list_tree, read_list
 from crawler.pagination import NextPage
 from crawler.parse import parse_article
-from crawler.profiles import Profile
+from crawler.profiles import Profile, css_xpath
 from crawler.rules import article_from, clean_url, describe, header_charset
 from crawler.sites import netloc
 
-_SCRIPT_PAGER_ARGS = r"\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']\s*\)"
 _NOT_PAGES = ("javascript:", "mailto:", "tel:", "#")
 
 
@@ -83,22 +82,28 @@ def read_list_page(response: Response, profile: Profile) -> ListResult:
     if response.meta.get("datastore"):
         links = datastore_links(text, response.url)
         return ListResult(_urls(l.url for l in links if not l.is_file), _files(links))
-    root = parse_list_tree(text)
+    root = parse_list_tree(text)  # the one tree every selector and generic reader below uses
+    base = page_base(root, response.url)
     pager = pagination.pager_element(root, response.url)
     generic = read_list(text, response.url, root, pager)
     result = ListResult(_urls(l.url for l in generic.articles), _files(generic.files))
     css = profile.list.get("article_links")
     if css:
-        hrefs = [h.strip() for h in response.css(f"{css}::attr(href)").getall()]
-        chosen = [response.urljoin(h) for h in hrefs if h and not h.lower().startswith(_NOT_PAGES)]
+        hrefs = _hrefs(css_xpath(css)(root))
+        chosen = [urljoin(base, h) for h in hrefs if not h.lower().startswith(_NOT_PAGES)]
         if chosen and len(chosen) * 2 >= len(generic.items):
             files = [u for u in chosen if looks_like_file(u)]
             result = ListResult(_urls(u for u in chosen if u not in files), [(u, "") for u in _urls(files)])
         else:
             result.misses.append("list.article_links")
-    result.next_page, missed = _next(response, root, profile)
+    result.next_page, missed = _next(response, root, base, profile)
     result.misses += missed
     return result
+
+
+def _hrefs(elements: list[Any]) -> list[str]:
+    """The non-empty href of each selected element, stripped."""
+    return [h for el in elements if (h := (el.get("href") or "").strip())]
 
 
 def _urls(urls: Iterator[str] | list[str]) -> list[str]:
@@ -113,14 +118,16 @@ def _has_pager(profile: Profile) -> bool:
     return any(key in profile.list for key in ("next_page", "next_page_text", "page_script"))
 
 
-def _next(response: Response, root: Any, profile: Profile) -> tuple[NextPage | None, list[str]]:
+def _next(response: Response, root: Any, base: str, profile: Profile) -> tuple[NextPage | None, list[str]]:
     """The next list page: the profile's pager (a link selector, the 下一页 anchor text, the
     CMS's script pager), then the generic pagers; the profile's pager missed when only the
     generic ones find a next page."""
     found = None
     if _has_pager(profile):
-        url = (_css_pager(response, profile.list.get("next_page")) or _link_pager(response, profile)
-               or _script_pager(response, profile.list.get("page_script")))
+        script = profile.list.get("page_script")
+        scripted = pagination.script_pager(response.text, base, script) if script else None
+        url = (_css_pager(root, base, profile.list.get("next_page")) or _link_pager(root, base, profile)
+               or (scripted.url if scripted else None))
         found = NextPage(url) if url and clean_url(url) != clean_url(response.url) else None
     if found is not None:
         return found, []
@@ -131,30 +138,16 @@ def _next(response: Response, root: Any, profile: Profile) -> tuple[NextPage | N
     return generic, (missed if generic is not None else [])
 
 
-def _css_pager(response: Response, css: str | None) -> str | None:
-    href = response.css(f"{css}::attr(href)").get() if css else None
-    return response.urljoin(href.strip()) if href and href.strip() else None
+def _css_pager(root: Any, base: str, css: str | None) -> str | None:
+    """The first selected element's href (none when it is empty)."""
+    hrefs = [h for el in css_xpath(css)(root) if (h := el.get("href")) is not None] if css else []
+    return urljoin(base, hrefs[0].strip()) if hrefs and hrefs[0].strip() else None
 
 
-def _link_pager(response: Response, profile: Profile) -> str | None:
+def _link_pager(root: Any, base: str, profile: Profile) -> str | None:
     text = profile.list.get("next_page_text")
-    if not text:
-        return None
-    href = response.xpath("//a[normalize-space(.)=$text]/@href", text=text).get()
-    return response.urljoin(href.strip()) if href and href.strip() else None
-
-
-def _script_pager(response: Response, name: str | None) -> str | None:
-    """createPageHTML(pageCount, currentPage, "index", "html"): page n is index_n.html."""
-    if not name:
-        return None
-    match = re.search(re.escape(name) + _SCRIPT_PAGER_ARGS, response.text)
-    if not match:
-        return None
-    count, current, prefix, suffix = int(match[1]), int(match[2]), match[3], match[4]
-    if current + 1 >= count:
-        return None
-    return response.urljoin(f"{prefix}_{current + 1}.{suffix}")
+    hrefs = [(h or "").strip() for h in root.xpath("//a[normalize-space(.)=$text]/@href", text=text)] if text else []
+    return urljoin(base, hrefs[0]) if hrefs and hrefs[0] else None
 
 
 def conditional_headers(stored: dict[str, str] | None) -> dict[str, str]:
