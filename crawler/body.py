@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from crawler import dates, generic, labels
 from crawler.layout import Line, class_words, clean_text, lay_out
-from crawler.patterns import (ATTACHMENT_EXTENSIONS, BODY_NOISE_LINE, BYLINE, CAPTION_LINE, CAPTION_WORDS, CENTRED, DATE,
+from crawler.patterns import (ATTACHMENT_EXTENSIONS, MEDIUM_CREDIT, WIRE_DATELINE, BODY_NOISE_LINE, BYLINE, CAPTION_LINE, CAPTION_WORDS, CENTRED, DATE,
                               DOWNLOAD_PATH,
                               EDITOR_LINE, MAX_BYLINE_CHARS, MAX_CAPTION_CHARS, NUMBERED_HEADING, PARAGRAPH_TAGS,
                               SENTENCE_MARKS, SIGN_OFF, SOURCE_LABEL, DATELINE_CREDIT, AUTHOR_LABEL, EDITOR_LABEL, FOOTNOTE_MARK, KICKER, SPACE_RUN,
@@ -72,7 +72,19 @@ def read_body(body_el: HtmlElement, title: str | None, index: generic.PageIndex 
     body.lines = _trim_edges(body.lines, title, title in lead)
     if not body.author and body.lines and (match := DATELINE_CREDIT.match(body.lines[0].text)):
         body.author = match["name"]
+    if body.lines:
+        body.lines[0] = _without_medium_credit(body.lines[0])
     return body
+
+
+def _without_medium_credit(line: Line) -> Line:
+    """The lead without a bare medium credit ("1905电影网讯 …"): the source says who reported
+    it; a credit naming reporters (北京商报讯（记者 …）) or a wire dateline (…讯 北京时间…消息)
+    carries more than the medium's name and stays."""
+    match = MEDIUM_CREDIT.match(line.text)
+    if match is None or WIRE_DATELINE.match(line.text[match.end():]):
+        return line
+    return replace(line, text=line.text[match.end():])
 
 
 def _container(line: Line) -> HtmlElement:

@@ -193,6 +193,12 @@ BYLINE = re.compile(rf"^[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:{_CREDIT})+(?P<nam
 #: A news lead's dateline credit: 北京商报讯（记者 岳品瑜 董晗萱）5月20日，…
 DATELINE_CREDIT = re.compile(rf"^[^，。]{{0,20}}讯\s*[（(]\s*(?:记者|通讯员)\s*(?P<name>{_NAMES})\s*[）)]")
 MAX_BYLINE_CHARS = 30
+#: A bare medium credit opening the lead, the medium's name and 讯 only: "1905电影网讯 以光影之名…",
+#: "华龙网-新重庆客户端讯 今（9）日…", "本报讯：近日…". It repeats the source and is not text.
+MEDIUM_CREDIT = re.compile(r"^[^\s，。：:；（()）“”\"]{2,20}?讯(?:[\s\u3000]+|[:：]\s*)(?=\S)")
+#: What keeps a credit in the text: a wire dateline saying when and where the news came
+#: ("新浪科技讯 北京时间9月11日凌晨消息，…", "本报讯 成都3月5日电 …"), which the lead needs.
+WIRE_DATELINE = re.compile(r"^(?:北京时间|当地时间)?[^，。,\s]{0,20}?(?:消息|电)(?:[，,：:（(\s]|$)")
 #: A block that lists the article's files: 附件：, 相关附件：, 附件下载：, 附件【…】.
 ATTACHMENT_LABEL = re.compile(r"^\s*(?:相关)?附件\s*\d*\s*(?:下载)?\s*[:：【\[]")
 #: Download scripts that serve an article's files under an id (Hanweb's down.jsp?i_ID=…,

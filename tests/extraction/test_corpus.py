@@ -58,14 +58,7 @@ def test_every_stored_page_is_read_as_an_article() -> None:
     assert refused == []
 
 
-#: Corpus fields below 100% under the strict rules when the gate landed (the parser's work in
-#: progress, issue 11): expected to fail; strict, so the day they pass the marker must go.
-SHORT_OF_PERFECT = {"body"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
-    name in SHORT_OF_PERFECT, strict=True, reason="not yet 100% under the strict gate (issue 11)"))
-    for name in evaluation.FIELDS])
+@pytest.mark.parametrize("name", evaluation.FIELDS)
 def test_visible_corpus_is_right_on_every_page(results: dict[str, dict[str, Outcome]], name: str) -> None:
     misses = [f"{page}: expected {o.expected!r} got {o.got!r}" for page, fields in sorted(results.items())
               if page.startswith("corpus/") and name in fields and not (o := fields[name]).hit]

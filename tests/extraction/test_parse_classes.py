@@ -145,6 +145,37 @@ def test_dateline_credit_names_the_author(lead: str, body: str) -> None:
     assert record["body"] == body
 
 
+MEDIUM_CREDITS = {
+    # a bare credit, the medium's name and 讯: not text (the source field names the medium)
+    "trs credit and a space": ("<p>工人日报讯 {p}</p>", "trs", BODY),
+    "dedecms credit with a colon": ("<p>本报讯：{p}</p>", "dedecms", BODY),
+    "phpcms credit of a composite medium": ("<p>四川工人日报-川工之家客户端讯　{p}</p>", "phpcms", BODY),
+    # a credit that says more than the medium stays: the reporters, or a wire dateline
+    "trs credit with reporters": ("<p>工人日报讯（记者 张晓明）{p}</p>", "trs", "工人日报讯（记者 张晓明）" + BODY),
+    "hanweb wire dateline": ("<p>新华网讯 北京时间2月3日消息，{p}</p>", "hanweb", "新华网讯 北京时间2月3日消息，" + BODY),
+    "vsb place and date dateline": ("<p>本报讯 成都2月3日电 {p}</p>", "vsb", "本报讯 成都2月3日电 " + BODY),
+    # no separator: 讯 might end a word (资讯, 快讯), so nothing is cut
+    "wordpress no separator": ("<p>本站资讯{p}</p>", "wordpress", "本站资讯" + BODY),
+}
+CREDIT_SHELLS = {
+    "trs": '<div class="article"><h2 class="tit">{t}</h2><div class="info">2023-02-03 来源：工人日报</div><div class="TRS_Editor">{b}</div></div>',
+    "dedecms": '<div class="arc"><h1>{t}</h1><div class="info">2023-02-03 09:15 来源：工人日报</div><div class="content">{b}</div></div>',
+    "phpcms": '<div id="Article"><h1>{t}</h1><div class="c_info">2023-02-03 来源：工人日报</div><div class="content">{b}</div></div>',
+    "hanweb": '<table><tr><td class="title">{t}</td></tr><tr><td>发布日期：2023-02-03 信息来源：新华网</td></tr><tr><td id="zoom">{b}</td></tr></table>',
+    "vsb": '<form name="_newscontent_fromname"><h3>{t}</h3><i>发布时间：2023-02-03 来源：工人日报</i><div id="vsb_content">{b}</div></form>',
+    "wordpress": '<article class="post"><h1 class="entry-title">{t}</h1><time datetime="2023-02-03T09:15:00+08:00">2023-02-03</time><div class="entry-content">{b}</div></article>',
+}
+
+
+@pytest.mark.parametrize("lead, family, body", MEDIUM_CREDITS.values(), ids=MEDIUM_CREDITS.keys())
+def test_a_bare_medium_credit_is_not_text(lead: str, family: str, body: str) -> None:
+    """Rule: a lead that opens with the medium's name and 讯 (then a space or a colon) starts
+    after it; a credit that also names reporters or a wire dateline (…消息, …电) stays."""
+    text = lead.format(p=PARAS[0]) + PS[len(PARAS[0]) + 7:]
+    record = parse(page(CREDIT_SHELLS[family].format(t=TITLE, b=text)))
+    assert record["body"] == body
+
+
 @pytest.mark.parametrize("info, head, source", [
     # Hanweb's long meta line (colons, no sentences) is a meta line, not prose.
     ("发布日期：2023-02-03 09:15:14&nbsp;&nbsp;&nbsp;信息来源：四川工人日报&nbsp;&nbsp;&nbsp;作者：张晓明&nbsp;&nbsp;&nbsp;"
