@@ -275,6 +275,8 @@ def reparse(db_path: str) -> None:
     except (CrawlError, ArchiveError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())
+    if summary.attachments and summary.attachments.read:
+        click.echo(summary.attachments.line())
 
 
 @cli.command()
@@ -418,6 +420,9 @@ def _echo_hit(number: int, hit) -> None:
                f"{click.style(details, dim=True)}")
     click.echo(f"    {_styled(hit.snippet, hit.highlights, bright)}")
     click.echo(f"    {click.style(hit.url, fg='blue')}")
+    for found in hit.attachments:  # the article's attachments that hold the words
+        click.echo(f"    附件 {click.style(found.name, bold=True)}: {_styled(found.snippet, found.highlights, bright)}")
+        click.echo(f"      {click.style(found.url, fg='blue')}")
 
 
 def _styled(text: str, spans: list[tuple[int, int]], style) -> str:
