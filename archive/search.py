@@ -1096,26 +1096,34 @@ def _attachment_only(db: sqlite_utils.Database, query: str, filters: Filters, se
 
 
 def _count_attachment_only(db: sqlite_utils.Database, plan_: _Plan, query: str, filters: Filters) -> int:
+    """How many articles match through an attachment and not in their own text: each article
+    found through an attachment is looked up in the articles' index by its key (a rowid probe),
+    so a word in every article costs no more than a rare one."""
     found = _attachment_keys(db, query, filters)
     if found is None:
         return 0
     sql, params = found
-    matches, more = _matches(plan_, False, filters, "f.rowid")
-    return db.execute(f"SELECT count(DISTINCT key) FROM ({sql}) WHERE key NOT IN ({matches})",
-                      params + more).fetchone()[0]
+    matches, more = _matches(plan_, False, Filters(), "1")
+    return db.execute(f"SELECT count(*) FROM (SELECT DISTINCT key FROM ({sql})) j "
+                      f"WHERE NOT EXISTS ({matches} AND f.rowid = j.key)", params + more).fetchone()[0]
 
 
 def _with_attachments(db: sqlite_utils.Database, hits: list[Hit], found: list[str]) -> list[Hit]:
     """Each hit with the attachments of its article that hold every word, and their snippets."""
-    if not hits or not found or not _has_attachments(db):
+    plan_ = _attachment_plan(" ".join(f'"{word}"' for word in found)) if _has_attachments(db) else None
+    if not hits or plan_ is None:
         return hits
     by_id = {hit.id: hit for hit in hits}
     ids = list(by_id)
+    # Only texts the index says hold the words are read and searched for a snippet.
+    matching = " AND ".join(f"t.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+                            for table, _, _ in [(plan_.table, plan_.match, ""), *plan_.extra])
     sql = (f"SELECT fl.article_id, fl.url, t.text FROM files fl JOIN {ATTACHMENT_TEXTS} t "
-           f"ON t.sha256 = fl.sha256 WHERE fl.kind IN ({_KINDS_SQL}) AND t.text IS NOT NULL "
+           f"ON t.sha256 = fl.sha256 WHERE fl.kind IN ({_KINDS_SQL}) AND {matching} "
            f"AND fl.article_id IN ({', '.join('?' * len(ids))}) ORDER BY fl.article_id, fl.rowid")
+    params = [plan_.match, *[match for _, match, _ in plan_.extra], *ids]
     needles = [fold(word) for word in found]
-    for article_id, url, text in db.execute(sql, ids):
+    for article_id, url, text in db.execute(sql, params):
         folded = fold(text)
         if all(needle in folded for needle in needles) and url not in [a.url for a in by_id[article_id].attachments]:
             snippet, spans = make_snippet(text, found)

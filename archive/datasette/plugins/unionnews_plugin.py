@@ -91,7 +91,28 @@ def render_cell(row, value, column, table, database, datasette) -> Markup | None
         return _article_link(datasette, row["id"], value)
     if column == "snippet" and table is None:
         return Markup(search.marked_html(value))
+    if column == "attachments" and table is None:
+        return attachment_list(value)
     return None
+
+
+def attachment_list(value: str) -> Markup:
+    """The attachments a search hit matched through (JSON from the search function) as a list:
+    each file's name, linked to its original URL, and its snippet with the words marked."""
+    try:
+        found = json.loads(value)
+    except ValueError:
+        return Markup("")
+    items = []
+    for item in found if isinstance(found, list) else []:
+        if not isinstance(item, dict):
+            continue
+        url, name = str(item.get("url") or ""), escape(str(item.get("name") or ""))
+        named = (Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(url, name)
+                 if re.match(r"https?://", url, re.I) else name)
+        items.append(Markup("<li>附件 · Attachment {}: {}</li>").format(
+            named, Markup(search.marked_html(str(item.get("snippet") or "")))))
+    return Markup('<ul class="unionnews-attachments">{}</ul>').format(Markup("").join(items)) if items else Markup("")
 
 
 def paragraphs(body: str) -> Markup:
