@@ -16,6 +16,7 @@ triggers, like the articles' index.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import resource
@@ -144,6 +145,7 @@ class Reader:
 
 def _serve(conn: Any, limits: dict[str, Any]) -> None:
     """The child: bounded address space, then one file per message until told to stop."""
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # a warning per odd font is no news here
     memory = limits["memory"]
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:

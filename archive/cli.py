@@ -379,15 +379,19 @@ def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sit
         limit = limit or 20
         hits = searching.search(db, text, limit=limit, **filters)
         total = searching.count(db, text, **filters) if hits and not as_json else len(hits)
+        # files listed on list pages (no article of their own), after the articles, within --limit
+        files = [] if any(filters.values()) else searching.listed_files(db, text, limit - len(hits))
     except (ArchiveError, searching.SearchError) as exc:
         raise click.UsageError(str(exc)) from None
     if as_json:
-        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([hit.to_dict() for hit in hits + files], ensure_ascii=False, indent=2))
         return
-    if not hits:
+    if not hits and not files:
         click.echo("No article matches.", err=True)
     for number, hit in enumerate(hits, start=1):
         _echo_hit(number, hit)
+    for number, found in enumerate(files, start=len(hits) + 1):
+        _echo_file(number, found)
     if total > len(hits):
         click.echo(f"{total} articles match; the best {len(hits)} are shown (--limit N for more).",
                    err=True)
@@ -423,6 +427,19 @@ def _echo_hit(number: int, hit) -> None:
     for found in hit.attachments:  # the article's attachments that hold the words
         click.echo(f"    附件 {click.style(found.name, bold=True)}: {_styled(found.snippet, found.highlights, bright)}")
         click.echo(f"      {click.style(found.url, fg='blue')}")
+
+
+def _echo_file(number: int, found) -> None:
+    """A file listed on a list page whose text matches: its name, snippet, URL and list page."""
+
+    def bright(text: str) -> str:
+        return click.style(text, fg="red", bold=True)
+
+    click.echo(f"{number:>2}. 附件 {click.style(found.name, bold=True)}  "
+               f"{click.style('(listed on a list page, no article page)', dim=True)}")
+    click.echo(f"    {_styled(found.snippet, found.highlights, bright)}")
+    click.echo(f"    {click.style(found.url, fg='blue')}")
+    click.echo(f"    {click.style('listed on ' + found.listed_on, dim=True)}")
 
 
 def _styled(text: str, spans: list[tuple[int, int]], style) -> str:

@@ -982,8 +982,20 @@ class AttachmentHit:
     highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
+ATTACHMENTS_VIEW = "attachments_list"
+_ATTACHMENTS_VIEW_SQL = f"""
+CREATE VIEW IF NOT EXISTS {ATTACHMENTS_VIEW} AS
+SELECT fl.url, fl.kind, t.status, t.reason, t.format, t.pages, t.characters, fl.article_id, fl.article_url,
+       fl.size, fl.content_type, fl.sha256, fl.first_seen_at, fl.last_seen_at
+FROM files fl LEFT JOIN {ATTACHMENT_TEXTS} t ON t.sha256 = fl.sha256
+WHERE fl.kind IN ({_KINDS_SQL})
+"""
+
+
 def create_attachment_index(db: sqlite_utils.Database) -> None:
-    """The attachments' index tables, queue and triggers (archive/db.py's migration 9)."""
+    """The attachments' index tables, queue and triggers, and the view of every attachment with
+    its text's status for Datasette (archive/db.py's migration 9)."""
+    db.execute(_ATTACHMENTS_VIEW_SQL)
     db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {ATTACHMENT_INDEX} USING fts5("
                "text, content='', tokenize='ascii', detail='full')")
     db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {ATTACHMENT_CHARS} USING fts5("
@@ -1141,3 +1153,58 @@ def _unread_floor(db: sqlite_utils.Database) -> int:
         f"AND fl.article_id IS NOT NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {ATTACHMENT_TEXTS} t WHERE t.sha256 = fl.sha256)").fetchone()
     return row[0] if row and row[0] is not None else 1 << 62
+
+
+@dataclass
+class FileHit:
+    """A file listed on a column's list page (a notice published as a file, no article page of
+    its own) whose text holds every word: its URL and name, the list page, and a snippet."""
+
+    url: str
+    name: str
+    listed_on: str
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    first_seen_at: str | None = None
+
+    def snippet_pieces(self) -> list[str]:
+        """The snippet cut at its highlights: plain, matched, plain, matched, ..., plain (so
+        a template marks every second piece and escapes them all)."""
+        pieces, last = [], 0
+        for start, end in self.highlights:
+            pieces += [self.snippet[last:start], self.snippet[start:end]]
+            last = end
+        return pieces + [self.snippet[last:]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data with the keys of an article hit (`title` is the file's name,
+        `published_at` unknown) and `kind: "listed"`."""
+        return {"url": self.url, "title": self.name, "published_at": None, "snippet": self.snippet,
+                "highlights": [list(span) for span in self.highlights], "kind": "listed",
+                "listed_on": self.listed_on, "first_seen_at": self.first_seen_at}
+
+
+def listed_files(db: sqlite_utils.Database, query: str, limit: int | None = 20) -> list[FileHit]:
+    """Files listed on list pages whose text holds every word of `query`, newest first (by when
+    first archived). They belong to no article, so article filters (column, site, dates) do not
+    apply to them; callers leave them out when such filters are given."""
+    plan_ = _attachment_plan(query) if _has_attachments(db) else None
+    if plan_ is None or (limit is not None and limit <= 0):
+        return []
+    where = [f"{plan_.table} MATCH ?", "fl.kind = 'listed'"]
+    params: list[Any] = [plan_.match]
+    for table, match, _ in plan_.extra:
+        where.append(f"m.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+        params.append(match)
+    sql = (f"SELECT fl.url, fl.article_url, t.text, max(fl.first_seen_at) AS seen FROM {plan_.table} m "
+           f"CROSS JOIN {ATTACHMENT_TEXTS} t ON t.id = m.rowid CROSS JOIN files fl ON fl.sha256 = t.sha256 "
+           f"WHERE {' AND '.join(where)} GROUP BY fl.url ORDER BY seen DESC, fl.url")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    found = words(query)
+    hits = []
+    for url, listed_on, text, seen in db.execute(sql, params).fetchall():
+        snippet, spans = make_snippet(text or "", found)
+        hits.append(FileHit(url, file_name(url), listed_on, snippet, spans, seen))
+    return hits

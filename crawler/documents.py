@@ -159,7 +159,15 @@ def pdf_text(data: bytes, max_pages: int) -> Extracted:
     reason = f"read the first {max_pages} of {total} pages" if total and total > max_pages else ""
     if not text.strip():
         return Extracted(NO_TEXT_LAYER, reason="no text layer (scanned pages or images only)", pages=total or read)
-    return Extracted(OK, text, reason, pages=total or read)
+    if not _CID.sub("", text).strip():
+        return Extracted(NO_TEXT_LAYER, reason="text layer without a character map (glyph codes only)",
+                         pages=total or read)
+    return Extracted(OK, _CID.sub("", text), reason, pages=total or read)
+
+
+# What pdfminer writes for a glyph its font does not map to a character (common in Chinese PDFs
+# made by old tools): no use to a search, so dropped, and a PDF of nothing else has no text.
+_CID = re.compile(r"\(cid:\d+\)")
 
 
 def _page_count(document: object) -> int | None:

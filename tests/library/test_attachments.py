@@ -4,18 +4,25 @@ and the table and index they fill in a real archive file."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
+import json
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
+import lxml.html
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
 import made_documents as made
 from archive import attachments, search
 from archive.attachments import Limits, Reader, extract_pending
+from archive.cli import cli as main
 from archive.db import open_archive
+from archive.serve import make_datasette
 from crawler import documents
 from crawler.documents import extract, file_name, sniff
 from replica import assets
@@ -35,6 +42,7 @@ NOTICE = ["关于开展职工书屋示范点评选的通知", "各基层工会�
      "md.xlsx", "ok", ["推荐名单", "张三\t省测绘地理信息局", "2024"]),
     (assets.doc("关于印发《2023年工作要点》的通知"), "yd.doc", "ok", ["《2023年工作要点》"]),
     (made.scanned_pdf(), "scan.pdf", "no_text_layer", []),
+    (made.glyph_codes_pdf(), "old.pdf", "no_text_layer", []),
     (made.encrypted_pdf("secret text"), "mm.pdf", "encrypted", []),
     (made.broken_pdf(), "cut.pdf", "failed", []),
     (b"<html>not a file</html>", "page.pdf", "failed", []),
@@ -49,7 +57,8 @@ def test_each_format_gives_its_text_or_its_reason(data: bytes, name: str, status
     if status == "failed":
         assert result.reason.startswith("broken: ")
     if status == "no_text_layer":
-        assert result.pages == 1 and "no text layer" in result.reason
+        assert result.pages == 1 and result.reason in ("no text layer (scanned pages or images only)",
+                                                       "text layer without a character map (glyph codes only)")
 
 
 def test_the_bytes_decide_the_format_not_the_name_or_the_server() -> None:
@@ -135,22 +144,30 @@ def test_old_word_and_excel_files_need_their_debian_tool(tmp_path: Path, monkeyp
 # The archive: one row per distinct file, indexed, kept in step
 
 
-def _archive(tmp_path: Path, files: dict[str, bytes], articles: dict[str, list[str]]) -> sqlite_utils.Database:
-    """An archive with articles (url -> names of their attachments) and the files stored."""
+def _archive(tmp_path: Path, files: dict[str, bytes], articles: dict[str, list[str]],
+             listed: dict[str, list[str]] | None = None) -> sqlite_utils.Database:
+    """An archive with articles (url -> names of their attachments), files listed on list pages
+    (list page url -> names), and the files stored."""
     db = open_archive(tmp_path / "archive.db")
     store = tmp_path / "files"
-    for number, (url, names) in enumerate(articles.items(), start=1):
-        db["articles"].insert({"url": url, "title": f"通知{number}", "body": "详见附件。",
-                               "published_at": f"2024-03-0{number}", "first_seen_at": f"2024-03-0{number}T00:00:00Z"})
-        article_id = db.execute("select id from articles where url = ?", [url]).fetchone()[0]
+    pages = [(url, names, True) for url, names in articles.items()]
+    pages += [(url, names, False) for url, names in (listed or {}).items()]
+    for number, (url, names, is_article) in enumerate(pages, start=1):
+        article_id = None
+        if is_article:
+            db["articles"].insert({"url": url, "title": f"通知{number}", "body": "详见附件。", "column": "通知公告",
+                                   "published_at": f"2024-03-0{number}",
+                                   "first_seen_at": f"2024-03-0{number}T00:00:00Z"})
+            article_id = db.execute("select id from articles where url = ?", [url]).fetchone()[0]
         for name in names:
             data = files[name]
             sha = hashlib.sha256(data).hexdigest()
             (store / sha[:2]).mkdir(parents=True, exist_ok=True)
             (store / sha[:2] / f"{sha}.bin").write_bytes(data)
             db["files"].insert({"article_id": article_id, "article_url": url, "url": f"http://x.cn/{name}",
-                                "kind": "attachment", "sha256": sha, "path": f"{sha[:2]}/{sha}.bin",
-                                "size": len(data)})
+                                "kind": "attachment" if is_article else "listed", "sha256": sha,
+                                "path": f"{sha[:2]}/{sha}.bin", "size": len(data),
+                                "first_seen_at": f"2024-03-0{number}T00:00:00Z"})
     search.sync(db)
     return db
 
@@ -195,3 +212,34 @@ def test_an_article_whose_attachment_is_unread_stays_above_the_new_mark(tmp_path
     extract_pending(db, tmp_path / "files")
     assert [hit.url for hit in search.new_matches(db, "蜀锦社区").hits] == ["http://x.cn/2.html"]
     assert search.new_matches(db, "蜀锦社区").hits == []
+
+
+def test_a_file_listed_on_a_list_page_is_found_too(tmp_path: Path) -> None:
+    db = _archive(tmp_path, {"a.pdf": made.pdf(NOTICE), "b.docx": made.docx(["蜀锦社区职工之家挂牌"])},
+                  {"http://x.cn/1.html": ["a.pdf"]}, listed={"http://x.cn/tzgg/": ["b.docx"]})
+    extract_pending(db, tmp_path / "files")
+    [found] = search.listed_files(db, "蜀锦社区")
+    assert (found.url, found.name, found.listed_on) == ("http://x.cn/b.docx", "b.docx", "http://x.cn/tzgg/")
+    assert [found.snippet[s:e] for s, e in found.highlights] == ["蜀锦社区"]
+    assert [hit.url for hit in search.search(db, "蜀锦社区")] == ["http://x.cn/1.html"]  # articles stay articles
+
+    def cli(*args: str) -> str:
+        result = CliRunner().invoke(main, ["search", "--db", str(tmp_path / "archive.db"), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    output = cli("蜀锦社区")
+    assert " 2. 附件 b.docx" in output and "listed on http://x.cn/tzgg/" in output
+    data = json.loads(cli("--json", "蜀锦社区"))
+    assert [(item["url"], item.get("kind")) for item in data] == [("http://x.cn/1.html", None),
+                                                                ("http://x.cn/b.docx", "listed")]
+    assert {"url", "title", "published_at", "snippet"} <= set(data[1]) and data[1]["title"] == "b.docx"
+    assert len(json.loads(cli("--json", "--limit", "1", "蜀锦社区"))) == 1
+    assert [item["url"] for item in json.loads(cli("--json", "--column", "通知公告", "蜀锦社区"))] == \
+        ["http://x.cn/1.html"]  # a filter on articles leaves out what belongs to no article
+
+    ds = make_datasette(tmp_path / "archive.db")
+    page = lxml.html.fromstring(asyncio.run(ds.client.get("/archive/search?q=" + quote("挂牌"))).text)
+    [item] = page.cssselect("ul.unionnews-listed-files li")
+    assert item.cssselect("a")[0].get("href") == "http://x.cn/b.docx"
+    assert [m.text for m in item.cssselect("mark")] == ["挂牌"] and not page.cssselect("p.zero-results")

@@ -29,7 +29,7 @@ DATABASE = "archive"
 EXCERPT_CHARS = 60
 #: The only HTTP methods the published archive answers; anything else is refused with 405.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_ROW_PAGE = re.compile(r"^/[^/]+/articles/[^/.]+$")
+_ROW_PAGE = re.compile(r"^/[^/]+/(?:articles|attachment_texts)/[^/.]+$")
 _path: contextvars.ContextVar[str] = contextvars.ContextVar("unionnews_path", default="")
 
 
@@ -84,7 +84,7 @@ async def _read_only(send) -> None:
 def render_cell(row, value, column, table, database, datasette) -> Markup | None:
     if database != DATABASE or not isinstance(value, str):
         return None
-    if table == "articles" and column == "body":
+    if (table, column) in (("articles", "body"), ("attachment_texts", "text")):
         return paragraphs(value) if _ROW_PAGE.match(_path.get()) else excerpt(value)
     keys = set(row.keys()) if hasattr(row, "keys") else set()
     if column == "title" and "id" in keys and (table == "articles_list" or table is None):

@@ -48,12 +48,17 @@ def extra_template_vars(template, database, table, view_name, request, datasette
     async def search_vars() -> dict:
         db = datasette.get_database(DATABASE)
         args = {name: request.args.get(name) or "" for name in FILTERS}
-        total = None
+        total, files = None, []
         if args["q"].strip():
             sql = f"SELECT {search.COUNT_FUNCTION}(:q, :column, :site, :since, :until)"
             total = (await db.execute(sql, args)).single_value()
+            if search.page_number(request.args.get("page")) == 1 and not any(
+                    args[name] for name in FILTERS if name != "q"):  # they belong to no column or date
+                files = await db.execute_fn(lambda conn: search.listed_files(
+                    sqlite_utils.Database(conn), args["q"], LISTED_FILES))
         return {
             "search_total": total,
+            "search_files": files,
             "search_choices": {
                 "column": await _values(db, '"column"'),
                 "site": await _values(db, "site"),
@@ -93,6 +98,8 @@ def pages(path: str, args: dict[str, str], page: Any, total: int | None) -> dict
 # ---------------------------------------------------------------------------------------------
 # The feed and the exports of a search
 
+#: Files listed on list pages (no article of their own) shown under the first page of hits.
+LISTED_FILES = 20
 FEED_PATH = f"/{DATABASE}/search.atom"
 EXPORT_PATH = f"/{DATABASE}/search-export"
 #: The columns of the page's hits (the `search` canned query), in its order.
