@@ -144,8 +144,11 @@ class Reader:
 
 
 def _serve(conn: Any, limits: dict[str, Any]) -> None:
-    """The child: bounded address space, then one file per message until told to stop."""
+    """The child: the readers loaded, then a bounded address space, then one file per message
+    until told to stop. After a file that ran out of memory the child ends (the next file gets a
+    fresh one: an allocation that failed half-way may leave a library in a bad state)."""
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # a warning per odd font is no news here
+    documents.load_readers()  # before the limit: the limit is for reading files, not for loading code
     memory = limits["memory"]
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:
@@ -155,8 +158,10 @@ def _serve(conn: Any, limits: dict[str, Any]) -> None:
             return
         if job is None:
             return
-        conn.send(asdict(read_file(Path(job[0]), job[1], job[2], limits["max_pages"], limits["max_chars"],
-                                   limits["seconds"])))
+        result = read_file(Path(job[0]), job[1], job[2], limits["max_pages"], limits["max_chars"], limits["seconds"])
+        conn.send(asdict(result))
+        if result.status == documents.TOO_LARGE and "memory" in result.reason:
+            return
 
 
 def read_file(path: Path, name: str, content_type: str, max_pages: int = documents.MAX_PAGES,

@@ -229,8 +229,8 @@ def read_attachments(path: Path, files_store: str | None) -> None:
         summary = extract_pending(db, Path(files_store) if files_store else path.parent / "files")
         if summary.read:
             logging.getLogger(__name__).info("%s", summary.line())
-    except sqlite3.Error as exc:
-        logging.getLogger(__name__).warning("attachments not read: %s", exc)
+    except Exception as exc:  # the crawl's own work is written: reading files must not undo its exit
+        logging.getLogger(__name__).warning("attachments not read: %s: %s", type(exc).__name__, exc)
     finally:
         db.close()
 

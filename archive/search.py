@@ -1150,7 +1150,7 @@ def _unread_floor(db: sqlite_utils.Database) -> int:
         return 1 << 62
     row = db.execute(
         f"SELECT min(fl.article_id) - 1 FROM files fl WHERE fl.kind IN ({_KINDS_SQL}) "
-        f"AND fl.article_id IS NOT NULL AND NOT EXISTS "
+        f"AND fl.article_id IS NOT NULL AND fl.sha256 IS NOT NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {ATTACHMENT_TEXTS} t WHERE t.sha256 = fl.sha256)").fetchone()
     return row[0] if row and row[0] is not None else 1 << 62
 

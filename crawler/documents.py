@@ -14,6 +14,7 @@ too_large (over a size, page or unpacked-size cap), timeout (set by the runner).
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 import zipfile
@@ -104,6 +105,8 @@ def extract(data: bytes, name: str = "", content_type: str = "", *, max_pages: i
         return Extracted(UNSUPPORTED, reason=f"{what}: no reader here" if kind else what, format=kind)
     try:
         result = reader(data, max_pages)
+    except ImportError as exc:
+        return Extracted(UNSUPPORTED, reason=f"{kind.upper()}: its reader cannot be loaded ({exc})"[:300], format=kind)
     except MemoryError:
         return Extracted(TOO_LARGE, reason="needs more memory than allowed", format=kind)
     except RecursionError:
@@ -112,6 +115,17 @@ def extract(data: bytes, name: str = "", content_type: str = "", *, max_pages: i
         return Extracted(FAILED, reason=f"broken: {type(exc).__name__}: {exc}"[:300], format=kind)
     result.format = kind
     return cut(result, max_chars)
+
+
+_LIBRARIES = ("docx", "openpyxl", "pdfminer.converter", "pdfminer.layout", "pdfminer.pdfdocument",
+              "pdfminer.pdfinterp", "pdfminer.pdfpage", "pdfminer.pdfparser")
+
+
+def load_readers() -> None:
+    """Import the readers' libraries now (a process that reads many files loads them once,
+    before it limits its own memory)."""
+    for name in _LIBRARIES:
+        importlib.import_module(name)
 
 
 def cut(result: Extracted, max_chars: int) -> Extracted:

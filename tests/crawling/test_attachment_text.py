@@ -120,6 +120,8 @@ def test_datasette_shows_the_statuses_and_the_search_page_the_matching_attachmen
     ds = make_datasette(crawled["db"])
     failed = asyncio.run(ds.client.get("/archive/attachment_texts.json?status=failed&_shape=array")).json()
     assert [row["format"] for row in failed] == ["pdf"] and failed[0]["reason"].startswith("broken: ")
+    listed = asyncio.run(ds.client.get("/archive/attachments_list.json?_shape=array&status=no_text_layer")).json()
+    assert [(row["url"].rsplit("/", 1)[1], row["article_url"]) for row in listed] == [("scan.pdf", crawled["notice"])]
     page = asyncio.run(ds.client.get("/archive/search?q=" + quote("蜀锦社区") + "&column=&site=&since=&until="))
     assert page.status_code == 200
     doc = lxml.html.fromstring(page.text)
