@@ -341,17 +341,21 @@ def export(db_path: str, warc_dir: str | None, wacz_path: str | None,
                    "--new, newest first (the first time: every match); the mark is kept in the "
                    "archive. Prints nothing when nothing is new (cron mails nothing).")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print a JSON list of {url, title, published_at, snippet, ...}; [] if none.")
+              help="Print a JSON list of {url, title, published_at, snippet, attachments, ...}; "
+                   "[] if none.")
 @click.argument("query", nargs=-1, required=True)
 def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sites: tuple[str, ...],
            since: str | None, until: str | None, limit: int | None, only_new: bool, as_json: bool,
            query: tuple[str, ...]) -> None:
-    """Find the articles whose title or body contains QUERY, best matches first.
+    """Find the articles whose title or body, or one of whose attachments, contains QUERY.
 
     Any text works, Chinese or not, of any length: 工, 工会, 2022年, 安康杯. Several words
     separated by spaces must all occur; "double quotes" keep a phrase together. Nothing else is
-    syntax (*, OR, -, brackets are searched for as they are). Titles that match rank first.
-    Put a query that starts with - after --.
+    syntax (*, OR, -, brackets are searched for as they are). Titles that match rank first,
+    articles found only through an attachment come after those found in their own text, and
+    files listed on list pages (no article page) last. Each result names the attachments (PDF,
+    Word, Excel) that hold the words, with a snippet of each. Put a query that starts with -
+    after --.
 
     With --new, only what was archived since the same query and filters were last asked with
     --new is printed (newest first), so a cron job can mail it; the first run prints every
