@@ -3,8 +3,8 @@
 Each distinct attachment (by sha256: the same file under two articles is read once) gets one
 row in `attachment_texts` with its text and a status: ok, no_text_layer, encrypted, failed,
 unsupported, too_large or timeout, and the reason in words when it is not ok. The readers
-(crawler/documents.py: PDF, DOCX, XLSX, RTF) and the Debian tools for old Word and Excel files
-(`antiword`, `xls2csv` from catdoc) run in a child process with an address-space limit
+(crawler/documents.py: PDF, DOCX, XLSX, XLS, RTF) and Debian's `antiword` for old Word files
+run in a child process with an address-space limit
 (RLIMIT_AS) and a time limit: a file that hangs it is killed and recorded as `timeout`, one that
 crashes it as `failed`, and the next file gets a fresh child. Nothing a file does stops the
 caller: a crawl (at its end, after Scrapy's reactor has stopped), `unionnews reparse` and the
@@ -38,9 +38,8 @@ from crawler.documents import Extracted
 
 #: Kinds of files rows whose text is read: attachments of articles and files listed on list pages.
 KINDS = ("attachment", "listed")
-#: Old binary Office formats and the Debian tool that reads each (package in parentheses).
-TOOLS = {"doc": (["antiword", "-m", "UTF-8.txt", "-w", "0"], "antiword"),
-         "xls": (["xls2csv", "-d", "utf-8", "-q", "0"], "catdoc")}
+#: Old binary formats read by a Debian tool: the command, and the package that has it.
+TOOLS = {"doc": (["antiword", "-m", "UTF-8.txt", "-w", "0"], "antiword")}
 
 _PENDING = f"""
 select f.sha256, min(f.path) as path, min(f.url) as url, min(f.content_type) as content_type
@@ -167,7 +166,7 @@ def _serve(conn: Any, limits: dict[str, Any]) -> None:
 def read_file(path: Path, name: str, content_type: str, max_pages: int = documents.MAX_PAGES,
               max_chars: int = documents.MAX_CHARS, seconds: float = 30.0) -> Extracted:
     """One file's text, in this process (the child calls it): the readers of crawler/documents,
-    or the Debian tool for DOC and XLS."""
+    or the Debian tool for DOC."""
     try:
         data = path.read_bytes()
         kind = documents.sniff(data, name, content_type)
@@ -181,7 +180,7 @@ def read_file(path: Path, name: str, content_type: str, max_pages: int = documen
 
 
 def tool_text(kind: str, path: Path, seconds: float) -> Extracted:
-    """A DOC or XLS file's text from its Debian tool; `unsupported` when the tool is missing."""
+    """A DOC file's text from its Debian tool; `unsupported` when the tool is missing."""
     command, package = TOOLS[kind]
     if shutil.which(command[0]) is None:
         return Extracted(documents.UNSUPPORTED, reason=f"{kind.upper()}: {command[0]} is not installed "
@@ -196,8 +195,6 @@ def tool_text(kind: str, path: Path, seconds: float) -> Extracted:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         return Extracted(documents.FAILED, reason=f"broken: {command[0]}: {why[0] if why else done.returncode}"[:300],
                          format=kind)
-    if kind == "xls":
-        text = text.replace('"', "").replace(",", "\t")
     return Extracted(documents.OK, text, format=kind)
 
 

@@ -2,10 +2,11 @@
 
 Notices on union sites are often a title and a file: the words a journalist looks for are in the
 PDF, the Word document or the spreadsheet. These functions read them with the field's libraries
-(pdfminer.six, python-docx, openpyxl) and a small RTF reader (CMSs serve many `.doc` files that
-are RTF), never touching a file or the network: the archive runs them in a child process bounded
-in time and memory (archive/attachments.py), so a hostile file costs that child, not a crawl.
-Old binary Word and Excel files (OLE2) are read by Debian tools there, not here.
+(pdfminer.six, python-docx, openpyxl, xlrd for old binary Excel files) and a small RTF reader
+(CMSs serve many `.doc` files that are RTF), never touching a file or the network: the archive
+runs them in a child process bounded in time and memory (archive/attachments.py), so a hostile
+file costs that child, not a crawl. Old binary Word files are read by Debian's antiword there.
+(catdoc's xls2csv was tried for XLS and garbled Chinese cells that xlrd reads right.)
 
 Every outcome is an `Extracted` with a status: ok, no_text_layer (a PDF of scans), encrypted,
 failed (a broken file, with the reader's reason), unsupported (a format without a reader),
@@ -95,9 +96,9 @@ def sniff(data: bytes, name: str = "", content_type: str = "") -> str | None:
 
 def extract(data: bytes, name: str = "", content_type: str = "", *, max_pages: int = MAX_PAGES,
             max_chars: int = MAX_CHARS) -> Extracted:
-    """The text of a PDF, DOCX, XLSX or RTF file (see the module docstring for the statuses).
+    """The text of a PDF, DOCX, XLSX, XLS or RTF file (see the module docstring for the statuses).
     Never raises for a bad file: whatever the reader raises becomes status `failed` with its
-    reason. DOC and XLS come back `unsupported` here (the archive reads them with Debian tools)."""
+    reason. DOC comes back `unsupported` here (the archive reads it with Debian's antiword)."""
     kind = sniff(data, name, content_type)
     reader = _READERS.get(kind or "")
     if reader is None:
@@ -117,7 +118,7 @@ def extract(data: bytes, name: str = "", content_type: str = "", *, max_pages: i
     return cut(result, max_chars)
 
 
-_LIBRARIES = ("docx", "openpyxl", "pdfminer.converter", "pdfminer.layout", "pdfminer.pdfdocument",
+_LIBRARIES = ("docx", "openpyxl", "xlrd", "pdfminer.converter", "pdfminer.layout", "pdfminer.pdfdocument",
               "pdfminer.pdfinterp", "pdfminer.pdfpage", "pdfminer.pdfparser")
 
 
@@ -255,6 +256,46 @@ def xlsx_text(data: bytes, max_pages: int) -> Extracted:
     return Extracted(OK, "\n".join(lines), reason, pages=len(book.worksheets))
 
 
+def xls_text(data: bytes, max_pages: int) -> Extracted:
+    """An old binary Excel workbook's cell values, as `xlsx_text` gives them (xlrd)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            return Extracted(ENCRYPTED, reason=f"encrypted: {exc}")
+        raise
+    lines: list[str] = []
+    cells, reason, count = 0, "", book.nsheets
+    for number in range(count):
+        if number >= max_pages:
+            reason = f"read the first {max_pages} of {count} sheets"
+            break
+        sheet = book.sheet_by_index(number)
+        lines.append(sheet.name)
+        for row in range(sheet.nrows):
+            values = [_cell(value) for value in sheet.row_values(row)]
+            cells += len(values)
+            if cells > MAX_CELLS:
+                reason = f"read the first {MAX_CELLS} cells"
+                break
+            if any(values):
+                lines.append("\t".join(values).rstrip("\t"))
+        book.unload_sheet(number)
+        if cells > MAX_CELLS:
+            break
+        lines.append("")
+    book.release_resources()
+    return Extracted(OK, "\n".join(lines), reason, pages=count)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
 # RTF: groups whose text is not the document's (fonts, colours, styles, metadata, pictures).
 _RTF_SKIP = {"fonttbl", "colortbl", "stylesheet", "info", "pict", "header", "footer", "headerl", "headerr",
              "footerl", "footerr", "object", "themedata", "colorschememapping", "latentstyles",
@@ -329,4 +370,4 @@ def rtf_text(data: bytes, max_pages: int) -> Extracted:
     return Extracted(OK, "".join(out))
 
 
-_READERS = {"pdf": pdf_text, "docx": docx_text, "xlsx": xlsx_text, "rtf": rtf_text}
+_READERS = {"pdf": pdf_text, "docx": docx_text, "xlsx": xlsx_text, "xls": xls_text, "rtf": rtf_text}

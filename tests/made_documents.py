@@ -108,3 +108,17 @@ def glyph_codes_pdf() -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def xls(sheet: str, rows: list[list[object]]) -> bytes:
+    """An old binary Excel workbook (BIFF8, as Excel 97-2003 saves it), made with xlwt."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    grid = book.add_sheet(sheet)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            grid.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

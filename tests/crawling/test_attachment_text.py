@@ -1,5 +1,5 @@
 """The words inside attachments, found after a real crawl (issue 14.1): the replica serves
-articles whose notices are PDF, DOCX and XLSX files the test makes with Chinese text, a PDF cut
+articles whose notices are PDF, DOCX, XLSX and XLS files the test makes with Chinese text, a PDF cut
 off mid-file and a PDF of scans; the crawl archives everything, reads the files' text in its
 child process, and `unionnews search`, the search page, the Atom feed and `--new` find the
 articles through them, naming the attachment."""
@@ -51,6 +51,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory):
     notice = site.add_article("/xwzx/tzgg/", NOTICE_TITLE, ["名单及有关材料见附件。"], "2024-03-01T09:30:00",
                               attachments={"mingdan.pdf": pdf, "fangan.docx": made.docx(DOCX_LINES),
                                            "tongji.xlsx": made.xlsx("推荐名单", XLSX_ROWS),
+                                           "huizong.xls": made.xls("汇总表", [["单位", "人数"], ["统计报表第八组", 8]]),
                                            "broken.pdf": made.broken_pdf(), "scan.pdf": made.scanned_pdf()})
     again = site.add_article("/xwzx/ghxw/", "省直机关工会转发示范点名单", ["转发如下。"], "2024-03-02T10:00:00",
                              attachments={"copy.pdf": pdf})
@@ -80,13 +81,15 @@ def test_cli_search_finds_words_inside_a_pdf_and_names_the_attachment(crawled) -
     assert [found["snippet"][s:e] for s, e in found["highlights"]] == ["蜀锦社区"]
 
 
-def test_cli_search_finds_words_inside_a_docx_and_an_xlsx(crawled) -> None:
+def test_cli_search_finds_words_inside_a_docx_and_spreadsheets(crawled) -> None:
     db = str(crawled["db"])
     [docx] = json.loads(unionnews("search", "--db", db, "--json", "报名截止 逾期"))
     assert docx["url"] == crawled["notice"] and [a["name"] for a in docx["attachments"]] == ["fangan.docx"]
     assert "报名截止时间为三月十日" in docx["attachments"][0]["snippet"]
     [xlsx] = json.loads(unionnews("search", "--db", db, "--json", "王小明"))
     assert [a["name"] for a in xlsx["attachments"]] == ["tongji.xlsx"]
+    [xls] = json.loads(unionnews("search", "--db", db, "--json", "统计报表第八组"))
+    assert [a["name"] for a in xls["attachments"]] == ["huizong.xls"] and "统计报表第八组\t8" in xls["attachments"][0]["snippet"]
     # words from two different files of one article do not make a match
     assert json.loads(unionnews("search", "--db", db, "--json", "王小明 蜀锦社区")) == []
 
@@ -101,7 +104,7 @@ def test_broken_and_scanned_pdfs_are_recorded_and_the_crawl_archives_everything(
             "join attachment_texts t on t.sha256 = f.sha256 where f.article_url in (?, ?)",
         (crawled["notice"], crawled["again"]))}
     assert {name: row["status"] for name, row in texts.items()} == {
-        "mingdan.pdf": "ok", "copy.pdf": "ok", "fangan.docx": "ok", "tongji.xlsx": "ok",
+        "mingdan.pdf": "ok", "copy.pdf": "ok", "fangan.docx": "ok", "tongji.xlsx": "ok", "huizong.xls": "ok",
         "broken.pdf": "failed", "scan.pdf": "no_text_layer"}
     assert texts["broken.pdf"]["reason"].startswith("broken: ") and texts["broken.pdf"]["format"] == "pdf"
     assert texts["scan.pdf"]["reason"] == "no text layer (scanned pages or images only)"
