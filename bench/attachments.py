@@ -2,19 +2,25 @@
 readers called in this process (the baseline, measured in the same run), and what a search
 through attachments costs.
 
-    python bench/attachments.py [--files 200] [--pages 3]
+    python bench/attachments.py [--files 200] [--pages 3] [--articles 20000]
 
 Makes `--files` documents with Chinese text (a third each PDF of `--pages` pages, DOCX, XLSX;
 tests/made_documents.py), stores them as a crawl would (files/ and the files table, one
 article each), then times: the readers in this process (crawler.documents.extract on the bytes),
 `extract_pending` (one child process, RLIMIT_AS, a time limit per file, each row written with
 its index entries), and `search`/`count` for a word found only in the attachments.
+
+Then the cost of attachments to searching: an archive of `--articles` generated articles is
+searched (count, top 20, the feed's newest 50) before and after every article gets an
+attachment text that holds the commonest word too (the worst case: every match twice), for a
+word in every article, a rare one and one found nowhere.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import random
 import sys
 import tempfile
 import time
@@ -51,7 +57,54 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--pages", type=int, default=3)
+    parser.add_argument("--articles", type=int, default=20000)
     args = parser.parse_args()
+    reading(args)
+    searching(args.articles)
+
+
+def searching(count: int) -> None:
+    random.seed(1)
+    alphabet = "职工会省直机关举办活动学习贯彻精神服务劳模书屋安康杯竞赛蓝莓采摘节羽毛球比赛乒乓球"
+
+    def text(length: int) -> str:
+        return "".join(random.choice(alphabet) for _ in range(length))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_archive(Path(tmp) / "archive.db")
+        with db.conn:
+            db["articles"].insert_all(({"url": f"http://x.cn/{i}", "title": text(15), "body": "工会" + text(300),
+                                        "published_at": f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"}
+                                       for i in range(count)), batch_size=2000)
+        search.sync(db)
+        before = _times(db)
+        with db.conn:
+            for i in range(count):
+                sha = hashlib.sha256(str(i).encode()).hexdigest()
+                db.execute("insert into files(article_id, article_url, url, kind, sha256, path) values (?, ?, ?, ?, ?, ?)",
+                           [i + 1, f"http://x.cn/{i}", f"http://x.cn/{i}.pdf", "attachment", sha, "p"])
+                db.execute("insert into attachment_texts(sha256, status, text) values (?, 'ok', ?)",
+                           [sha, "工会" + text(500)])
+            search.sync_attachments(db)
+        after = _times(db)
+        print(f"{count} articles, then each with an attachment text of 500 characters:")
+        for query in before:
+            print(f"  {query}: " + ", ".join(
+                f"{name} {before[query][name]:.1f} -> {after[query][name]:.1f} ms" for name in before[query]))
+
+
+def _times(db) -> dict[str, dict[str, float]]:
+    found = {}
+    for query in ("工会", "蓝莓采摘", "劳模书屋安康"):
+        found[query] = {}
+        for name, call in (("count", search.count), ("top 20", search.search), ("newest 50", search.newest)):
+            started = time.perf_counter()
+            call(db, query)
+            found[query][name] = (time.perf_counter() - started) * 1000
+    return found
+
+
+def reading(args: argparse.Namespace) -> None:
     docs = documents(args.files, args.pages)
     size = sum(len(data) for _, data in docs)
     print(f"{len(docs)} files, {size / 1e6:.1f} MB, {args.pages} pages/sheets of text each")
