@@ -111,12 +111,15 @@ class Reader:
             self._stop()
             return Extracted(documents.TIMEOUT, reason=f"not read within {self.limits.seconds:g} s")
         try:
-            return Extracted(**self.conn.recv())
+            result = Extracted(**self.conn.recv())
         except (EOFError, OSError):
             self.process.join(timeout=5)
             code = self.process.exitcode
             self._stop()
             return Extracted(documents.FAILED, reason=f"the reader crashed on it (exit {code})")
+        if result.status == documents.TOO_LARGE and "memory" in result.reason:
+            self._stop()  # the child ends after running out of memory: wait for it, start afresh
+        return result
 
     def _stop(self) -> None:
         if self.process is not None:

@@ -129,8 +129,7 @@ def test_the_child_runs_out_of_memory_not_the_caller(tmp_path: Path) -> None:
     with Reader(Limits(memory=64 * 1024 * 1024)) as reader:
         result = reader.read(path, "a.xlsx")
         assert (result.status, result.reason, result.text) == ("too_large", "needs more memory than allowed", "")
-        reader.process.join(5)
-        assert not reader.process.is_alive()  # it ended after running out of memory
+        assert reader.process is None  # the child that ran out of memory is gone
         reader.limits.memory = 1024 * 1024 * 1024  # the next file gets a fresh child, with room
         assert reader.read(path, "a.xlsx").status == "ok"
     with Reader(Limits(memory=1024 * 1024)) as starved:  # no room even to receive a job
