@@ -275,6 +275,8 @@ def reparse(db_path: str) -> None:
     except (CrawlError, ArchiveError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())
+    if summary.attachments and summary.attachments.read:
+        click.echo(summary.attachments.line())
 
 
 @cli.command()
@@ -339,17 +341,21 @@ def export(db_path: str, warc_dir: str | None, wacz_path: str | None,
                    "--new, newest first (the first time: every match); the mark is kept in the "
                    "archive. Prints nothing when nothing is new (cron mails nothing).")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print a JSON list of {url, title, published_at, snippet, ...}; [] if none.")
+              help="Print a JSON list of {url, title, published_at, snippet, attachments, ...}; "
+                   "[] if none.")
 @click.argument("query", nargs=-1, required=True)
 def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sites: tuple[str, ...],
            since: str | None, until: str | None, limit: int | None, only_new: bool, as_json: bool,
            query: tuple[str, ...]) -> None:
-    """Find the articles whose title or body contains QUERY, best matches first.
+    """Find the articles whose title or body, or one of whose attachments, contains QUERY.
 
     Any text works, Chinese or not, of any length: 工, 工会, 2022年, 安康杯. Several words
     separated by spaces must all occur; "double quotes" keep a phrase together. Nothing else is
-    syntax (*, OR, -, brackets are searched for as they are). Titles that match rank first.
-    Put a query that starts with - after --.
+    syntax (*, OR, -, brackets are searched for as they are). Titles that match rank first,
+    articles found only through an attachment come after those found in their own text, and
+    files listed on list pages (no article page) last. Each result names the attachments (PDF,
+    Word, Excel) that hold the words, with a snippet of each. Put a query that starts with -
+    after --.
 
     With --new, only what was archived since the same query and filters were last asked with
     --new is printed (newest first), so a cron job can mail it; the first run prints every
@@ -377,15 +383,19 @@ def search(db_path: str, columns: tuple[str, ...], sources: tuple[str, ...], sit
         limit = limit or 20
         hits = searching.search(db, text, limit=limit, **filters)
         total = searching.count(db, text, **filters) if hits and not as_json else len(hits)
+        # files listed on list pages (no article of their own), after the articles, within --limit
+        files = [] if any(filters.values()) else searching.listed_files(db, text, limit - len(hits))
     except (ArchiveError, searching.SearchError) as exc:
         raise click.UsageError(str(exc)) from None
     if as_json:
-        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([hit.to_dict() for hit in hits + files], ensure_ascii=False, indent=2))
         return
-    if not hits:
+    if not hits and not files:
         click.echo("No article matches.", err=True)
     for number, hit in enumerate(hits, start=1):
         _echo_hit(number, hit)
+    for number, found in enumerate(files, start=len(hits) + 1):
+        _echo_file(number, found)
     if total > len(hits):
         click.echo(f"{total} articles match; the best {len(hits)} are shown (--limit N for more).",
                    err=True)
@@ -418,6 +428,22 @@ def _echo_hit(number: int, hit) -> None:
                f"{click.style(details, dim=True)}")
     click.echo(f"    {_styled(hit.snippet, hit.highlights, bright)}")
     click.echo(f"    {click.style(hit.url, fg='blue')}")
+    for found in hit.attachments:  # the article's attachments that hold the words
+        click.echo(f"    附件 {click.style(found.name, bold=True)}: {_styled(found.snippet, found.highlights, bright)}")
+        click.echo(f"      {click.style(found.url, fg='blue')}")
+
+
+def _echo_file(number: int, found) -> None:
+    """A file listed on a list page whose text matches: its name, snippet, URL and list page."""
+
+    def bright(text: str) -> str:
+        return click.style(text, fg="red", bold=True)
+
+    click.echo(f"{number:>2}. 附件 {click.style(found.name, bold=True)}  "
+               f"{click.style('(listed on a list page, no article page)', dim=True)}")
+    click.echo(f"    {_styled(found.snippet, found.highlights, bright)}")
+    click.echo(f"    {click.style(found.url, fg='blue')}")
+    click.echo(f"    {click.style('listed on ' + found.listed_on, dim=True)}")
 
 
 def _styled(text: str, spans: list[tuple[int, int]], style) -> str:

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.attachments import extract_pending
 from archive.db import ArchiveError, check_writable, open_archive
 from archive.lock import CrawlError, CrawlLock, CrawlLocked, acquire_lock
 from archive.options import CrawlOptions
@@ -208,9 +209,30 @@ def crawl(options: CrawlOptions) -> RunSummary:
         process.crawl(crawler, start_url=urls, full=options.full, max_articles=options.max_articles,
                       sites=sites)
         process.start()
+        read_attachments(path, process.settings.get("FILES_STORE"))
         return _summary(path, crawler)
     finally:
         lock.release()
+
+
+def read_attachments(path: Path, files_store: str | None) -> None:
+    """Read the text of the attachments the crawl stored (archive/attachments.py), now that
+    Scrapy's reactor has stopped and while the crawl's lock is still held. Each file is read in
+    a bounded child process; one that cannot be read is recorded with its reason, and an
+    archive that cannot be written now is left for the next run or `unionnews reparse`."""
+    try:
+        db = open_archive(path)
+    except ArchiveError as exc:
+        logging.getLogger(__name__).warning("attachments not read: %s", exc)
+        return
+    try:
+        summary = extract_pending(db, Path(files_store) if files_store else path.parent / "files")
+        if summary.read:
+            logging.getLogger(__name__).info("%s", summary.line())
+    except Exception as exc:  # the crawl's own work is written: reading files must not undo its exit
+        logging.getLogger(__name__).warning("attachments not read: %s: %s", type(exc).__name__, exc)
+    finally:
+        db.close()
 
 
 def check_sites(urls: list[str], sites: dict[str, str | None] | None) -> dict[str, str | None]:

@@ -244,9 +244,28 @@ def _search_marks_v8(db: sqlite_utils.Database) -> None:
     db[search.MARKS_TABLE].create(search.MARKS_COLUMNS, pk="key", if_not_exists=True)
 
 
+#: The text of each distinct attachment (by content hash), read by archive/attachments.py.
+ATTACHMENT_TEXTS = search.ATTACHMENT_TEXTS
+ATTACHMENT_TEXT_COLUMNS: dict[str, type] = {
+    "id": int, "sha256": str, "format": str, "status": str, "reason": str, "pages": int,
+    "characters": int, "text": str, "extracted_at": str,
+}
+
+
+def _attachment_text_v9(db: sqlite_utils.Database) -> None:
+    """The text of attachments and listed files (issue 14): one row per distinct file (sha256)
+    with its status (ok, no_text_layer, encrypted, failed, unsupported, too_large, timeout) and
+    reason, and the search index of the text, kept in step by triggers like the articles'."""
+    db[ATTACHMENT_TEXTS].create(ATTACHMENT_TEXT_COLUMNS, pk="id", not_null={"sha256", "status"},
+                                if_not_exists=True)
+    db[ATTACHMENT_TEXTS].create_index(["sha256"], unique=True, if_not_exists=True)
+    db[ATTACHMENT_TEXTS].create_index(["status"], if_not_exists=True)
+    search.create_attachment_index(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2, _drift_v3, _explain_v4,
                                                             _files_v5, _characters_v6, _parts_v7,
-                                                            _search_marks_v8]
+                                                            _search_marks_v8, _attachment_text_v9]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

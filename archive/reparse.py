@@ -17,7 +17,9 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.attachments import ExtractSummary, extract_pending
 from archive.db import open_archive
+from archive.fixity import default_dirs
 from archive.lock import acquire_lock
 from archive.records import Alias, ArchiveWriter, FailureRecord
 from crawler.items import Article
@@ -68,6 +70,7 @@ class ReparseSummary:
     recovered: int = 0
     failed: int = 0
     seconds: float = 0.0
+    attachments: ExtractSummary | None = None
 
     def line(self) -> str:
         rate = self.pages / self.seconds if self.seconds else 0.0
@@ -187,8 +190,10 @@ def _batches(db: sqlite_utils.Database, size: int) -> Iterator[list[dict[str, An
 
 
 def reparse_archive(db_path: str | Path, *, profile: str = DEFAULT_PROFILE,
-                    batch_size: int = 500) -> ReparseSummary:
-    """Re-extract every archived article from its latest raw page; return what changed.
+                    batch_size: int = 500, files_dir: str | Path | None = None) -> ReparseSummary:
+    """Re-extract every archived article from its latest raw page, and the text of every
+    attachment from its stored file (in `files_dir`, files/ beside the archive by default);
+    return what changed.
 
     Each page is read with its own site's profile (`profile` is for pages of no known site).
     Takes the crawl lock, so it never runs beside a crawl of the same archive.
@@ -208,6 +213,7 @@ def reparse_archive(db_path: str | Path, *, profile: str = DEFAULT_PROFILE,
         summary.updated, summary.unchanged = writer.totals.updated, writer.totals.unchanged
         summary.failed = writer.totals.failed
         _recover(reader, writer, profiles, summary)
+        summary.attachments = extract_pending(db, files_dir or default_dirs(db_path)[1], everything=True)
         reader.close()
         db.close()
     finally:

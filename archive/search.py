@@ -54,6 +54,8 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
+from crawler.documents import file_name
+
 INDEX_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
 PENDING_TABLE = "articles_fts_pending"
@@ -150,6 +152,8 @@ class Hit:
     `snippet` is plain text cut around the first match in the body; `highlights` and
     `title_highlights` are `[start, end)` character spans of the matched words in `snippet`
     and `title`, so every consumer (terminal, HTML, JSON) can mark them its own way.
+    `attachments` are the article's attachments that hold every word (the article may match
+    through them alone), each with its own snippet.
     """
 
     id: int
@@ -163,12 +167,15 @@ class Hit:
     highlights: list[tuple[int, int]] = field(default_factory=list)
     title_highlights: list[tuple[int, int]] = field(default_factory=list)
     first_seen_at: str | None = None
+    attachments: list[AttachmentHit] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The hit as JSON-ready data (spans as two-item lists)."""
         data = asdict(self)
         data["highlights"] = [list(span) for span in self.highlights]
         data["title_highlights"] = [list(span) for span in self.title_highlights]
+        data["attachments"] = [{**found, "highlights": [list(span) for span in found["highlights"]]}
+                               for found in data["attachments"]]
         return data
 
 
@@ -626,6 +633,8 @@ def ranked_keys(
         wider = window if window < 0 else window + len(keys)
         rest = _tier(db, plan_, False, filters, wider)
         keys += [key for key, _ in rest if key not in seen]
+    if limit is None or len(keys) < limit + offset:  # articles matched only through an attachment
+        keys += _attachment_only(db, query, filters, keys, window)
     return keys[offset:] if limit is None else keys[offset : offset + limit]
 
 
@@ -654,7 +663,7 @@ def count(
     if plan_ is None:
         return 0
     sql, params = _matches(plan_, False, filters, "count(*)")
-    return db.execute(sql, params).fetchone()[0]
+    return db.execute(sql, params).fetchone()[0] + _count_attachment_only(db, plan_, query, filters)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -694,6 +703,9 @@ def newest(
         return []
     matches, params = _matches(plan_, False, filters, "f.rowid")
     where = [f"k.key IN ({matches})"]
+    if (through := _attachment_keys(db, query, filters)) is not None:  # or through an attachment
+        where = [f"(k.key IN ({matches}) OR k.key IN ({through[0]}))"]
+        params += through[1]
     if after_id is not None:
         where.append("a.id > ?")
         params.append(after_id)
@@ -763,6 +775,7 @@ def new_matches(
         f"SELECT min(coalesce((SELECT max(id) FROM articles), 0), "
         f"coalesce((SELECT min(article_id) - 1 FROM {PENDING_TABLE} WHERE indexed = 0), 1 << 62))"
     ).fetchone()[0]
+    top = min(top, _unread_floor(db))  # and below the first article whose attachment is not read yet
     after = row[0] if row else None
     hits = newest(db, query, **filters, after_id=after, up_to_id=top, limit=None)
     with db.atomic():
@@ -789,7 +802,7 @@ def _hits(db: sqlite_utils.Database, keys: list[int], found: list[str]) -> list[
             f"WHERE k.key IN ({', '.join('?' * len(chunk))})"
         )
         rows.update({row[0]: row[1:] for row in db.execute(sql, chunk)})
-    return [_hit(rows[key], found) for key in keys if key in rows]
+    return _with_attachments(db, [_hit(rows[key], found) for key in keys if key in rows], found)
 
 
 def _hit(row: tuple, found: list[str]) -> Hit:
@@ -852,6 +865,9 @@ def _marked(hit: Hit) -> dict[str, Any]:
     data = hit.to_dict()
     data["snippet"] = mark(hit.snippet, hit.highlights, MARK_START, MARK_END)
     data["title"] = mark(hit.title, hit.title_highlights, MARK_START, MARK_END)
+    data["attachments"] = [{"url": found.url, "name": found.name,
+                            "snippet": mark(found.snippet, found.highlights, MARK_START, MARK_END)}
+                           for found in hit.attachments]
     return data
 
 
@@ -921,3 +937,275 @@ def marked_html(value: str) -> str:
     """
     escaped = html.escape(value)
     return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+# ---------------------------------------------------------------------------------------------
+# Attachments: the text of archived files (archive/attachments.py), searched like articles
+#
+# `attachment_texts` holds one row per distinct file (by sha256); its text is indexed the same
+# way as an article's body (bigrams in `attachments_fts`, characters in `attachments_fts_chars`,
+# rowid = the row's id), kept in step by triggers and a queue like the articles' index. An
+# article matches a query when its title and body hold every word, or when one of its
+# attachments does; the hit names each attachment that holds every word, with a snippet.
+
+ATTACHMENT_TEXTS = "attachment_texts"
+ATTACHMENT_INDEX = "attachments_fts"
+ATTACHMENT_CHARS = "attachments_fts_chars"
+ATTACHMENT_PENDING = "attachments_fts_pending"
+#: Kinds of `files` rows whose text is read (archive/attachments.py) and searched.
+ATTACHMENT_KINDS = ("attachment", "listed")
+_KINDS_SQL = ", ".join(f"'{kind}'" for kind in ATTACHMENT_KINDS)
+
+_ATTACHMENT_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS {ATTACHMENT_INDEX}_ai AFTER INSERT ON {ATTACHMENT_TEXTS} BEGIN
+            INSERT INTO {ATTACHMENT_PENDING}(text_id, indexed) VALUES (new.id, 0);
+        END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {ATTACHMENT_INDEX}_ad AFTER DELETE ON {ATTACHMENT_TEXTS} BEGIN
+            INSERT INTO {ATTACHMENT_PENDING}(text_id, indexed, text) VALUES (old.id, 1, old.text);
+        END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {ATTACHMENT_INDEX}_au AFTER UPDATE OF id, text ON {ATTACHMENT_TEXTS}
+        WHEN old.id IS NOT new.id OR old.text IS NOT new.text BEGIN
+            INSERT INTO {ATTACHMENT_PENDING}(text_id, indexed, text) VALUES (old.id, 1, old.text);
+            INSERT INTO {ATTACHMENT_PENDING}(text_id, indexed) SELECT new.id, 0 WHERE new.id != old.id;
+        END""",
+]
+
+
+@dataclass
+class AttachmentHit:
+    """An attachment of a hit that holds every word: its URL, its file name, and a snippet of
+    its text with the `[start, end)` spans of the words in it."""
+
+    url: str
+    name: str
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+
+ATTACHMENTS_VIEW = "attachments_list"
+_ATTACHMENTS_VIEW_SQL = f"""
+CREATE VIEW IF NOT EXISTS {ATTACHMENTS_VIEW} AS
+SELECT fl.url, fl.kind, t.status, t.reason, t.format, t.pages, t.characters, fl.article_id, fl.article_url,
+       fl.size, fl.content_type, fl.sha256, fl.first_seen_at, fl.last_seen_at
+FROM files fl LEFT JOIN {ATTACHMENT_TEXTS} t ON t.sha256 = fl.sha256
+WHERE fl.kind IN ({_KINDS_SQL})
+"""
+
+
+def create_attachment_index(db: sqlite_utils.Database) -> None:
+    """The attachments' index tables, queue and triggers, and the view of every attachment with
+    its text's status for Datasette (archive/db.py's migration 9)."""
+    db.execute(_ATTACHMENTS_VIEW_SQL)
+    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {ATTACHMENT_INDEX} USING fts5("
+               "text, content='', tokenize='ascii', detail='full')")
+    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {ATTACHMENT_CHARS} USING fts5("
+               "chars, content='', tokenize='ascii', detail='none')")
+    db.execute(f"CREATE TABLE IF NOT EXISTS {ATTACHMENT_PENDING} ("
+               "seq INTEGER PRIMARY KEY, text_id INTEGER NOT NULL, indexed INTEGER NOT NULL, text TEXT)")
+    for sql in _ATTACHMENT_TRIGGERS:
+        db.execute(sql)
+
+
+def _has_attachments(db: sqlite_utils.Database) -> bool:
+    sql = "SELECT count(*) FROM sqlite_master WHERE name IN (?, ?)"
+    return db.execute(sql, [ATTACHMENT_TEXTS, ATTACHMENT_INDEX]).fetchone()[0] == 2
+
+
+def sync_attachments(db: sqlite_utils.Database) -> int:
+    """Bring the attachments' index up to date with what the triggers queued; returns how many
+    texts were re-indexed. Call inside the transaction that changed them (or alone)."""
+    if not _has_attachments(db):
+        return 0
+    entries = db.execute(f"SELECT seq, text_id, indexed, text FROM {ATTACHMENT_PENDING} ORDER BY seq").fetchall()
+    if not entries:
+        return 0
+    first: dict[int, tuple] = {}
+    for entry in entries:
+        first.setdefault(entry[1], entry)
+    for text_id, (_, _, indexed, old) in first.items():
+        if indexed and old:
+            _index_attachment(db, text_id, old, delete=True)
+        row = db.execute(f"SELECT text FROM {ATTACHMENT_TEXTS} WHERE id = ?", [text_id]).fetchone()
+        if row and row[0]:
+            _index_attachment(db, text_id, row[0])
+    db.execute(f"DELETE FROM {ATTACHMENT_PENDING} WHERE seq <= ?", [entries[-1][0]])
+    return len(first)
+
+
+def _index_attachment(db: sqlite_utils.Database, text_id: int, text: str, delete: bool = False) -> None:
+    for table, tokens in ((ATTACHMENT_INDEX, grams(text)), (ATTACHMENT_CHARS, chars(None, text))):
+        column = "text" if table == ATTACHMENT_INDEX else "chars"
+        if delete:
+            db.execute(f"INSERT INTO {table}({table}, rowid, {column}) VALUES ('delete', ?, ?)", [text_id, tokens])
+        else:
+            db.execute(f"INSERT INTO {table}(rowid, {column}) VALUES (?, ?)", [text_id, tokens])
+
+
+def rebuild_attachments(db: sqlite_utils.Database) -> None:
+    """Empty and refill the attachments' index from `attachment_texts`."""
+    with db.atomic():
+        for table in (ATTACHMENT_INDEX, ATTACHMENT_CHARS):
+            db.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+        db.execute(f"DELETE FROM {ATTACHMENT_PENDING}")
+        for text_id, text in db.execute(f"SELECT id, text FROM {ATTACHMENT_TEXTS} WHERE text IS NOT NULL "
+                                        "AND text != '' ORDER BY id").fetchall():
+            _index_attachment(db, text_id, text)
+
+
+def _attachment_plan(query: str) -> _Plan | None:
+    """`plan` for the attachments' index (one column; no title tier)."""
+    found = words(query)
+    if not found or not all(_encodable(word) for word in found):
+        return None
+    parts: list[tuple[str, str, str]] = []
+    long = [_phrase(word) for word in found if len(word) > 1]
+    if long:
+        parts.append((ATTACHMENT_INDEX, " AND ".join(long), ""))
+    short = sorted({fold(word) for word in found if len(word) == 1})
+    if short:
+        parts.append((ATTACHMENT_CHARS, " AND ".join(f'"{c}"' for c in short), ""))
+    table, match, _ = parts[0]
+    return _Plan(table, match, match, parts[1:])
+
+
+def _attachment_keys(db: sqlite_utils.Database, query: str, filters: Filters) -> tuple[str, list[Any]] | None:
+    """SELECT of the article index keys (with the filters) of articles that have an attachment
+    holding every word of `query`, and its parameters; None when nothing can match."""
+    plan_ = _attachment_plan(query) if _has_attachments(db) else None
+    if plan_ is None:
+        return None
+    where = [f"{plan_.table} MATCH ?"]
+    params: list[Any] = [plan_.match]
+    for table, match, _ in plan_.extra:
+        where.append(f"m.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+        params.append(match)
+    where.append(f"fl.kind IN ({_KINDS_SQL})")
+    if filters.days is not None:
+        where.append("k.key BETWEEN ? AND ?")
+        params += list(filters.days)
+    on_articles = filters.on_articles()
+    for name, values in on_articles:
+        where.append(f'a.{name} IN ({", ".join("?" * len(values))})')
+        params += values
+    join = "CROSS JOIN articles a ON a.id = k.article_id " if on_articles else ""
+    sql = (f"SELECT k.key FROM {plan_.table} m CROSS JOIN {ATTACHMENT_TEXTS} t ON t.id = m.rowid "
+           f"CROSS JOIN files fl ON fl.sha256 = t.sha256 CROSS JOIN {KEYS_TABLE} k ON k.article_id = fl.article_id "
+           f"{join}WHERE {' AND '.join(where)}")
+    return sql, params
+
+
+def _attachment_only(db: sqlite_utils.Database, query: str, filters: Filters, seen: Iterable[int],
+                     limit: int) -> list[int]:
+    """Keys of articles matched only through an attachment (not in `seen`), newest first."""
+    found = _attachment_keys(db, query, filters)
+    if found is None:
+        return []
+    sql, params = found
+    rows = db.execute(f"SELECT DISTINCT key FROM ({sql}) ORDER BY key DESC"
+                      + (" LIMIT ?" if limit >= 0 else ""), params + ([limit] if limit >= 0 else []))
+    seen = set(seen)
+    return [row[0] for row in rows if row[0] not in seen]
+
+
+def _count_attachment_only(db: sqlite_utils.Database, plan_: _Plan, query: str, filters: Filters) -> int:
+    """How many articles match through an attachment and not in their own text. The articles'
+    matches are read once (NOT IN a subquery) rather than probed per key: measured on 20,000
+    articles each with an attachment holding the word, 75 ms against 2.4 s for the probes."""
+    found = _attachment_keys(db, query, filters)
+    if found is None:
+        return 0
+    sql, params = found
+    matches, more = _matches(plan_, False, filters, "f.rowid")
+    return db.execute(f"SELECT count(*) FROM (SELECT DISTINCT key FROM ({sql})) WHERE key NOT IN ({matches})",
+                      params + more).fetchone()[0]
+
+
+def _with_attachments(db: sqlite_utils.Database, hits: list[Hit], found: list[str]) -> list[Hit]:
+    """Each hit with the attachments of its article that hold every word, and their snippets."""
+    plan_ = _attachment_plan(" ".join(f'"{word}"' for word in found)) if _has_attachments(db) else None
+    if not hits or plan_ is None:
+        return hits
+    by_id = {hit.id: hit for hit in hits}
+    ids = list(by_id)
+    # Only texts the index says hold the words are read and searched for a snippet: each of the
+    # page's attachments is probed by its rowid (a subquery of every match would read them all).
+    matching = " AND ".join(f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = t.id)"
+                            for table, _, _ in [(plan_.table, plan_.match, ""), *plan_.extra])
+    sql = (f"SELECT fl.article_id, fl.url, t.text FROM files fl JOIN {ATTACHMENT_TEXTS} t "
+           f"ON t.sha256 = fl.sha256 WHERE fl.kind IN ({_KINDS_SQL}) "
+           f"AND fl.article_id IN ({', '.join('?' * len(ids))}) AND {matching} ORDER BY fl.article_id, fl.rowid")
+    params = [*ids, plan_.match, *[match for _, match, _ in plan_.extra]]
+    needles = [fold(word) for word in found]
+    for article_id, url, text in db.execute(sql, params):
+        folded = fold(text)
+        if all(needle in folded for needle in needles) and url not in [a.url for a in by_id[article_id].attachments]:
+            snippet, spans = make_snippet(text, found)
+            by_id[article_id].attachments.append(AttachmentHit(url, file_name(url), snippet, spans))
+    return hits
+
+
+def _unread_floor(db: sqlite_utils.Database) -> int:
+    """One below the smallest article id with an attachment whose text is not read yet (so
+    `new_matches` leaves it above the mark, for when it is), or a very large number."""
+    if not _has_attachments(db):
+        return 1 << 62
+    row = db.execute(
+        f"SELECT min(fl.article_id) - 1 FROM files fl WHERE fl.kind IN ({_KINDS_SQL}) "
+        f"AND fl.article_id IS NOT NULL AND fl.sha256 IS NOT NULL AND NOT EXISTS "
+        f"(SELECT 1 FROM {ATTACHMENT_TEXTS} t WHERE t.sha256 = fl.sha256)").fetchone()
+    return row[0] if row and row[0] is not None else 1 << 62
+
+
+@dataclass
+class FileHit:
+    """A file listed on a column's list page (a notice published as a file, no article page of
+    its own) whose text holds every word: its URL and name, the list page, and a snippet."""
+
+    url: str
+    name: str
+    listed_on: str
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    first_seen_at: str | None = None
+
+    def snippet_pieces(self) -> list[str]:
+        """The snippet cut at its highlights: plain, matched, plain, matched, ..., plain (so
+        a template marks every second piece and escapes them all)."""
+        pieces, last = [], 0
+        for start, end in self.highlights:
+            pieces += [self.snippet[last:start], self.snippet[start:end]]
+            last = end
+        return pieces + [self.snippet[last:]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data with the keys of an article hit (`title` is the file's name,
+        `published_at` unknown) and `kind: "listed"`."""
+        return {"url": self.url, "title": self.name, "published_at": None, "snippet": self.snippet,
+                "highlights": [list(span) for span in self.highlights], "kind": "listed",
+                "listed_on": self.listed_on, "first_seen_at": self.first_seen_at}
+
+
+def listed_files(db: sqlite_utils.Database, query: str, limit: int | None = 20) -> list[FileHit]:
+    """Files listed on list pages whose text holds every word of `query`, newest first (by when
+    first archived). They belong to no article, so article filters (column, site, dates) do not
+    apply to them; callers leave them out when such filters are given."""
+    plan_ = _attachment_plan(query) if _has_attachments(db) else None
+    if plan_ is None or (limit is not None and limit <= 0):
+        return []
+    where = [f"{plan_.table} MATCH ?", "fl.kind = 'listed'"]
+    params: list[Any] = [plan_.match]
+    for table, match, _ in plan_.extra:
+        where.append(f"m.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+        params.append(match)
+    sql = (f"SELECT fl.url, fl.article_url, t.text, max(fl.first_seen_at) AS seen FROM {plan_.table} m "
+           f"CROSS JOIN {ATTACHMENT_TEXTS} t ON t.id = m.rowid CROSS JOIN files fl ON fl.sha256 = t.sha256 "
+           f"WHERE {' AND '.join(where)} GROUP BY fl.url ORDER BY seen DESC, fl.url")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    found = words(query)
+    hits = []
+    for url, listed_on, text, seen in db.execute(sql, params).fetchall():
+        snippet, spans = make_snippet(text or "", found)
+        hits.append(FileHit(url, file_name(url), listed_on, snippet, spans, seen))
+    return hits

@@ -287,11 +287,13 @@ class Site:
 
     # ---- mutations -----------------------------------------------------------------------
     def add_article(self, column_path: str, title: str, body_paragraphs: list[str], published_at: datetime | str,
-                    *, source: str | None = SITE_NAME, author: str | None = None, editor: str | None = None) -> str:
+                    *, source: str | None = SITE_NAME, author: str | None = None, editor: str | None = None,
+                    attachments: dict[str, bytes] | None = None) -> str:
         """Publish a new article in a column (by path or key); returns its path.
 
         The page shows the full date and time; the column's list pages, the neighbours'
-        上一篇/下一篇 links, routes and truth are rewritten."""
+        上一篇/下一篇 links, routes and truth are rewritten. `attachments` maps file names
+        (stored beside the page, linked after the text as 附件：NAME) to their bytes."""
         col = _column(column_path)
         when = _local(published_at)
         spec = ArticleSpec(
@@ -301,10 +303,13 @@ class Site:
             author_label="作者：" if author else None, author=author,
             editor_style="div" if editor else None, editor=editor,
         )
+        spec.blocks += [Block("att", name, name, "附件：") for name in attachments or {}]
         affected = self._neighbours(spec)
         self.specs[spec.id] = spec
         self._after_change(spec, affected | self._neighbours(spec))
         self._write_assets(spec)
+        for name, data in (attachments or {}).items():
+            _write(self._file(spec.directory + name), data)
         return spec.path
 
     def edit_article(self, path: str, title: str | None = None, body_paragraphs: list[str] | None = None) -> None:

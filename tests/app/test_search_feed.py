@@ -113,7 +113,9 @@ def test_feed_is_valid_atom_newest_first_with_row_and_original_links(replica_arc
         assert summary.get("type") == "html"
         marked = lxml.html.fragment_fromstring(summary.text, create_parent="div")
         assert [m.text for m in marked.iter("mark")] and all(m.text == "职工" for m in marked.iter("mark"))
-        assert marked.text_content() == hit.snippet
+        # the snippet, then each attachment that holds the words with its own (issue 14.1)
+        assert marked.text_content() == hit.snippet + "".join(f"附件 {found.name}: {found.snippet}"
+                                                              for found in hit.attachments)
     assert seen == sorted(seen, reverse=True)
     assert text(root, "updated") == seen[0]
     with sqlite3.connect(replica_archive) as conn:
@@ -226,7 +228,7 @@ def test_the_page_exports_every_hit_as_csv_and_json_in_its_order(replica_archive
     assert rows[-1] == {"id": expected[-1].id, "title": expected[-1].title,
                         "published_at": expected[-1].published_at, "column": expected[-1].column,
                         "source": expected[-1].source, "site": expected[-1].site,
-                        "snippet": expected[-1].snippet, "url": expected[-1].url}
+                        "snippet": expected[-1].snippet, "url": expected[-1].url, "attachments": []}
 
     response = get(ds, exports["CSV"])
     assert response.headers["content-type"].startswith("text/csv")
@@ -244,7 +246,7 @@ def test_exports_follow_the_filters_and_survive_anything_typed(replica_archive) 
     for query in ['"', "*", "'; DROP TABLE articles; --", "没有这样的文字qqq", ""]:
         assert get(ds, "/archive/search-export.json?q=" + q(query)).json() == []
         assert get(ds, "/archive/search-export.csv?q=" + q(query)).content.decode("utf-8-sig").strip() == \
-            ",".join(["id", "title", "published_at", "column", "source", "site", "snippet", "url"])
+            ",".join(["id", "title", "published_at", "column", "source", "site", "snippet", "url", "attachments"])
     bad = asyncio.run(ds.client.get("/archive/search-export.csv?q=" + q("职工") + "&until=2023-13"))
     assert bad.status_code == 400
 

@@ -29,7 +29,7 @@ DATABASE = "archive"
 EXCERPT_CHARS = 60
 #: The only HTTP methods the published archive answers; anything else is refused with 405.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_ROW_PAGE = re.compile(r"^/[^/]+/articles/[^/.]+$")
+_ROW_PAGE = re.compile(r"^/[^/]+/(?:articles|attachment_texts)/[^/.]+$")
 _path: contextvars.ContextVar[str] = contextvars.ContextVar("unionnews_path", default="")
 
 
@@ -84,14 +84,35 @@ async def _read_only(send) -> None:
 def render_cell(row, value, column, table, database, datasette) -> Markup | None:
     if database != DATABASE or not isinstance(value, str):
         return None
-    if table == "articles" and column == "body":
+    if (table, column) in (("articles", "body"), ("attachment_texts", "text")):
         return paragraphs(value) if _ROW_PAGE.match(_path.get()) else excerpt(value)
     keys = set(row.keys()) if hasattr(row, "keys") else set()
     if column == "title" and "id" in keys and (table == "articles_list" or table is None):
         return _article_link(datasette, row["id"], value)
     if column == "snippet" and table is None:
         return Markup(search.marked_html(value))
+    if column == "attachments" and table is None:
+        return attachment_list(value)
     return None
+
+
+def attachment_list(value: str) -> Markup:
+    """The attachments a search hit matched through (JSON from the search function) as a list:
+    each file's name, linked to its original URL, and its snippet with the words marked."""
+    try:
+        found = json.loads(value)
+    except ValueError:
+        return Markup("")
+    items = []
+    for item in found if isinstance(found, list) else []:
+        if not isinstance(item, dict):
+            continue
+        url, name = str(item.get("url") or ""), escape(str(item.get("name") or ""))
+        named = (Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(url, name)
+                 if re.match(r"https?://", url, re.I) else name)
+        items.append(Markup("<li>附件 · Attachment {}: {}</li>").format(
+            named, Markup(search.marked_html(str(item.get("snippet") or "")))))
+    return Markup('<ul class="unionnews-attachments">{}</ul>').format(Markup("").join(items)) if items else Markup("")
 
 
 def paragraphs(body: str) -> Markup:

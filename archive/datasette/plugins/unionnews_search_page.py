@@ -48,12 +48,17 @@ def extra_template_vars(template, database, table, view_name, request, datasette
     async def search_vars() -> dict:
         db = datasette.get_database(DATABASE)
         args = {name: request.args.get(name) or "" for name in FILTERS}
-        total = None
+        total, files = None, []
         if args["q"].strip():
             sql = f"SELECT {search.COUNT_FUNCTION}(:q, :column, :site, :since, :until)"
             total = (await db.execute(sql, args)).single_value()
+            if search.page_number(request.args.get("page")) == 1 and not any(
+                    args[name] for name in FILTERS if name != "q"):  # they belong to no column or date
+                files = await db.execute_fn(lambda conn: search.listed_files(
+                    sqlite_utils.Database(conn), args["q"], LISTED_FILES))
         return {
             "search_total": total,
+            "search_files": files,
             "search_choices": {
                 "column": await _values(db, '"column"'),
                 "site": await _values(db, "site"),
@@ -93,10 +98,12 @@ def pages(path: str, args: dict[str, str], page: Any, total: int | None) -> dict
 # ---------------------------------------------------------------------------------------------
 # The feed and the exports of a search
 
+#: Files listed on list pages (no article of their own) shown under the first page of hits.
+LISTED_FILES = 20
 FEED_PATH = f"/{DATABASE}/search.atom"
 EXPORT_PATH = f"/{DATABASE}/search-export"
 #: The columns of the page's hits (the `search` canned query), in its order.
-EXPORT_COLUMNS = ("id", "title", "published_at", "column", "source", "site", "snippet", "url")
+EXPORT_COLUMNS = ("id", "title", "published_at", "column", "source", "site", "snippet", "url", "attachments")
 #: Hits turned into rows per database call while an export streams.
 EXPORT_CHUNK = 500
 ATOM = "http://www.w3.org/2005/Atom"
@@ -206,8 +213,11 @@ def atom_feed(hits: list[search.Hit], *, query: str, filters: dict[str, Any], fe
             add(add(entry, "author"), "name", hit.source)
         if hit.column:
             add(entry, "category", term=hit.column)
-        add(entry, "summary", search.mark(hit.snippet, hit.highlights, "<mark>", "</mark>", html.escape),
-            type="html")
+        summary = search.mark(hit.snippet, hit.highlights, "<mark>", "</mark>", html.escape)
+        for found in hit.attachments:  # the attachments it matched through, with their snippets
+            summary += (f"<br>附件 {html.escape(found.name)}: "
+                        + search.mark(found.snippet, found.highlights, "<mark>", "</mark>", html.escape))
+        add(entry, "summary", summary, type="html")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
@@ -274,7 +284,7 @@ async def search_export(datasette, request) -> Response | AsgiStream:
         buffer.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
         writer.writerow(EXPORT_COLUMNS)
         async for row in rows():
-            writer.writerow([spreadsheet_safe(row[name]) for name in EXPORT_COLUMNS])
+            writer.writerow([spreadsheet_safe(csv_cell(row[name])) for name in EXPORT_COLUMNS])
             if buffer.tell() > 65536:
                 await out.write(buffer.getvalue())
                 buffer.seek(0)
@@ -299,4 +309,14 @@ async def search_export(datasette, request) -> Response | AsgiStream:
 def export_row(hit: search.Hit) -> dict[str, Any]:
     """One exported hit: the page's columns, plain text (no highlight markers)."""
     return {"id": hit.id, "title": hit.title, "published_at": hit.published_at, "column": hit.column,
-            "source": hit.source, "site": hit.site, "snippet": hit.snippet, "url": hit.url}
+            "source": hit.source, "site": hit.site, "snippet": hit.snippet, "url": hit.url,
+            "attachments": [{"url": found.url, "name": found.name, "snippet": found.snippet}
+                            for found in hit.attachments]}
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell: the attachments a hit matched through as `name: snippet <url>`,
+    one a line; anything else as it is."""
+    if isinstance(value, list):
+        return "\n".join(f"{item['name']}: {item['snippet']} <{item['url']}>" for item in value)
+    return value
