@@ -10,6 +10,11 @@ retries of transient failures, and --full's conditional requests and recheck); i
 crawler that joined is done (or gone) and every item is written. Items move to a `writing`
 list before they are written and leave it after the commit, so a writer killed mid-batch
 writes that batch again when restarted.
+
+The crawlers' responses come on the same list, before the items that name them: the writer
+writes them into `warc/` beside the archive (archive/capture.py), keeps each one's record
+pointer in Redis (`captures`, so a restarted writer still resolves items of this crawl), then
+writes the items with those pointers and stores their images and attachments in `files/`.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from archive.capture import CaptureWriter, ShippedExchange
 from archive.crawl import CrawlError, CrawlLocked, RunSummary, acquire_lock
 from archive.db import ArchiveError, open_archive
+from archive.fixity import default_dirs
 from archive.distributed import connect as connect_redis
 from archive.records import (Alias, ArchiveWriter, FailureRecord, WalkFigures, close_run, close_stale_runs,
                              start_run)
@@ -28,7 +35,7 @@ from crawler.frontier import crawl_done, dead_workers, key, lease_key, queued
 from crawler.items import Article
 from crawler.rules import problems
 from crawler.spiders.state import ArchiveState
-from pipelines.redis_items import UnknownItem, loads_item
+from pipelines.redis_items import UnknownItem, loads_message
 
 #: The writer announces itself with this key (crawlers refuse to start without it).
 WRITER_TTL_SECONDS = 15
@@ -44,16 +51,19 @@ return taken
 """
 # Every key of one crawl but the item lists: cleared when a new crawl starts.
 CRAWL_KEYS = ("sites", "dupefilter", "states", "beats", "stats", "drift", "walked", "empty_columns",
-              "start_failures", "start_urls", "walks_ended", "full")
+              "start_failures", "start_urls", "walks_ended", "full", "captures")
 
 
 class Ingest:
     """Reads items from Redis and writes them into one archive for one crawl run."""
 
-    def __init__(self, server: Any, db: Any, run_id: int, crawlers: int = 1, wait: float = 60.0) -> None:
+    def __init__(self, server: Any, db: Any, run_id: int, crawlers: int = 1, wait: float = 60.0,
+                 db_path: str | Path = "archive.db") -> None:
         self.server, self.db, self.run_id = server, db, run_id
         self.crawlers, self.deadline = crawlers, time.monotonic() + wait
         self.writer = ArchiveWriter(db, run_id)
+        known = {k.decode(): json.loads(v) for k, v in server.hgetall(key("captures")).items()}
+        self.captures = CaptureWriter(*default_dirs(db_path), run_id, known)
         self.seen: set[str] = set()  # canonical URLs this run has written
         self.take = server.register_script(_TAKE)
         self.started = time.monotonic()
@@ -80,17 +90,25 @@ class Ingest:
         return len(taken)
 
     def _write(self, messages: list[bytes]) -> None:
-        batch = [item for message in messages for item in self._prepared(message)]
+        decoded = [self._loaded(message) for message in messages]
+        shipped = [one for one in decoded if isinstance(one, ShippedExchange)]
+        if shipped:  # the responses first: the items that follow name them
+            pointers = self.captures.write(shipped)
+            self.server.hset(key("captures"), mapping={k: json.dumps(v) for k, v in pointers.items()})
+        batch = [item for one in decoded if not isinstance(one, ShippedExchange) for item in self._prepared(one)]
         if batch:
-            self.writer.write(batch)
+            self.writer.write(self.captures.resolve(batch))
         self.server.delete(key("writing"))
 
-    def _prepared(self, message: bytes) -> list[Any]:
-        """Validate and dedup one item as the local pipelines would."""
+    @staticmethod
+    def _loaded(message: bytes) -> Any:
         try:
-            item = loads_item(message)
+            return loads_message(message)
         except UnknownItem as exc:
-            return [FailureRecord("", "store", str(exc)[:300])]
+            return FailureRecord("", "store", str(exc)[:300])
+
+    def _prepared(self, item: Any) -> list[Any]:
+        """Validate and dedup one item as the local pipelines would."""
         if isinstance(item, Article):
             if found := problems(item):
                 return [FailureRecord(item.fetched_url or item.url, "parse", "; ".join(found),
@@ -157,17 +175,17 @@ def ingest(redis_url: str, db_path: str | Path, *, wait_seconds: float = 60.0, c
         except ArchiveError as exc:
             raise CrawlError(str(exc)) from None
         try:
-            return _run(server, db, wait_seconds, crawlers)
+            return _run(server, db, wait_seconds, crawlers, path)
         finally:
             db.close()
     finally:
         lock.release()
 
 
-def _run(server: Any, db: Any, wait_seconds: float, crawlers: int) -> RunSummary:
+def _run(server: Any, db: Any, wait_seconds: float, crawlers: int, path: Path) -> RunSummary:
     close_stale_runs(db)
     start_crawl(server, db)
-    run = Ingest(server, db, start_run(db, [], full=False), crawlers, wait_seconds)
+    run = Ingest(server, db, start_run(db, [], full=False), crawlers, wait_seconds, path)
     run.announce()
     run.write_pending()
     deadline = time.monotonic() + wait_seconds
@@ -185,6 +203,7 @@ def _run(server: Any, db: Any, wait_seconds: float, crawlers: int) -> RunSummary
         status = "interrupted"
     while run.step(wait=0):  # whatever arrived last
         pass
+    run.captures.close()
     server.delete(key("writer"))
     return _finish(server, run, status, wait_seconds)
 

@@ -107,6 +107,9 @@ UNIONNEWS_RUN_ID = None
 UNIONNEWS_REDIS_URL = None
 UNIONNEWS_WORKER_ID = None
 UNIONNEWS_SHARED_DELAY = 1.0
+# The largest body a distributed crawler ships to the writer (bytes; None: UNIONNEWS_FILES_MAXSIZE).
+# A larger one is written as its headers with WARC-Truncated: length, and such a file is not stored.
+UNIONNEWS_SHIP_MAX_BYTES = None
 
 # Dropped duplicates are expected (the same article under two URLs), not worth a warning.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
