@@ -58,11 +58,13 @@ class CaptureWriter:
         self.writer = RotatingWarcWriter(self.warc_dir, info={
             "operator": operator, "isPartOf": f"unionnews crawl run {run_id}"})
         self.pointers: dict[str, dict[str, Any]] = dict(known or {})
+        self.truncated: dict[str, int] = {}  # exchanges shipped without their body: its size
         self.unresolved = 0
 
     def write(self, shipped: list[ShippedExchange]) -> dict[str, dict[str, Any]]:
         """Write the exchanges in order; return their pointers (the file is flushed first)."""
         new = {one.ident: self.writer.write_exchange(one.exchange).as_meta() for one in shipped}
+        self.truncated.update((one.ident, one.size) for one in shipped if one.exchange.truncated)
         self.writer.flush()
         self.pointers.update(new)
         return new
@@ -97,7 +99,11 @@ class CaptureWriter:
             pointer = self.pointers.get(ident) if ident else None
             if pointer is not None:
                 row.update({f"warc_{name}": pointer.get(name) for name in POINTER_KEYS})
-            problem = self.store_file(row["path"], row["sha256"], pointer)
+            if ident in self.truncated:
+                problem = (f"{self.truncated[ident]} bytes, more than a crawler ships "
+                           "(UNIONNEWS_SHIP_MAX_BYTES): its WARC record holds the headers only")
+            else:
+                problem = self.store_file(row["path"], row["sha256"], pointer)
             if problem:
                 failed.append((row["url"], problem))
             else:
@@ -117,7 +123,7 @@ class CaptureWriter:
         except (OSError, StopIteration, ValueError) as exc:
             return f"cannot read its WARC record ({type(exc).__name__}: {exc})"
         if hashlib.sha256(body).hexdigest() != sha256:
-            return "the bytes in its WARC record differ from what the crawler received (too large to ship?)"
+            return "the bytes in its WARC record differ from what the crawler received"
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".part")
         with open(partial, "wb") as fh:

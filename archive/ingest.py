@@ -238,6 +238,9 @@ def _finish(server: Any, run: Ingest, status: str, wait_seconds: float) -> RunSu
                          failed=counts.failed, seconds=time.monotonic() - run.started,
                          list_pages=stats.get("list_pages", 0), coverage=counts.coverage(),
                          warnings=warnings)
+    if run.captures.unresolved:
+        summary.warnings.append(f"{run.captures.unresolved} items named a response this writer never "
+                                "received: they are archived without a WARC pointer")
     summary.errors = [f"could not fetch start URL {u.decode()}: {why.decode()}"
                       for u, why in server.hgetall(key("start_failures")).items()]
     if status == "no_crawlers":
