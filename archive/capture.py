@@ -6,9 +6,10 @@ server sent them, and when it was fetched), and the items it sends name that exc
 (`{"exchange": ID}`) where a local crawl's items carry a WARC pointer. The writer
 (`unionnews ingest`) writes the exchanges with the same `RotatingWarcWriter` as a local crawl
 (rotation, manifest, revisits, payload index), then `resolve` puts each exchange's pointer in
-the items that name it and stores each image and attachment in `files/` from the payload of the
-record it was just written to, checked against the sha256 the crawler computed. The bytes of a
-file cross the network once, inside the exchange.
+the items that name it, takes each article page's bytes (kept in `pages`) and stores each image
+and attachment in `files/` from the payload of the record it was written to, checked against
+the sha256 the crawler computed. So the bytes of a page or a file cross the network once,
+inside the exchange.
 
 Why here and not on the crawlers (per-crawler WARC files reported to the writer): the archive
 must be whole and verifiable on the writer's machine, and crawlers may run where no shared
@@ -60,6 +61,7 @@ class CaptureWriter:
         self.pointers: dict[str, dict[str, Any]] = dict(known or {})
         self.truncated: dict[str, int] = {}  # exchanges shipped without their body: its size
         self.unresolved = 0
+        self.raw_missing = 0
 
     def write(self, shipped: list[ShippedExchange]) -> dict[str, dict[str, Any]]:
         """Write the exchanges in order; return their pointers (the file is flushed first)."""
@@ -75,12 +77,29 @@ class CaptureWriter:
         to `files_failed`."""
         for item in batch:
             if isinstance(item, Article):
+                item.raw = self._raw(item.warc, item.raw)
                 item.warc = self._pointer(item.warc)
                 for part in item.parts:
+                    part["raw"] = self._raw(part.get("warc") or {}, part["raw"])
                     part["warc"] = self._pointer(part.get("warc") or {})
             if isinstance(item, (Article, ListedFile)) and item.files_stored:
                 self._resolve_files(item)
         return batch
+
+    def _raw(self, warc: dict[str, Any], raw: bytes) -> bytes:
+        """A page's bytes, from the record its exchange was written to when the crawler sent
+        their sha256 instead; b'' (counted in `raw_missing`) when they cannot be had."""
+        if raw or "sha256" not in warc:
+            return raw
+        pointer = self.pointers.get(warc.get("exchange", ""))
+        try:
+            body = read_payload(self.warc_dir, pointer) if pointer else None
+        except (OSError, StopIteration, ValueError):
+            body = None
+        if body is None or hashlib.sha256(body).hexdigest() != warc["sha256"]:
+            self.raw_missing += 1
+            return b""
+        return body
 
     def _pointer(self, warc: dict[str, Any]) -> dict[str, Any]:
         ident = warc.get("exchange")

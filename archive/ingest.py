@@ -95,9 +95,10 @@ class Ingest:
         if shipped:  # the responses first: the items that follow name them
             pointers = self.captures.write(shipped)
             self.server.hset(key("captures"), mapping={k: json.dumps(v) for k, v in pointers.items()})
-        batch = [item for one in decoded if not isinstance(one, ShippedExchange) for item in self._prepared(one)]
+        items = self.captures.resolve([one for one in decoded if not isinstance(one, ShippedExchange)])
+        batch = [item for one in items for item in self._prepared(one)]
         if batch:
-            self.writer.write(self.captures.resolve(batch))
+            self.writer.write(batch)
         self.server.delete(key("writing"))
 
     @staticmethod
@@ -238,6 +239,9 @@ def _finish(server: Any, run: Ingest, status: str, wait_seconds: float) -> RunSu
                          failed=counts.failed, seconds=time.monotonic() - run.started,
                          list_pages=stats.get("list_pages", 0), coverage=counts.coverage(),
                          warnings=warnings)
+    if run.captures.raw_missing:
+        summary.warnings.append(f"{run.captures.raw_missing} article pages' bytes could not be read back "
+                                "from their WARC records: their raw pages are not kept")
     if run.captures.unresolved:
         summary.warnings.append(f"{run.captures.unresolved} items named a response this writer never "
                                 "received: they are archived without a WARC pointer")

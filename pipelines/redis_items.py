@@ -9,13 +9,15 @@ Every response a crawler receives travels on the same list, before the items tha
 (pipelines/warc.py, WarcShipMiddleware), as one line of JSON (the request, the response's
 status and headers, when it was fetched) followed by the body's bytes as they are: base64
 would add a third to every page and attachment. The writer writes them as WARC records
-(archive/capture.py).
+(archive/capture.py). An article's page bytes are not sent twice: the article names the
+response and the sha256 of its body, and the writer reads the bytes back from the record.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import json
 from typing import Any
 
@@ -38,12 +40,23 @@ class UnknownItem(ValueError):
 def dumps_item(item: Any) -> str:
     """An item as one JSON text: {"type": "Article", "fields": {...}} with bytes in base64."""
     fields = dataclasses.asdict(item)
+    for holder in [fields, *(fields.get("parts") or [])]:
+        _raw_by_reference(holder)
     for name in _BYTES_FIELDS:
         if name in fields:
             fields[name] = base64.b64encode(fields[name] or b"").decode("ascii")
     for part in fields.get("parts") or []:  # the further pages of a multi-page article
         part["raw"] = base64.b64encode(part["raw"] or b"").decode("ascii")
     return json.dumps({"type": type(item).__name__, "fields": fields}, ensure_ascii=False)
+
+
+def _raw_by_reference(holder: dict[str, Any]) -> None:
+    """A page's bytes already travel in the shipped response its `warc` names: send their sha256
+    instead; the writer takes them from the record it wrote (archive/capture.py)."""
+    warc = holder.get("warc") or {}
+    if "exchange" in warc and holder.get("raw"):
+        holder["warc"] = {**warc, "sha256": hashlib.sha256(holder["raw"]).hexdigest()}
+        holder["raw"] = b""
 
 
 def dumps_exchange(ident: str, exchange: Exchange, max_bytes: int) -> bytes:

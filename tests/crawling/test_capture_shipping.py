@@ -89,3 +89,26 @@ def test_a_body_over_the_cap_is_a_truncated_record_and_its_file_a_failure(tmp_pa
     report = Report()
     verify_warc_dir(tmp_path / "warc", report)
     assert report.ok, report.problems
+
+
+def test_an_article_page_crosses_once_and_the_writer_reads_its_bytes_back(tmp_path: Path) -> None:
+    """The article names its shipped response and the sha256 of the body: the writer takes the
+    bytes from the record (Content-Encoding undone, as the crawler saw them)."""
+    import gzip
+
+    html = "<html><body>工会新闻</body></html>".encode() * 50
+    encoded = Exchange(url="http://a.test/1.html", status=200, protocol="HTTP/1.1",
+                       headers=[(b"Content-Type", [b"text/html"]), (b"Content-Encoding", [b"gzip"])],
+                       body=gzip.compress(html), ip_address=None, method="GET",
+                       request_url="http://a.test/1.html", request_headers=[], request_body=b"")
+    page = Article(url="http://a.test/1.html", title="t", published_at=None, body="b", raw=html,
+                   warc={"exchange": "w:1"})
+    message = dumps_item(page)
+    assert len(message) < len(html) / 2  # not the bytes again
+    writer = CaptureWriter(tmp_path / "warc", tmp_path / "files", run_id=1)
+    writer.write([loads_message(dumps_exchange("w:1", encoded, 1 << 20))])
+    [item] = writer.resolve([loads_message(message.encode())])
+    assert item.raw == html and item.warc["file"] and writer.raw_missing == 0
+    lost = loads_message(dumps_item(Article(url="http://a.test/2.html", title="t", published_at=None,
+                                            body="b", raw=b"other", warc={"exchange": "w:1"})).encode())
+    assert writer.resolve([lost])[0].raw == b"" and writer.raw_missing == 1  # counted, not invented
