@@ -149,7 +149,12 @@ def start_crawl(server: Any, db: Any) -> bool:
     if any(s in (b"busy", b"idle") and w.decode() not in gone for w, s in states.items()):
         return False
     leftovers = [*server.scan_iter(match=key("lease:*")), *server.scan_iter(match=key("requests:*"))]
-    server.delete(*[key(name) for name in CRAWL_KEYS], *leftovers)
+    if server.llen(key("items")) or server.llen(key("writing")):  # items still to write may name them
+        leftovers = [name for name in leftovers if name != key("captures")]
+        names = [key(name) for name in CRAWL_KEYS if name != "captures"]
+    else:
+        names = [key(name) for name in CRAWL_KEYS]
+    server.delete(*names, *leftovers)
     ArchiveState.of_archive(db).publish(server)
     return True
 

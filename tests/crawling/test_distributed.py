@@ -478,3 +478,38 @@ def warc_records(warc_dir: Path, kind: str) -> list[dict]:
                 if record.rec_type == kind:
                     found.append({"url": record.rec_headers.get_header("WARC-Target-URI")})
     return found
+
+
+def test_a_writer_killed_mid_way_leaves_what_verify_explains_and_a_restart_completes(
+        replicas, redis_url: str, tmp_path: Path) -> None:
+    """SIGKILL the writer while it writes: verify names its WARC file as never closed (and
+    nothing else); a writer started again joins the running crawl, closes that file after its
+    last whole record, writes the batch it had taken again and finishes: verify passes."""
+    import redis
+
+    province, _ = replicas
+    db = tmp_path / "a.db"
+    client = redis.Redis.from_url(redis_url)
+    with ReplicaServer(province.root, delay=0.05) as server:
+        starts = [a for url in province.start_urls(server.origin) for a in ("--start-url", url)]
+        writer = start_writer(redis_url, db, 2)
+        # --delay 0.05 between requests to the site, across both crawlers: the crawl lasts ~10 s
+        crawlers = [start("crawl", "--redis", redis_url, *starts, "--delay", "0.05") for _ in range(2)]
+        deadline = time.monotonic() + 60
+        while not list((tmp_path / "warc").glob("*.open")) or client.hlen("unionnews:captures") < 30:
+            assert time.monotonic() < deadline, "the writer wrote nothing"
+            time.sleep(0.02)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(timeout=10)
+        code, said = verify(db)
+        assert code == 1 and "never closed (crawl interrupted?)" in said, said
+        assert said.count("never closed") == 1 and "problem(s)" in said.splitlines()[-1], said
+        writer = start_writer(redis_url, db, 2)
+        results = [finish(crawler) for crawler in crawlers]
+        code, out, err = finish(writer)
+        truth = province.truth(server.origin)
+    assert code == 0 and [r[0] for r in results] == [0, 0], (out, err, results)
+    assert wrong_fields(archived(db), truth) == []
+    assert [u for u, row in archived(db).items() if not row["warc_file"]] == []
+    assert not list((tmp_path / "warc").glob("*.open"))
+    assert verify(db)[0] == 0, verify(db)
