@@ -188,7 +188,9 @@ def ingest(redis_url: str, db_path: str, wait_seconds: float, crawlers: int) -> 
     Start it first: it starts the crawl (clears the shared frontier, publishes what the
     archive holds so crawlers walk incrementally), then writes the items that the crawlers
     (`unionnews crawl --redis URL`, any number, on any machines) send through Redis, and
-    ends with the run's summary line once every crawler is done.
+    ends with the run's summary line once every crawler is done. The responses the crawlers
+    receive come too: it writes them into warc/ beside the archive ($UNIONNEWS_WARC_DIR) and
+    stores images and attachments in files/, as a local crawl does.
 
     \b
     Exit status: 0 the crawl ran; 1 it could not run or was left unfinished; 3 the site

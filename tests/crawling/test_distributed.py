@@ -463,9 +463,10 @@ def test_a_distributed_archive_holds_every_response_in_warc_and_every_file(repli
         assert hashlib.sha256((files_dir / f["path"]).read_bytes()).hexdigest() == f["sha256"]
         assert record_at(warc_dir, f["warc_file"], f["warc_offset"], f["warc_length"])[0] == "response"
     assert verify(db)[0] == 0, verify(db)
-    code, output = finish(start("export", "--db", str(db), "--wacz", str(tmp_path / "a.wacz")))[:2]
-    assert code == 0, output
-    assert validate_wacz(tmp_path / "a.wacz")[0]
+    for name, args in (("a.wacz", []), ("run1.wacz", ["--run", "1"])):
+        code, output = finish(start("export", "--db", str(db), "--wacz", str(tmp_path / name), *args))[:2]
+        assert code == 0 and f"({len(articles)} article pages listed)" in output, output
+        assert validate_wacz(tmp_path / name)[0]
 
 
 def warc_records(warc_dir: Path, kind: str) -> list[dict]:
