@@ -63,6 +63,7 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy_redis.connection import get_redis_from_settings
+from twisted.internet.task import deferLater
 from twisted.internet.threads import deferToThread
 
 from archive.capture import DEFAULT_SHIP_MAX_BYTES
@@ -75,6 +76,12 @@ from archive.warcfiles import (
 )
 
 logger = logging.getLogger(__name__)
+#: Messages on the items list above which a distributed crawler waits for the writer (default),
+#: and how often it looks again (s). A message is one response or one item: a few kB to MBs.
+DEFAULT_MAX_WAITING = 2000
+WAIT_SECONDS = 0.2
+
+
 def default_warc_dir(settings: Any) -> Path:
     """$UNIONNEWS_WARC_DIR, else `warc/` beside the archive (UNIONNEWS_DB, $UNIONNEWS_DB,
     else ./archive.db)."""
@@ -186,11 +193,15 @@ class WarcShipMiddleware:
 
     Settings: `UNIONNEWS_REDIS_URL`, `UNIONNEWS_WORKER_ID` (set by `unionnews crawl --redis`),
     `UNIONNEWS_SHIP_MAX_BYTES` (a larger body is not shipped: the writer records its headers
-    with `WARC-Truncated: length`; default: UNIONNEWS_FILES_MAXSIZE, the largest file fetched).
+    with `WARC-Truncated: length`; default: UNIONNEWS_FILES_MAXSIZE, the largest file fetched),
+    `UNIONNEWS_SHIP_MAX_WAITING` (more messages than this waiting for the writer hold the crawler
+    until it takes them; default 2000).
     """
 
-    def __init__(self, server: Any, worker: str, max_bytes: int, stats: Any) -> None:
+    def __init__(self, server: Any, worker: str, max_bytes: int, stats: Any,
+                 max_waiting: int = DEFAULT_MAX_WAITING) -> None:
         self.server, self.worker, self.max_bytes, self.stats = server, worker, max_bytes, stats
+        self.max_waiting = max_waiting
         self.serial = 0
 
     @classmethod
@@ -201,7 +212,7 @@ class WarcShipMiddleware:
         limit = settings.getint("UNIONNEWS_SHIP_MAX_BYTES") or settings.getint(
             "UNIONNEWS_FILES_MAXSIZE", DEFAULT_SHIP_MAX_BYTES)
         return cls(get_redis_from_settings(settings), settings.get("UNIONNEWS_WORKER_ID") or "worker",
-                   limit, crawler.stats)
+                   limit, crawler.stats, settings.getint("UNIONNEWS_SHIP_MAX_WAITING", DEFAULT_MAX_WAITING))
 
     async def process_response(self, request: Request, response: Response) -> Response:
         """Ship the exchange; the response goes on once it is on the list (so before any item
@@ -211,7 +222,9 @@ class WarcShipMiddleware:
         self.serial += 1
         ident = f"{self.worker}:{self.serial}"
         message = dumps_exchange(ident, exchange_of(request, response, warc_date()), self.max_bytes)
-        await maybe_deferred_to_future(deferToThread(self.server.rpush, key("items"), message))
+        waiting = await maybe_deferred_to_future(deferToThread(self.server.rpush, key("items"), message))
+        if waiting > self.max_waiting:
+            await self._wait_for_the_writer(waiting)
         request.meta["warc"] = {"exchange": ident}
         if self.stats is not None:
             self.stats.inc_value("warc/shipped")
@@ -219,3 +232,17 @@ class WarcShipMiddleware:
             if len(response.body) > self.max_bytes:
                 self.stats.inc_value("warc/truncated")
         return response
+
+    async def _wait_for_the_writer(self, waiting: int) -> None:
+        """Hold this response (and so, soon, the whole crawler) while more than max_waiting
+        messages wait for the writer: Redis keeps what the crawlers send in memory, and a writer
+        that is slow or down must not make it hold the whole crawl."""
+        from twisted.internet import reactor  # the one Scrapy installed (import it late)
+
+        logger.warning("%d messages wait for the archive writer (UNIONNEWS_SHIP_MAX_WAITING %d): "
+                       "this crawler waits until it takes them", waiting, self.max_waiting)
+        if self.stats is not None:
+            self.stats.inc_value("warc/ship_waits")
+        while waiting > self.max_waiting:
+            await maybe_deferred_to_future(deferLater(reactor, WAIT_SECONDS, lambda: None))
+            waiting = await maybe_deferred_to_future(deferToThread(self.server.llen, key("items")))

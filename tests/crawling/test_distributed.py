@@ -514,3 +514,50 @@ def test_a_writer_killed_mid_way_leaves_what_verify_explains_and_a_restart_compl
     assert [u for u, row in archived(db).items() if not row["warc_file"]] == []
     assert not list((tmp_path / "warc").glob("*.open"))
     assert verify(db)[0] == 0, verify(db)
+
+
+WORKER = """
+import sys
+from archive.distributed import crawl_worker
+from archive.options import CrawlOptions
+starts, url, waiting = sys.argv[1].split(), sys.argv[2], int(sys.argv[3])
+print(crawl_worker(CrawlOptions({u: None for u in starts}, delay=0, redis_url=url,
+                                settings={"UNIONNEWS_SHIP_MAX_WAITING": waiting})).line())
+"""
+
+
+def test_a_crawler_waits_while_the_writer_does_not_take_what_it_sent(replicas, redis_url: str,
+                                                                     tmp_path: Path) -> None:
+    """The writer stops (SIGSTOP): the crawler stops sending once the list holds
+    UNIONNEWS_SHIP_MAX_WAITING messages (plus what was in flight), and sends no more, instead of
+    filling Redis with the whole crawl; when the writer goes on, the crawl completes."""
+    import redis
+
+    province, _ = replicas
+    db = tmp_path / "a.db"
+    client = redis.Redis.from_url(redis_url)
+    with ReplicaServer(province.root) as server:
+        writer = start_writer(redis_url, db, 1)
+        writer.send_signal(signal.SIGSTOP)
+        try:
+            starts = " ".join(province.start_urls(server.origin))
+            crawler = subprocess.Popen([sys.executable, "-c", WORKER, starts, redis_url, "20"],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            seen = []
+            for _ in range(2):  # the most on the list in each of two 3-second spells
+                most, deadline = 0, time.monotonic() + 3
+                while time.monotonic() < deadline:
+                    most = max(most, client.llen("unionnews:items"))
+                    time.sleep(0.02)
+                seen.append(most)
+            # in flight when it stopped: up to 32 responses (CONCURRENT_REQUESTS) and their items
+            assert crawler.poll() is None and 20 <= seen[0] == seen[1] <= 20 + 2 * 32, seen
+        finally:
+            writer.send_signal(signal.SIGCONT)
+        out, err = crawler.communicate(timeout=120)
+        code, summary, writer_err = finish(writer)
+        truth = province.truth(server.origin)
+    assert crawler.returncode == 0, err[-2000:]
+    assert code == 0, (summary, writer_err)
+    assert wrong_fields(archived(db), truth) == []
+    assert verify(db)[0] == 0
