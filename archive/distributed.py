@@ -124,7 +124,6 @@ def distributed_settings(base: Any, redis_url: str, delay: float | None) -> dict
         # The timetable spaces requests; a small per-host cap only keeps reserved requests
         # from queueing in the slot (and then leaving together) when the site answers slowly.
         **({} if delay == 0 else {"CONCURRENT_REQUESTS_PER_DOMAIN": SHARED_SLOT_CONCURRENCY}),
-        "UNIONNEWS_WARC_ENABLED": False,
         "UNIONNEWS_REDIS_URL": redis_url,
         "UNIONNEWS_WORKER_ID": new_worker_id(),
     }

@@ -13,7 +13,8 @@ digest index at the start of a crawl from `payload-index.jsonl` and from the WAR
 Then, in the same run, the same two crawls distributed (a redis-server on a free port, the
 `unionnews ingest` writer and `--crawlers` `unionnews crawl --redis` crawlers, into a fresh
 archive): WARC bytes per 1,000 articles of the first crawl and of the `--full` re-crawl beside
-the local figures, and the bytes the crawlers sent to Redis (what the writer's link carries).
+the local figures, the bytes the crawlers sent to Redis (what the writer's link carries), and
+the crawl time beside a distributed crawl that ships no responses and fetches no files.
 Each crawl runs in its own process (Twisted's reactor runs once per process).
 """
 
@@ -174,9 +175,22 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
     sys.exit("redis-server did not start")
 
 
+WORKER = """
+import sys
+from archive.distributed import crawl_worker
+from archive.options import CrawlOptions
+starts, url, full, capture = sys.argv[1].split(), sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1"
+off = {} if capture else {"UNIONNEWS_WARC_ENABLED": False, "ITEM_PIPELINES": {
+    "pipelines.clean.CleanPipeline": 100, "pipelines.redis_items.RedisItemPipeline": 900}}
+print(crawl_worker(CrawlOptions({u: None for u in starts}, delay=0, full=full, redis_url=url,
+                                settings={"LOG_LEVEL": "ERROR", **off})).line())
+"""
+
+
 def distributed_crawl(redis_url: str, db: Path, start_urls: list[str], crawlers: int,
-                      full: bool) -> tuple[float, int, int]:
-    """One distributed crawl: (seconds, bytes the clients sent to Redis, peak Redis memory)."""
+                      full: bool, capture: bool = True) -> tuple[float, int, int]:
+    """One distributed crawl: (seconds, bytes the clients sent to Redis, peak Redis memory);
+    `capture` False: the crawlers ship no responses and fetch no files (the baseline)."""
     import redis
 
     client = redis.Redis.from_url(redis_url)
@@ -186,9 +200,8 @@ def distributed_crawl(redis_url: str, db: Path, start_urls: list[str], crawlers:
                                "--crawlers", str(crawlers)], stdout=subprocess.PIPE, text=True)
     while not client.exists("unionnews:writer"):
         time.sleep(0.02)
-    starts = [a for url in start_urls for a in ("--start-url", url)]
-    workers = [subprocess.Popen([*UNIONNEWS, "crawl", "--redis", redis_url, *starts, "--delay", "0",
-                                 *(["--full"] if full else [])], stdout=subprocess.PIPE,
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, " ".join(start_urls), redis_url,
+                                 "1" if full else "0", "1" if capture else "0"], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for _ in range(crawlers)]
     peak = 0
     while any(w.poll() is None for w in workers):
@@ -207,6 +220,7 @@ def distributed_figures(root: Path, start_urls: list[str], crawlers: int) -> dic
     process, url = start_redis(root)
     try:
         db = root / "archive.db"
+        off_seconds, off_sent, _ = distributed_crawl(url, root / "off.db", start_urls, crawlers, False, False)
         first_seconds, first_sent, first_peak = distributed_crawl(url, db, start_urls, crawlers, False)
         first = set((root / "warc").glob("*.warc.gz"))
         again_seconds, again_sent, again_peak = distributed_crawl(url, db, start_urls, crawlers, True)
@@ -219,6 +233,7 @@ def distributed_figures(root: Path, start_urls: list[str], crawlers: int) -> dic
     return {"articles": articles, "first": sum(p.stat().st_size for p in first),
             "again": sum(p.stat().st_size for p in again), "first_sent": first_sent,
             "again_sent": again_sent, "first_seconds": first_seconds, "again_seconds": again_seconds,
+            "off_seconds": off_seconds, "off_sent": off_sent,
             "peak": max(first_peak, again_peak), "files": folder_bytes(root / "files"),
             "verify": verified.returncode, "verify_line": verified.stdout.strip().splitlines()[-1:]}
 
@@ -288,8 +303,10 @@ def main() -> None:
         print(f"  sent to Redis per 1,000 articles: first crawl {dist['first_sent'] * per:.2f} MB, "
               f"re-crawl {dist['again_sent'] * per:.2f} MB; Redis memory peak {dist['peak'] / 1e6:.1f} MB")
         print(f"  attachments/images store {dist['files'] * per:.2f} MB per 1,000 articles (local "
-              f"{payload / articles * 1000 / 1e6:.2f} MB); crawl time first {dist['first_seconds']:.1f} s, "
-              f"re-crawl {dist['again_seconds']:.1f} s")
+              f"{payload / articles * 1000 / 1e6:.2f} MB)")
+        print(f"  crawl time: no capture {dist['off_seconds']:.1f} s (sent Redis {dist['off_sent'] * per:.2f} MB "
+              f"per 1,000 articles), WARC + attachments {dist['first_seconds']:.1f} s "
+              f"({dist['first_seconds'] / dist['off_seconds']:.2f}x); --full re-crawl {dist['again_seconds']:.1f} s")
         print(f"payload index: {held} payloads, {index_bytes / 1e3:.0f} kB; loaded from "
               f"payload-index.jsonl in {from_file * 1e3:.1f} ms, from the WARCs in "
               f"{from_warcs * 1e3:.0f} ms")

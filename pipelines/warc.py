@@ -209,6 +209,8 @@ class WarcShipMiddleware:
         settings = crawler.settings
         if not settings.get("UNIONNEWS_REDIS_URL"):
             raise NotConfigured("no distributed crawl (UNIONNEWS_REDIS_URL)")
+        if not settings.getbool("UNIONNEWS_WARC_ENABLED", True):
+            raise NotConfigured("WARC capture is off (UNIONNEWS_WARC_ENABLED)")
         limit = settings.getint("UNIONNEWS_SHIP_MAX_BYTES") or settings.getint(
             "UNIONNEWS_FILES_MAXSIZE", DEFAULT_SHIP_MAX_BYTES)
         return cls(get_redis_from_settings(settings), settings.get("UNIONNEWS_WORKER_ID") or "worker",
