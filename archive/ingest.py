@@ -27,8 +27,8 @@ from typing import Any
 from archive.capture import CaptureWriter, ShippedExchange
 from archive.crawl import CrawlError, CrawlLocked, RunSummary, acquire_lock
 from archive.db import ArchiveError, open_archive
-from archive.fixity import default_dirs
 from archive.distributed import connect as connect_redis
+from archive.fixity import default_dirs
 from archive.records import (Alias, ArchiveWriter, FailureRecord, WalkFigures, close_run, close_stale_runs,
                              start_run)
 from crawler.frontier import crawl_done, dead_workers, key, lease_key, queued
@@ -149,12 +149,9 @@ def start_crawl(server: Any, db: Any) -> bool:
     if any(s in (b"busy", b"idle") and w.decode() not in gone for w, s in states.items()):
         return False
     leftovers = [*server.scan_iter(match=key("lease:*")), *server.scan_iter(match=key("requests:*"))]
-    if server.llen(key("items")) or server.llen(key("writing")):  # items still to write may name them
-        leftovers = [name for name in leftovers if name != key("captures")]
-        names = [key(name) for name in CRAWL_KEYS if name != "captures"]
-    else:
-        names = [key(name) for name in CRAWL_KEYS]
-    server.delete(*names, *leftovers)
+    # The record pointers stay while items that may name them are still to be written.
+    keep = ("captures",) if server.llen(key("items")) or server.llen(key("writing")) else ()
+    server.delete(*[key(name) for name in CRAWL_KEYS if name not in keep], *leftovers)
     ArchiveState.of_archive(db).publish(server)
     return True
 
