@@ -143,6 +143,8 @@ class Selection:
     #: selected; for a 304, the capture it names): the page list's `ts`, which the wacz tool
     #: matches to a record of that URL at that second.
     captures: dict[str, str] = field(default_factory=dict)
+    #: (URL, WARC-Date to the second) of every response and revisit record selected.
+    stamps: set[tuple[str, str]] = field(default_factory=set)
 
 
 def run_of(path: Path) -> int | None:
@@ -193,6 +195,7 @@ def select_records(files: list[Path], run: int | None = None, since: datetime | 
     responses: dict[str, tuple[str, int, int]] = {}
     refers: set[str] = set()
     captures: dict[str, str] = {}
+    stamps: set[tuple[str, str]] = set()
     for path in files:
         with open(path, "rb") as fh:
             records = ArchiveIterator(fh)
@@ -211,11 +214,14 @@ def select_records(files: list[Path], run: int | None = None, since: datetime | 
                     if kind == "revisit" and headers.get_header("WARC-Refers-To"):
                         refers.add(headers.get_header("WARC-Refers-To"))
                     _note_capture(captures, record)
+                    if kind in ("response", "revisit"):
+                        stamps.add((headers.get_header("WARC-Target-URI"),
+                                    (headers.get_header("WARC-Date") or "")[:19]))
     for record_id in refers:
         if record_id in responses:
             name, offset, length = responses[record_id]
             wanted.setdefault(name, set()).add((offset, length))
-    selection = Selection(label, captures=captures)
+    selection = Selection(label, captures=captures, stamps=stamps)
     for name, spans in wanted.items():
         selection.records[name] = sorted({*([infos[name]] if name in infos else []), *spans})
     return selection
@@ -253,7 +259,10 @@ def write_selection(warc_dir: Path, selection: Selection, out_dir: Path) -> list
 def page_list(db: sqlite_utils.Database | None) -> list[dict[str, str]]:
     """The WACZ page list: each live archived article, by the URL it was fetched from, at the
     time its payload was fetched (`ts`): a later `--full` run that was answered 304 left a
-    server-not-modified revisit, which replay tools show as the bare 304 it was."""
+    server-not-modified revisit, which replay tools show as the bare 304 it was. The wacz tool
+    keeps a page only where a record of its URL has its ts (to the second): export_wacz moves
+    a ts that has none (or, in a package of part of the archive, every ts) to the latest
+    capture of the URL with a payload (a 304's: the capture it names)."""
     if db is None or "articles" not in db.table_names():
         return []
     columns = db["articles"].columns_dict
@@ -302,13 +311,18 @@ def export_wacz(warc_dir: str | Path, out_path: str | Path,
         if db is not None:
             db.conn.close()
     with tempfile.TemporaryDirectory() as tmp:
-        if run is not None or since is not None:
-            selection = select_records(files, run, since)
-            if not selection.records:
-                what = f"run {run}" if run is not None else f"since {since:%Y-%m-%dT%H:%M:%SZ}"
-                raise ExportError(f"the WARC files in {warc_dir} hold no record of {what}")
-            pages = [{**p, "ts": selection.captures[p["url"]]} for p in pages
-                     if p["url"] in selection.captures]
+        part = run is not None or since is not None
+        selection = select_records(files, run, since)
+        if part and not selection.records:
+            what = f"run {run}" if run is not None else f"since {since:%Y-%m-%dT%H:%M:%SZ}"
+            raise ExportError(f"the WARC files in {warc_dir} hold no record of {what}")
+        # Each page at a capture of its URL in the package: the wacz tool keeps a page only
+        # when a record of that URL has that time (to the second).
+        captures, stamps = selection.captures, selection.stamps
+        pages = [p if not part and (p["url"], p.get("ts", "")[:19]) in stamps
+                 else {**p, "ts": captures[p["url"]]} if p["url"] in captures else p
+                 for p in pages if p["url"] in captures or not part]
+        if part:
             files = write_selection(Path(warc_dir), selection, Path(tmp))
         pages = pages or html_pages(files)
         if not pages:

@@ -422,6 +422,7 @@ def test_a_distributed_archive_holds_every_response_in_warc_and_every_file(repli
     file in files/ whose sha256 matches; verify passes and the WACZ validates. The crawlers
     wrote nothing on their disks."""
     import hashlib
+    import zipfile
 
     from archive.export import validate_wacz
     from support import responses
@@ -467,6 +468,8 @@ def test_a_distributed_archive_holds_every_response_in_warc_and_every_file(repli
         code, output = finish(start("export", "--db", str(db), "--wacz", str(tmp_path / name), *args))[:2]
         assert code == 0 and f"({len(articles)} article pages listed)" in output, output
         assert validate_wacz(tmp_path / name)[0]
+        with zipfile.ZipFile(tmp_path / name) as wacz:  # the tool kept every page: each ts matched
+            assert len(wacz.read("pages/pages.jsonl").splitlines()) == 1 + len(articles)
 
 
 def warc_records(warc_dir: Path, kind: str) -> list[dict]:
