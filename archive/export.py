@@ -332,8 +332,8 @@ def export_wacz(warc_dir: str | Path, out_path: str | Path,
         with open(pages_file, "w", encoding="utf-8") as out:
             write_jsonl(iter([header, *pages]), out)
         args = ["create", "-o", str(out_path), "--title", title, "--pages", str(pages_file)]
-        _run_wacz(args + [str(p) for p in files], out_path)
-    return len(pages)
+        said = _run_wacz(args + [str(p) for p in files], out_path)
+    return len(pages) - said.count("Invalid passed page")  # pages the tool could not place
 
 
 def _check_run(db: sqlite_utils.Database | None, run: int) -> None:
@@ -355,8 +355,8 @@ def validate_wacz(path: str | Path) -> tuple[bool, str]:
     return code == 0, printed.getvalue()
 
 
-def _run_wacz(args: list[str], out_path: str | Path) -> None:
-    """Run the wacz tool's `create`, keeping its progress chatter off our output."""
+def _run_wacz(args: list[str], out_path: str | Path) -> str:
+    """Run the wacz tool's `create`, keeping its progress chatter off our output (returned)."""
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
@@ -367,3 +367,4 @@ def _run_wacz(args: list[str], out_path: str | Path) -> None:
         raise ExportError(f"wacz could not package the archive: {exc}") from None
     if code != 0:
         raise ExportError(f"wacz could not package the archive: {printed.getvalue().strip()}")
+    return printed.getvalue()
