@@ -188,7 +188,9 @@ def ingest(redis_url: str, db_path: str, wait_seconds: float, crawlers: int) -> 
     Start it first: it starts the crawl (clears the shared frontier, publishes what the
     archive holds so crawlers walk incrementally), then writes the items that the crawlers
     (`unionnews crawl --redis URL`, any number, on any machines) send through Redis, and
-    ends with the run's summary line once every crawler is done.
+    ends with the run's summary line once every crawler is done. The responses the crawlers
+    receive come too: it writes them into warc/ beside the archive ($UNIONNEWS_WARC_DIR) and
+    stores images and attachments in files/, as a local crawl does.
 
     \b
     Exit status: 0 the crawl ran; 1 it could not run or was left unfinished; 3 the site
@@ -288,36 +290,50 @@ def reparse(db_path: str) -> None:
               help="Write a WACZ package (WARCs, index, page list) for replay tools.")
 @click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the article records as JSON Lines ('-' for stdout).")
+@click.option("--run", "run", metavar="N", help="WACZ of crawl run N's records only.")
+@click.option("--since", metavar="DATE", help="WACZ of the records fetched since DATE (UTC).")
 def export(db_path: str, warc_dir: str | None, wacz_path: str | None,
-           jsonl_path: str | None) -> None:
+           jsonl_path: str | None, run: str | None, since: str | None) -> None:
     """Export the archive for other tools: WACZ for replay, JSON Lines for the articles.
 
     The WACZ holds every WARC file (each checked against its recorded sha256 first), a CDXJ
-    index and the list of archived articles; ReplayWeb.page and pywb open it. The JSON Lines
-    file has one article per line with all its fields and its earlier versions.
+    index, the list of archived articles (pages/pages.jsonl: URL, ts, title) and
+    datapackage-digest.json; ReplayWeb.page and pywb open it. With --run N it holds only the
+    records run N wrote, with --since DATE those fetched since then (each with the records
+    its revisits name, so every page replays). The JSON Lines file has one article per line
+    with all its fields and its earlier versions.
 
     Exit status: 0 written; 1 the export could not be made (the message says why).
 
     \b
     Examples:
         unionnews export --wacz unionnews.wacz
+        unionnews export --wacz run-7.wacz --run 7
+        unionnews export --wacz week.wacz --since 2026-11-27
         unionnews export --jsonl articles.jsonl --db archive.db
     """
 
     # imported here, not at the top: it loads Scrapy, Datasette or wacz (~0.4 s),
     # which only this command should pay for
-    from archive.export import ExportError, export_jsonl, export_wacz
+    from archive.export import ExportError, export_jsonl, export_wacz, parse_since
 
     if not wacz_path and not jsonl_path:
         raise click.UsageError("say what to write: --wacz PATH and/or --jsonl PATH")
+    if (run is not None or since is not None) and not wacz_path:
+        raise click.ClickException("--run and --since choose the records of a WACZ: give --wacz PATH")
+    if run is not None and since is not None:
+        raise click.ClickException("give --run N or --since DATE, not both")
+    if run is not None and not (run.strip().isdigit() and int(run) > 0):
+        raise click.ClickException(f"--run {run!r} is not a crawl run number (1, 2, ...)")
     try:
+        when = parse_since(since) if since is not None else None
         if jsonl_path:
             count = export_jsonl(db_path, jsonl_path)
             if jsonl_path != "-":
                 click.echo(f"wrote {count} articles to {jsonl_path}")
         if wacz_path:
             folder = Path(warc_dir) if warc_dir else default_dirs(db_path)[0]
-            pages = export_wacz(folder, wacz_path, db_path)
+            pages = export_wacz(folder, wacz_path, db_path, run=int(run) if run else None, since=when)
             click.echo(f"wrote {wacz_path} ({pages} article pages listed)")
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None

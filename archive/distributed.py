@@ -2,8 +2,11 @@
 
 The columns spider runs as usual, but its requests go through the shared scrapy-redis
 frontier (crawler/frontier.py) and its items onto a Redis list (pipelines/redis_items.py)
-for the one archive writer, `unionnews ingest --redis ...`. A worker writes no SQLite, no
-WARC and no attachment files: the raw page bytes travel with each article to the writer.
+for the one archive writer, `unionnews ingest --redis ...`. A worker writes nothing on its
+own disk: every response it receives (pages, images, attachments, robots.txt, errors) goes
+onto the same list for the writer to write as WARC records (pipelines/warc.py,
+WarcShipMiddleware), and the images and attachments it downloads are stored by the writer
+from those records (archive/capture.py).
 """
 
 from __future__ import annotations
@@ -92,6 +95,7 @@ def distributed_settings(base: Any, redis_url: str, delay: float | None) -> dict
     """Scrapy settings that turn the project's crawl into one worker of a shared crawl."""
     middlewares = dict(base.getdict("DOWNLOADER_MIDDLEWARES"))
     middlewares.pop("pipelines.warc.WarcCaptureMiddleware", None)
+    middlewares["pipelines.warc.WarcShipMiddleware"] = 950  # where the capture middleware sits
     # Last before the download slot: robots.txt lookups and retries happen before a request
     # takes its place in the host's timetable, so the time it reserves is when it is sent.
     middlewares["crawler.politeness.SharedPoliteness"] = 900
@@ -107,7 +111,9 @@ def distributed_settings(base: Any, redis_url: str, delay: float | None) -> dict
         "REDIS_ITEMS_KEY": key("items"),
         "REDIS_ITEMS_SERIALIZER": "pipelines.redis_items.dumps_item",
         "ITEM_PIPELINES": {"pipelines.clean.CleanPipeline": 100,
+                           "pipelines.files.ArchiveFilesPipeline": 350,
                            "pipelines.redis_items.RedisItemPipeline": 900},
+        "FILES_STORE": "shipped://archive-writer",
         "SPIDER_MIDDLEWARES": {"crawler.frontier.LeaseAck": 1},
         "EXTENSIONS": {**base.getdict("EXTENSIONS"), "crawler.frontier.Worker": 500},
         "DOWNLOADER_MIDDLEWARES": middlewares,
@@ -118,7 +124,6 @@ def distributed_settings(base: Any, redis_url: str, delay: float | None) -> dict
         # The timetable spaces requests; a small per-host cap only keeps reserved requests
         # from queueing in the slot (and then leaving together) when the site answers slowly.
         **({} if delay == 0 else {"CONCURRENT_REQUESTS_PER_DOMAIN": SHARED_SLOT_CONCURRENCY}),
-        "UNIONNEWS_WARC_ENABLED": False,
         "UNIONNEWS_REDIS_URL": redis_url,
         "UNIONNEWS_WORKER_ID": new_worker_id(),
     }

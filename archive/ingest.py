@@ -10,6 +10,11 @@ retries of transient failures, and --full's conditional requests and recheck); i
 crawler that joined is done (or gone) and every item is written. Items move to a `writing`
 list before they are written and leave it after the commit, so a writer killed mid-batch
 writes that batch again when restarted.
+
+The crawlers' responses come on the same list, before the items that name them: the writer
+writes them into `warc/` beside the archive (archive/capture.py), keeps each one's record
+pointer in Redis (`captures`, so a restarted writer still resolves items of this crawl), then
+writes the items with those pointers and stores their images and attachments in `files/`.
 """
 
 from __future__ import annotations
@@ -19,16 +24,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+from archive.capture import CaptureWriter, ShippedExchange
 from archive.crawl import CrawlError, CrawlLocked, RunSummary, acquire_lock
 from archive.db import ArchiveError, open_archive
 from archive.distributed import connect as connect_redis
+from archive.fixity import default_dirs
 from archive.records import (Alias, ArchiveWriter, FailureRecord, WalkFigures, close_run, close_stale_runs,
                              start_run)
 from crawler.frontier import crawl_done, dead_workers, key, lease_key, queued
 from crawler.items import Article
 from crawler.rules import problems
 from crawler.spiders.state import ArchiveState
-from pipelines.redis_items import UnknownItem, loads_item
+from pipelines.redis_items import UnknownItem, loads_message
 
 #: The writer announces itself with this key (crawlers refuse to start without it).
 WRITER_TTL_SECONDS = 15
@@ -44,16 +51,19 @@ return taken
 """
 # Every key of one crawl but the item lists: cleared when a new crawl starts.
 CRAWL_KEYS = ("sites", "dupefilter", "states", "beats", "stats", "drift", "walked", "empty_columns",
-              "start_failures", "start_urls", "walks_ended", "full")
+              "start_failures", "start_urls", "walks_ended", "full", "captures")
 
 
 class Ingest:
     """Reads items from Redis and writes them into one archive for one crawl run."""
 
-    def __init__(self, server: Any, db: Any, run_id: int, crawlers: int = 1, wait: float = 60.0) -> None:
+    def __init__(self, server: Any, db: Any, run_id: int, crawlers: int = 1, wait: float = 60.0,
+                 db_path: str | Path = "archive.db") -> None:
         self.server, self.db, self.run_id = server, db, run_id
         self.crawlers, self.deadline = crawlers, time.monotonic() + wait
         self.writer = ArchiveWriter(db, run_id)
+        known = {k.decode(): json.loads(v) for k, v in server.hgetall(key("captures")).items()}
+        self.captures = CaptureWriter(*default_dirs(db_path), run_id, known)
         self.seen: set[str] = set()  # canonical URLs this run has written
         self.take = server.register_script(_TAKE)
         self.started = time.monotonic()
@@ -80,17 +90,26 @@ class Ingest:
         return len(taken)
 
     def _write(self, messages: list[bytes]) -> None:
-        batch = [item for message in messages for item in self._prepared(message)]
+        decoded = [self._loaded(message) for message in messages]
+        shipped = [one for one in decoded if isinstance(one, ShippedExchange)]
+        if shipped:  # the responses first: the items that follow name them
+            pointers = self.captures.write(shipped)
+            self.server.hset(key("captures"), mapping={k: json.dumps(v) for k, v in pointers.items()})
+        items = self.captures.resolve([one for one in decoded if not isinstance(one, ShippedExchange)])
+        batch = [item for one in items for item in self._prepared(one)]
         if batch:
             self.writer.write(batch)
         self.server.delete(key("writing"))
 
-    def _prepared(self, message: bytes) -> list[Any]:
-        """Validate and dedup one item as the local pipelines would."""
+    @staticmethod
+    def _loaded(message: bytes) -> Any:
         try:
-            item = loads_item(message)
+            return loads_message(message)
         except UnknownItem as exc:
-            return [FailureRecord("", "store", str(exc)[:300])]
+            return FailureRecord("", "store", str(exc)[:300])
+
+    def _prepared(self, item: Any) -> list[Any]:
+        """Validate and dedup one item as the local pipelines would."""
         if isinstance(item, Article):
             if found := problems(item):
                 return [FailureRecord(item.fetched_url or item.url, "parse", "; ".join(found),
@@ -130,7 +149,9 @@ def start_crawl(server: Any, db: Any) -> bool:
     if any(s in (b"busy", b"idle") and w.decode() not in gone for w, s in states.items()):
         return False
     leftovers = [*server.scan_iter(match=key("lease:*")), *server.scan_iter(match=key("requests:*"))]
-    server.delete(*[key(name) for name in CRAWL_KEYS], *leftovers)
+    # The record pointers stay while items that may name them are still to be written.
+    keep = ("captures",) if server.llen(key("items")) or server.llen(key("writing")) else ()
+    server.delete(*[key(name) for name in CRAWL_KEYS if name not in keep], *leftovers)
     ArchiveState.of_archive(db).publish(server)
     return True
 
@@ -157,17 +178,17 @@ def ingest(redis_url: str, db_path: str | Path, *, wait_seconds: float = 60.0, c
         except ArchiveError as exc:
             raise CrawlError(str(exc)) from None
         try:
-            return _run(server, db, wait_seconds, crawlers)
+            return _run(server, db, wait_seconds, crawlers, path)
         finally:
             db.close()
     finally:
         lock.release()
 
 
-def _run(server: Any, db: Any, wait_seconds: float, crawlers: int) -> RunSummary:
+def _run(server: Any, db: Any, wait_seconds: float, crawlers: int, path: Path) -> RunSummary:
     close_stale_runs(db)
     start_crawl(server, db)
-    run = Ingest(server, db, start_run(db, [], full=False), crawlers, wait_seconds)
+    run = Ingest(server, db, start_run(db, [], full=False), crawlers, wait_seconds, path)
     run.announce()
     run.write_pending()
     deadline = time.monotonic() + wait_seconds
@@ -185,6 +206,7 @@ def _run(server: Any, db: Any, wait_seconds: float, crawlers: int) -> RunSummary
         status = "interrupted"
     while run.step(wait=0):  # whatever arrived last
         pass
+    run.captures.close()
     server.delete(key("writer"))
     return _finish(server, run, status, wait_seconds)
 
@@ -219,6 +241,12 @@ def _finish(server: Any, run: Ingest, status: str, wait_seconds: float) -> RunSu
                          failed=counts.failed, seconds=time.monotonic() - run.started,
                          list_pages=stats.get("list_pages", 0), coverage=counts.coverage(),
                          warnings=warnings)
+    if run.captures.raw_missing:
+        summary.warnings.append(f"{run.captures.raw_missing} article pages' bytes could not be read back "
+                                "from their WARC records: their raw pages are not kept")
+    if run.captures.unresolved:
+        summary.warnings.append(f"{run.captures.unresolved} items named a response this writer never "
+                                "received: they are archived without a WARC pointer")
     summary.errors = [f"could not fetch start URL {u.decode()}: {why.decode()}"
                       for u, why in server.hgetall(key("start_failures")).items()]
     if status == "no_crawlers":

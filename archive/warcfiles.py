@@ -174,6 +174,25 @@ def recover_open_files(warc_dir: str | Path) -> list[ClosedWarc]:
     return recovered
 
 
+def read_payload(warc_dir: str | Path, pointer: dict[str, Any]) -> bytes:
+    """The payload of the record a pointer names, with its Content-Encoding undone (the body as
+    crawler's pipelines saw it); the file may still be open (`NAME.open`)."""
+    path = Path(warc_dir) / pointer["file"]
+    if not path.exists():
+        path = path.with_name(path.name + OPEN_SUFFIX)
+    with open(path, "rb") as fh:
+        fh.seek(pointer["offset"])
+        chunk = fh.read(pointer["length"])
+    record = next(iter(ArchiveIterator(BytesIO(chunk))))
+    return record.content_stream().read()
+
+
+def warc_date(when: datetime | None = None) -> str:
+    """A WARC-Date as warcio writes it for WARC 1.1: UTC, to the microsecond."""
+    when = when or datetime.now(timezone.utc)
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def payload_digest(body: bytes) -> str:
     """The WARC-Payload-Digest warcio writes for a payload: sha1, base32."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
@@ -386,6 +405,12 @@ class RotatingWarcWriter:
             self.close()
         return pointer
 
+    def flush(self) -> None:
+        """Hand what was written to the operating system: a pointer given out after this
+        names bytes that a killed process does not take with it."""
+        if self._fh is not None:
+            self._fh.flush()
+
     @property
     def writer(self) -> WARCWriter:
         """A record builder (no file needed) for callers that build records themselves."""
@@ -448,6 +473,11 @@ class Exchange:
     request_url: str
     request_headers: list[tuple[bytes, list[bytes]]]
     request_body: bytes
+    #: When it was fetched (WARC-Date, ISO 8601 UTC); empty: when it is written (a local crawl
+    #: writes as it fetches; a distributed crawl's writer writes what a crawler fetched earlier).
+    date: str = ""
+    #: WARC-Truncated: why the body is not all here ("length": too large to ship); empty: whole.
+    truncated: str = ""
 
 
 def build_records(writer: WARCWriter, exchange: Exchange, revisit_of: Original | None = None,
@@ -464,6 +494,10 @@ def build_records(writer: WARCWriter, exchange: Exchange, revisit_of: Original |
     extra = {}
     if exchange.ip_address is not None:
         extra["WARC-IP-Address"] = exchange.ip_address
+    if exchange.date:
+        extra["WARC-Date"] = exchange.date
+    if exchange.truncated:
+        extra["WARC-Truncated"] = exchange.truncated
     if profile:
         resp_record = _revisit_record(writer, exchange.url, http_headers, extra, profile,
                                       revisit_of)

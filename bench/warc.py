@@ -10,6 +10,11 @@ Then crawls the replica `--full` again into the archive with capture on, nothing
 prints the WARC bytes per 1,000 articles of that re-crawl beside the first's (unchanged pages
 are revisit records: 304s and identical payloads), and what it costs to load the payload
 digest index at the start of a crawl from `payload-index.jsonl` and from the WARCs themselves.
+Then, in the same run, the same two crawls distributed (a redis-server on a free port, the
+`unionnews ingest` writer and `--crawlers` `unionnews crawl --redis` crawlers, into a fresh
+archive): WARC bytes per 1,000 articles of the first crawl and of the `--full` re-crawl beside
+the local figures, the bytes the crawlers sent to Redis (what the writer's link carries), and
+the crawl time beside a distributed crawl that ships no responses and fetches no files.
 Each crawl runs in its own process (Twisted's reactor runs once per process).
 """
 
@@ -143,10 +148,101 @@ def index_load_times(warc_dir: Path, repeat: int = 3) -> tuple[float, float, int
     return from_file, from_warcs, held
 
 
+UNIONNEWS = [sys.executable, "-c", "from archive.cli import main; main()"]
+
+
+def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
+    import shutil
+    import socket
+
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        sys.exit("redis-server is not installed (apt-get install -y redis-server)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(100):
+        try:
+            redis.Redis.from_url(url).ping()
+            return process, url
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    sys.exit("redis-server did not start")
+
+
+WORKER = """
+import sys
+from archive.distributed import crawl_worker
+from archive.options import CrawlOptions
+starts, url, full, capture = sys.argv[1].split(), sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1"
+off = {} if capture else {"UNIONNEWS_WARC_ENABLED": False, "ITEM_PIPELINES": {
+    "pipelines.clean.CleanPipeline": 100, "pipelines.redis_items.RedisItemPipeline": 900}}
+print(crawl_worker(CrawlOptions({u: None for u in starts}, delay=0, full=full, redis_url=url,
+                                settings={"LOG_LEVEL": "ERROR", **off})).line())
+"""
+
+
+def distributed_crawl(redis_url: str, db: Path, start_urls: list[str], crawlers: int,
+                      full: bool, capture: bool = True) -> tuple[float, int, int]:
+    """One distributed crawl: (seconds, bytes the clients sent to Redis, peak Redis memory);
+    `capture` False: the crawlers ship no responses and fetch no files (the baseline)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.config_resetstat()
+    started = time.perf_counter()
+    writer = subprocess.Popen([*UNIONNEWS, "ingest", "--redis", redis_url, "--db", str(db),
+                               "--crawlers", str(crawlers)], stdout=subprocess.PIPE, text=True)
+    while not client.exists("unionnews:writer"):
+        time.sleep(0.02)
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, " ".join(start_urls), redis_url,
+                                 "1" if full else "0", "1" if capture else "0"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(crawlers)]
+    peak = 0
+    while any(w.poll() is None for w in workers):
+        peak = max(peak, int(client.info("memory")["used_memory"]))
+        time.sleep(0.05)
+    out, _ = writer.communicate()
+    if writer.returncode not in (0, 3):
+        sys.exit(f"the writer failed: {out}")
+    sent = int(client.info("stats")["total_net_input_bytes"])
+    return time.perf_counter() - started, sent, peak
+
+
+def distributed_figures(root: Path, start_urls: list[str], crawlers: int) -> dict[str, float]:
+    """The first crawl and a --full re-crawl, distributed, into root/archive.db."""
+    root.mkdir(exist_ok=True)
+    process, url = start_redis(root)
+    try:
+        db = root / "archive.db"
+        off_seconds, off_sent, _ = distributed_crawl(url, root / "off.db", start_urls, crawlers, False, False)
+        first_seconds, first_sent, first_peak = distributed_crawl(url, db, start_urls, crawlers, False)
+        first = set((root / "warc").glob("*.warc.gz"))
+        again_seconds, again_sent, again_peak = distributed_crawl(url, db, start_urls, crawlers, True)
+        again = [p for p in (root / "warc").glob("*.warc.gz") if p not in first]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    articles = sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0]
+    verified = subprocess.run([*UNIONNEWS, "verify", "--db", str(db)], capture_output=True, text=True)
+    return {"articles": articles, "first": sum(p.stat().st_size for p in first),
+            "again": sum(p.stat().st_size for p in again), "first_sent": first_sent,
+            "again_sent": again_sent, "first_seconds": first_seconds, "again_seconds": again_seconds,
+            "off_seconds": off_seconds, "off_sent": off_sent,
+            "peak": max(first_peak, again_peak), "files": folder_bytes(root / "files"),
+            "verify": verified.returncode, "verify_line": verified.stdout.strip().splitlines()[-1:]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--crawlers", type=int, default=2, help="crawlers of the distributed crawls")
     args = parser.parse_args()
     from replica import ReplicaServer, build_site
 
@@ -164,6 +260,7 @@ def main() -> None:
             on = root / "on0"
             first_files = set((on / "warc").glob("*.warc.gz"))
             crawl("on", on / "archive.db", urls)  # --full again, nothing changed
+            dist = distributed_figures(root / "dist", urls, args.crawlers)
         again = [p for p in (on / "warc").glob("*.warc.gz") if p not in first_files]
         again_bytes = sum(p.stat().st_size for p in again)
         articles = sqlite3.connect(on / "archive.db").execute(
@@ -196,6 +293,20 @@ def main() -> None:
               f"{warc_bytes / articles * 1000 / 1e6:.2f} MB); records {again_records}")
         print(f"  the same re-crawl with identical payloads written in full: "
               f"{in_full / articles * 1000 / 1e6:.3f} MB per 1,000 articles")
+        per = 1000 / dist["articles"] / 1e6
+        print(f"distributed, {args.crawlers} crawlers + writer ({dist['articles']} articles; verify "
+              f"exit {dist['verify']}: {' '.join(dist['verify_line'])}):")
+        print(f"  WARC per 1,000 articles: first crawl {dist['first'] * per:.2f} MB (local "
+              f"{warc_bytes / articles * 1000 / 1e6:.2f} MB), --full re-crawl nothing changed "
+              f"{dist['again'] * per:.3f} MB ({dist['again'] / dist['first']:.0%} of the first; local "
+              f"{again_bytes / articles * 1000 / 1e6:.3f} MB)")
+        print(f"  sent to Redis per 1,000 articles: first crawl {dist['first_sent'] * per:.2f} MB, "
+              f"re-crawl {dist['again_sent'] * per:.2f} MB; Redis memory peak {dist['peak'] / 1e6:.1f} MB")
+        print(f"  attachments/images store {dist['files'] * per:.2f} MB per 1,000 articles (local "
+              f"{payload / articles * 1000 / 1e6:.2f} MB)")
+        print(f"  crawl time: no capture {dist['off_seconds']:.1f} s (sent Redis {dist['off_sent'] * per:.2f} MB "
+              f"per 1,000 articles), WARC + attachments {dist['first_seconds']:.1f} s "
+              f"({dist['first_seconds'] / dist['off_seconds']:.2f}x); --full re-crawl {dist['again_seconds']:.1f} s")
         print(f"payload index: {held} payloads, {index_bytes / 1e3:.0f} kB; loaded from "
               f"payload-index.jsonl in {from_file * 1e3:.1f} ms, from the WARCs in "
               f"{from_warcs * 1e3:.0f} ms")

@@ -17,7 +17,8 @@ dupefilter (set), lease:<worker> (hash),
 beats and states (hashes of workers), polite:<host>, walks_ended (columns walked to their
 end in this crawl, for the recheck of unlisted articles on --full), full (set when a worker
 runs --full), those of the archive's state (crawler/spiders/state.py) and those of the item
-queue (items, writer, walked, stats, start_failures, start_urls) used by archive/ingest.py.
+queue (items, writing, writer, captures, walked, stats, start_failures, start_urls) used by
+archive/ingest.py.
 """
 
 from __future__ import annotations

@@ -107,6 +107,12 @@ UNIONNEWS_RUN_ID = None
 UNIONNEWS_REDIS_URL = None
 UNIONNEWS_WORKER_ID = None
 UNIONNEWS_SHARED_DELAY = 1.0
+# The largest body a distributed crawler ships to the writer (bytes; None: UNIONNEWS_FILES_MAXSIZE).
+# A larger one is written as its headers with WARC-Truncated: length, and such a file is not stored.
+UNIONNEWS_SHIP_MAX_BYTES = None
+# More messages than this waiting on Redis for the writer (it is slow, or down) hold each crawler
+# until the writer takes them, so Redis never holds a whole crawl.
+UNIONNEWS_SHIP_MAX_WAITING = 2000
 
 # Dropped duplicates are expected (the same article under two URLs), not worth a warning.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"

@@ -9,6 +9,11 @@ row (size, type, hash, WARC record) and each file it could not store (too large,
 on the item, and the store step writes them with the article, in its transaction, through the
 archive's one writer (`files` table linked to the article's row; `failures`, stage `fetch`).
 
+On a distributed crawler (`FILES_STORE = "shipped://"`) the pipeline stores nothing: the file's
+bytes travel to the archive writer inside the response shipped by WarcShipMiddleware, and the
+writer stores them in its `files/` from the WARC record, checked against the row's sha256
+(archive/capture.py).
+
 Every crawl downloads the files again instead of trusting a stored copy's age (the stock
 pipeline's `FILES_EXPIRES`): the point of an archive crawl is to capture what the server
 sends now, and a content-addressed store keeps that cheap on disk.
@@ -64,8 +69,24 @@ def media_urls(item: Any) -> Iterator[tuple[str, str]]:
                 yield url, kind
 
 
+class ShippedFilesStore:
+    """The files store of a distributed crawler: the archive writer stores the bytes."""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+
+    def persist_file(self, path: str, buf: BytesIO, info: MediaPipeline.SpiderInfo,
+                     meta: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
+        return None
+
+    def stat_file(self, path: str, info: MediaPipeline.SpiderInfo) -> dict[str, Any]:
+        return {}
+
+
 class ArchiveFilesPipeline(FilesPipeline):
     """FilesPipeline for archives: content-addressed, size-bounded, listed in SQLite."""
+
+    STORE_SCHEMES = {**FilesPipeline.STORE_SCHEMES, "shipped": ShippedFilesStore}
 
     def __init__(self, store_uri: str, *, crawler: Crawler, db_path: Path,
                  maxsize: int) -> None:
@@ -168,6 +189,7 @@ def _file_row(res: dict) -> dict[str, Any]:
         "size": res["size"], "content_type": res["content_type"], "status": res["http_status"],
         "fetched_url": res["fetched_url"], "warc_file": warc.get("file"), "warc_offset": warc.get("offset"),
         "warc_length": warc.get("length"), "warc_digest": warc.get("digest"),
+        **({"warc_exchange": warc["exchange"]} if "exchange" in warc else {}),
     }
 
 

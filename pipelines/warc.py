@@ -41,6 +41,12 @@ appended to `manifest-sha256.txt` in the same folder, in `sha256sum` format, so
 `sha256sum -c manifest-sha256.txt` and `unionnews verify` can both check it. A file left
 `.open` by a killed crawl is closed by the next one: cut after its last whole record, renamed,
 hashed and listed, so the rows the killed crawl committed still point at verifiable records.
+
+Distributed crawls: `WarcShipMiddleware` takes the capture middleware's place on each crawler.
+It writes nothing on the crawler's disk: each exchange, with the time it was fetched, goes onto
+the Redis list the items take (pipelines/redis_items.py), before the response goes on to the
+spider, and `response.meta['warc']` is `{"exchange": ID}`; the archive writer writes the
+records and puts their pointers in the items that name them (archive/capture.py).
 """
 
 from __future__ import annotations
@@ -55,14 +61,27 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.asyncio import is_asyncio_available
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from scrapy_redis.connection import get_redis_from_settings
+from twisted.internet.task import deferLater
+from twisted.internet.threads import deferToThread
+
+from archive.capture import DEFAULT_SHIP_MAX_BYTES
+from crawler.frontier import key
+from pipelines.redis_items import dumps_exchange
 
 from archive.warcfiles import (
     DEFAULT_MAX_BYTES, ClosedWarc, Exchange, InlineWarc, RotatingWarcWriter, WarcProcess, WarcWriteError,
-    recover_open_files,
+    recover_open_files, warc_date,
 )
 
 logger = logging.getLogger(__name__)
+#: Messages on the items list above which a distributed crawler waits for the writer (default),
+#: and how often it looks again (s). A message is one response or one item: a few kB to MBs.
+DEFAULT_MAX_WAITING = 2000
+WAIT_SECONDS = 0.2
+
+
 def default_warc_dir(settings: Any) -> Path:
     """$UNIONNEWS_WARC_DIR, else `warc/` beside the archive (UNIONNEWS_DB, $UNIONNEWS_DB,
     else ./archive.db)."""
@@ -72,9 +91,9 @@ def default_warc_dir(settings: Any) -> Path:
     return Path(db).resolve().parent / "warc"
 
 
-def exchange_of(request: Request, response: Response) -> Exchange:
+def exchange_of(request: Request, response: Response, date: str = "") -> Exchange:
     """The plain, picklable record of one Scrapy request and its response."""
-    return Exchange(
+    return Exchange(date=date,
         url=response.url, status=response.status, protocol=response.protocol or "HTTP/1.1",
         headers=list(response.headers.items()), body=response.body,
         ip_address=None if response.ip_address is None else str(response.ip_address),
@@ -166,3 +185,66 @@ class WarcCaptureMiddleware:
                 self.stats.set_value("unionnews/store_error", f"cannot close WARC file: {exc}")
         if self.stats is not None:
             self.stats.set_value("warc/files", [c.name for c in closed])
+
+
+class WarcShipMiddleware:
+    """Downloader middleware of a distributed crawler: every downloaded response (and its
+    request), with when it was fetched, onto the items list for the archive writer to write.
+
+    Settings: `UNIONNEWS_REDIS_URL`, `UNIONNEWS_WORKER_ID` (set by `unionnews crawl --redis`),
+    `UNIONNEWS_SHIP_MAX_BYTES` (a larger body is not shipped: the writer records its headers
+    with `WARC-Truncated: length`; default: UNIONNEWS_FILES_MAXSIZE, the largest file fetched),
+    `UNIONNEWS_SHIP_MAX_WAITING` (more messages than this waiting for the writer hold the crawler
+    until it takes them; default 2000).
+    """
+
+    def __init__(self, server: Any, worker: str, max_bytes: int, stats: Any,
+                 max_waiting: int = DEFAULT_MAX_WAITING) -> None:
+        self.server, self.worker, self.max_bytes, self.stats = server, worker, max_bytes, stats
+        self.max_waiting = max_waiting
+        self.serial = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcShipMiddleware:
+        settings = crawler.settings
+        if not settings.get("UNIONNEWS_REDIS_URL"):
+            raise NotConfigured("no distributed crawl (UNIONNEWS_REDIS_URL)")
+        if not settings.getbool("UNIONNEWS_WARC_ENABLED", True):
+            raise NotConfigured("WARC capture is off (UNIONNEWS_WARC_ENABLED)")
+        limit = settings.getint("UNIONNEWS_SHIP_MAX_BYTES") or settings.getint(
+            "UNIONNEWS_FILES_MAXSIZE", DEFAULT_SHIP_MAX_BYTES)
+        return cls(get_redis_from_settings(settings), settings.get("UNIONNEWS_WORKER_ID") or "worker",
+                   limit, crawler.stats, settings.getint("UNIONNEWS_SHIP_MAX_WAITING", DEFAULT_MAX_WAITING))
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        """Ship the exchange; the response goes on once it is on the list (so before any item
+        that names it)."""
+        if "cached" in response.flags:
+            return response
+        self.serial += 1
+        ident = f"{self.worker}:{self.serial}"
+        message = dumps_exchange(ident, exchange_of(request, response, warc_date()), self.max_bytes)
+        waiting = await maybe_deferred_to_future(deferToThread(self.server.rpush, key("items"), message))
+        if waiting > self.max_waiting:
+            await self._wait_for_the_writer(waiting)
+        request.meta["warc"] = {"exchange": ident}
+        if self.stats is not None:
+            self.stats.inc_value("warc/shipped")
+            self.stats.inc_value("warc/shipped_bytes", len(message))
+            if len(response.body) > self.max_bytes:
+                self.stats.inc_value("warc/truncated")
+        return response
+
+    async def _wait_for_the_writer(self, waiting: int) -> None:
+        """Hold this response (and so, soon, the whole crawler) while more than max_waiting
+        messages wait for the writer: Redis keeps what the crawlers send in memory, and a writer
+        that is slow or down must not make it hold the whole crawl."""
+        from twisted.internet import reactor  # the one Scrapy installed (import it late)
+
+        logger.warning("%d messages wait for the archive writer (UNIONNEWS_SHIP_MAX_WAITING %d): "
+                       "this crawler waits until it takes them", waiting, self.max_waiting)
+        if self.stats is not None:
+            self.stats.inc_value("warc/ship_waits")
+        while waiting > self.max_waiting:
+            await maybe_deferred_to_future(deferLater(reactor, WAIT_SECONDS, lambda: None))
+            waiting = await maybe_deferred_to_future(deferToThread(self.server.llen, key("items")))

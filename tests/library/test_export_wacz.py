@@ -82,3 +82,23 @@ def test_no_warc_files_is_one_clear_line(tmp_path: Path) -> None:
     code, output = export(tmp_path, "--wacz", str(tmp_path / "c.wacz"))
     assert code == 1
     assert output.strip() == f"Error: no WARC files in {tmp_path / 'warc'}"
+
+
+def test_a_page_whose_fetch_time_no_record_has_opens_at_its_capture(crawled, tmp_path: Path) -> None:
+    """The wacz tool drops a listed page unless a record of its URL has its ts (to the
+    second): an article row whose time is a second off its record is still listed, at the
+    record's time."""
+    import sqlite3
+
+    root, origin = crawled
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    with sqlite3.connect(copy / "archive.db") as conn:
+        conn.execute("UPDATE articles SET fetched_at = '2001-01-01T00:00:00Z'")
+    code, output = export(copy, "--wacz", str(tmp_path / "d.wacz"))
+    assert code == 0, output
+    with zipfile.ZipFile(tmp_path / "d.wacz") as wacz:
+        pages = [json.loads(line) for line in wacz.read("pages/pages.jsonl").splitlines()[1:]]
+    stamps = {r["url"] for r in responses(root / "warc")}
+    assert sorted(p["url"] for p in pages) == [f"{origin}/a/1.html", f"{origin}/a/gbk.html"]
+    assert all(p["url"] in stamps and not p["ts"].startswith("2001") for p in pages)
