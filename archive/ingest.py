@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.capture import CaptureWriter, ShippedExchange
-from archive.crawl import CrawlError, CrawlLocked, RunSummary, acquire_lock
+from archive.crawl import CrawlError, CrawlLocked, RunSummary, acquire_lock, read_attachments
 from archive.db import ArchiveError, open_archive
 from archive.distributed import connect as connect_redis
 from archive.fixity import default_dirs
@@ -178,9 +178,11 @@ def ingest(redis_url: str, db_path: str | Path, *, wait_seconds: float = 60.0, c
         except ArchiveError as exc:
             raise CrawlError(str(exc)) from None
         try:
-            return _run(server, db, wait_seconds, crawlers, path)
+            summary = _run(server, db, wait_seconds, crawlers, path)
         finally:
             db.close()
+        read_attachments(path, str(default_dirs(path)[1]))  # as a local crawl does at its end
+        return summary
     finally:
         lock.release()
 

@@ -463,6 +463,10 @@ def test_a_distributed_archive_holds_every_response_in_warc_and_every_file(repli
     for f in files:
         assert hashlib.sha256((files_dir / f["path"]).read_bytes()).hexdigest() == f["sha256"]
         assert record_at(warc_dir, f["warc_file"], f["warc_offset"], f["warc_length"])[0] == "response"
+    read = {r["sha256"]: r["status"] for r in rows(db, "select sha256, status from attachment_texts")}
+    attachments = {f["sha256"] for f in files if f["kind"] in ("attachment", "listed")}
+    assert attachments and set(read) == attachments, "the writer reads every attachment's text"
+    assert "ok" in read.values()
     assert verify(db)[0] == 0, verify(db)
     for name, args in (("a.wacz", []), ("run1.wacz", ["--run", "1"])):
         code, output = finish(start("export", "--db", str(db), "--wacz", str(tmp_path / name), *args))[:2]
