@@ -34,7 +34,7 @@ NOTICE = ["关于开展职工书屋示范点评选的通知", "各基层工会�
 # The readers
 
 
-@pytest.mark.parametrize(("data", "name", "status", "words"), [
+READER_CASES = [
     (made.pdf(NOTICE), "tz.pdf", "ok", ["职工书屋示范点", "蜀锦社区"]),
     (made.docx(["羽毛球比赛实施方案", "报名截止时间为三月十日"], [["单位", "人数"], ["省总工会", "12"]]),
      "fa.docx", "ok", ["羽毛球比赛", "报名截止", "省总工会\t12"]),
@@ -49,7 +49,12 @@ NOTICE = ["关于开展职工书屋示范点评选的通知", "各基层工会�
     (made.broken_pdf(), "cut.pdf", "failed", []),
     (b"<html>not a file</html>", "page.pdf", "failed", []),
     (b"just some bytes", "notes.txt", "unsupported", []),
-])
+]
+
+
+# Named by file and status: the made files' bytes (dates, ids) differ between xdist workers.
+@pytest.mark.parametrize(("data", "name", "status", "words"),
+                         [pytest.param(*case, id=f"{case[1]}-{case[2]}") for case in READER_CASES])
 def test_each_format_gives_its_text_or_its_reason(data: bytes, name: str, status: str, words: list[str]) -> None:
     result = extract(data, name)
     assert result.status == status, result
