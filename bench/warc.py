@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from distributed import start_redis  # bench/distributed.py, beside this script
+
 WARC_MW = "pipelines.warc.WarcCaptureMiddleware"
 FILES_PIPE = "pipelines.files.ArchiveFilesPipeline"
 
@@ -149,30 +151,6 @@ def index_load_times(warc_dir: Path, repeat: int = 3) -> tuple[float, float, int
 
 
 UNIONNEWS = [sys.executable, "-c", "from archive.cli import main; main()"]
-
-
-def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
-    import shutil
-    import socket
-
-    import redis
-
-    binary = shutil.which("redis-server")
-    if binary is None:
-        sys.exit("redis-server is not installed (apt-get install -y redis-server)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    for _ in range(100):
-        try:
-            redis.Redis.from_url(url).ping()
-            return process, url
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    sys.exit("redis-server did not start")
 
 
 WORKER = """

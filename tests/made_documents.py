@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 
+from replica import assets
+
 
 def pdf(lines: list[str], pages: int = 1) -> bytes:
     """A PDF whose pages carry `lines` as text."""
@@ -98,16 +100,7 @@ def glyph_codes_pdf() -> bytes:
         b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun "
         b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assets.pdf_of(objects)
 
 
 def xls(sheet: str, rows: list[list[object]]) -> bytes:
