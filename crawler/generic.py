@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.layout import Line, Marks, class_words, clean_text, element_text, is_noise, lay_out
+from crawler.layout import Line, Marks, class_words, clean_text, element_text, is_noise, lay_out, text_of
 from crawler.patterns import SPACE_RUN
 from crawler.patterns import (BLOCK_TAGS, BODY_NOISE_LINE, BREADCRUMB_SEPARATORS, BREADCRUMB_SKIP, BREADCRUMB_SPLIT,
                               BREADCRUMB_TEXT, BREADCRUMB_WORDS, CAPTION_LINE, CHROME_LINE, META_LINE_START, OTHER_ARTICLES_WORDS,
@@ -22,7 +21,13 @@ from crawler.patterns import (BLOCK_TAGS, BODY_NOISE_LINE, BREADCRUMB_SEPARATORS
                               TITLE_SUFFIX_SPLIT)
 
 _HEAD_TITLE = etree.XPath("//title")
-_LINKS = etree.XPath(".//a")
+
+
+def _links(el: HtmlElement) -> list[HtmlElement]:
+    """The links inside `el` (XPath `.//a`, without an XPath's setup cost)."""
+    return list(el.iterdescendants("a"))
+
+
 #: Characters of meta line read after the headline (and before it, for gov metadata tables).
 META_CHARS = 400
 #: A line shorter than this, or mostly link text, says nothing about where the body is.
@@ -118,7 +123,14 @@ def _common_run(a: str, b: str) -> int:
         return len(a)
     if b in a:
         return len(b)
-    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match().size
+    # Grow every run of `a` found in `b` by one character until none grows (each test is a
+    # substring search in C: a quarter of difflib's time on titles).
+    starts = [i for i, ch in enumerate(a) if ch in b]
+    size = 0
+    while starts:
+        size += 1
+        starts = [i for i in starts if i + size < len(a) and a[i:i + size + 1] in b]
+    return size
 
 
 def _overlap(candidate: str, references: list[str]) -> float:
@@ -216,7 +228,7 @@ def _is_headline_element(el: HtmlElement) -> bool:
         return False
     if el.tag in ("a", "title", "meta") or any(a.tag == "a" for a in el.iterancestors()):
         return False
-    return len(_LINKS(el)) == 0 or el.tag == "h1"
+    return next(el.iterdescendants("a"), None) is None or el.tag == "h1"
 
 
 def _inside_chrome(el: HtmlElement) -> bool:
@@ -247,7 +259,7 @@ _NO_PUNCTUATION = str.maketrans("", "", "".join(PROSE_PUNCTUATION))
 
 def _link_density(el: HtmlElement) -> float:
     total = len(clean_text(el.text_content())) or 1
-    links = sum(len(clean_text(a.text_content())) for a in _LINKS(el))
+    links = sum(len(clean_text(text_of(a))) for a in el.iterdescendants("a"))
     return min(links / total, 1.0)
 
 
@@ -370,7 +382,10 @@ def meta_area(root: HtmlElement, title_el: HtmlElement | None, body_el: HtmlElem
     area = MetaArea()
     target: list[Piece] | None = area.before_title if title_el is not None else area.after_title
     in_title: list[Piece] | None = None
-    for event, el in etree.iterwalk(_body_of(root), events=("start", "end")):
+    # Nothing inside the body block is collected: unless the headline sits in it, it is skipped.
+    skip_body = body_el is not None and (title_el is None or not any(a is body_el for a in title_el.iterancestors()))
+    walker = etree.iterwalk(_body_of(root), events=("start", "end"))
+    for event, el in walker:
         if in_title is not None:
             if event == "end" and el is title_el:
                 # What the headline element holds beyond the headline is meta line.
@@ -388,6 +403,8 @@ def meta_area(root: HtmlElement, title_el: HtmlElement | None, body_el: HtmlElem
             continue
         if el is body_el:
             target = None if event == "start" else area.after_body
+            if event == "start" and skip_body:
+                walker.skip_subtree()
             continue
         if target is None:
             continue
@@ -494,7 +511,7 @@ def headline_items(root: HtmlElement) -> int:
 
 def _is_headline_item(li: HtmlElement) -> bool:
     """A list item that is a link to another article (a short item holding a link)."""
-    return bool(_LINKS(li)) and len(li.text_content()) < 150
+    return next(li.iterdescendants("a"), None) is not None and len(li.text_content()) < 150
 
 
 def text_pieces_near(pieces: list[Piece], index: int, step: int) -> Piece | None:
@@ -519,7 +536,7 @@ def breadcrumb_column(crumb: HtmlElement, title: str | None) -> str | None:
     text = BREADCRUMB_TEXT.sub("", element_text(crumb))
     names = [clean_text(part) for part in BREADCRUMB_SPLIT.split(text)]
     if sum(1 for n in names if n) < 2:
-        names = [element_text(a) for a in _LINKS(crumb)]
+        names = [element_text(a) for a in _links(crumb)]
     names = [n for n in names if n and n not in BREADCRUMB_SKIP and n != title and not BREADCRUMB_TEXT.match(n)]
     return names[-1] if names else None
 
@@ -541,7 +558,7 @@ def find_breadcrumb(root: HtmlElement, index: PageIndex | None = None) -> HtmlEl
 
 
 def _shaped_like_breadcrumb(el: HtmlElement) -> bool:
-    links = [element_text(a) for a in _LINKS(el)]
+    links = [element_text(a) for a in _links(el)]
     text = element_text(el)
     if len(text) > 200 or not all(len(name) <= 20 for name in links):
         return False

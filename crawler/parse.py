@@ -48,7 +48,7 @@ from lxml.html import HtmlElement
 from crawler import generic, meta
 from crawler.body import is_attachment, read_body
 from crawler.encoding import decode_html, looks_binary
-from crawler.layout import element_text, is_noise, parse_tree
+from crawler.layout import element_text, is_noise, parse_tree, text_of
 from crawler.pagination import article_pages
 from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, FILE_HINT, SUMMARY_LINE, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
                               TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
@@ -61,15 +61,23 @@ REQUIRED_ARTICLE_KEYS = ("title", "info", "body", "breadcrumb")
 #: A page whose list selector finds this many article links, and no body, is a list page.
 MIN_LIST_LINKS = 5
 
-_META = etree.XPath("//meta[@name or @property]")
-_CANONICAL = etree.XPath("//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href")
-_BASE = etree.XPath("//base/@href")
-#: The same, looked for among the <head>'s children first (a whole-page XPath scan costs ~0.1 ms).
-_HEAD_META = etree.XPath("meta[@name or @property]")
-_HEAD_CANONICAL = etree.XPath("link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href")
-_HEAD_BASE = etree.XPath("base/@href")
-_IMAGES = etree.XPath(".//img")
-_ANCHORS = etree.XPath(".//a[@href]")
+#: The page's <base href>, canonical link and named meta tags, looked for among the <head>'s
+#: children first and then in the whole page; lxml's tag walks (in C) instead of XPath: the
+#: same elements, without an XPath's setup, and most pages have no <base>.
+_CANONICAL_REL = str.maketrans("CANONICAL", "canonical")
+
+
+def _base_hrefs(els) -> list[str]:
+    return [href for el in els if (href := el.get("href")) is not None]
+
+
+def _canonical_hrefs(els) -> list[str]:
+    return [href for el in els if (el.get("rel") or "").translate(_CANONICAL_REL) == "canonical"
+            and (href := el.get("href")) is not None]
+
+
+def _named_metas(els) -> list[HtmlElement]:
+    return [el for el in els if el.get("name") is not None or el.get("property") is not None]
 
 
 class NotAnArticle(ValueError):
@@ -109,6 +117,9 @@ class _Page:
     selected: dict[str, HtmlElement | None] = field(default_factory=dict)
     _index: generic.PageIndex | None = None
     _head_title: str | None = None
+    #: Every element of the tree, held so that lxml keeps one Python object per element for the
+    #: whole parse (see crawler.layout.parse_tree).
+    elements: list[HtmlElement] = field(default_factory=list)
 
     def select(self, key: str) -> HtmlElement | None:
         """The profile's article selector `key` on this page (looked up once). The selectors of a
@@ -235,25 +246,26 @@ def _load(html: bytes | str, url: str, encoding: str | None, profile: Profile) -
         html, _ = decode_html(html, encoding)
     if not html.strip():
         raise NotAnArticle("empty page")
+    elements: list[HtmlElement] = []
     try:
-        root = parse_tree(html)
+        root = parse_tree(html, elements)
     except (etree.ParserError, ValueError) as exc:
         raise NotAnArticle(f"not parseable as HTML ({exc})") from None
-    base_href = _in_head(root, _HEAD_BASE, _BASE)
+    base_href = _in_head(root, "base", _base_hrefs)
     base = (resolve_link(url, base_href[0]) or url) if base_href else url
-    return _Page(root, url, base, _meta_tags(root), profile, html)
+    return _Page(root, url, base, _meta_tags(root), profile, html, elements=elements)
 
 
-def _in_head(root: HtmlElement, in_head: etree.XPath, anywhere: etree.XPath) -> list:
-    """What `in_head` finds among the <head>'s children, else what `anywhere` finds in the page."""
+def _in_head(root: HtmlElement, tag: str, pick) -> list:
+    """What `pick` takes from the <head>'s `tag` children, else from the page's `tag` elements."""
     head = root.find("head")
-    return (in_head(head) if head is not None else []) or anywhere(root)
+    return (pick(head.iterchildren(tag)) if head is not None else []) or pick(root.iter(tag))
 
 
 def _meta_tags(root: HtmlElement) -> dict[str, str]:
     """Meta tags by name/property (first wins), e.g. {'PubDate': '2023-01-18 17:40'}."""
     tags: dict[str, str] = {}
-    for el in _in_head(root, _HEAD_META, _META):
+    for el in _in_head(root, "meta", _named_metas):
         key, content = el.get("name") or el.get("property"), (el.get("content") or "").strip()
         if key and content:
             tags.setdefault(key.strip(), content)
@@ -360,7 +372,7 @@ def resolve_link(base: str, href: str | None) -> str | None:
 
 def _images(page: _Page, body_el: HtmlElement) -> list[str]:
     urls = []
-    for img in _IMAGES(body_el):
+    for img in body_el.iterdescendants("img"):
         src = img.get("src") or img.get("data-src") or img.get("data-original")
         url = _absolute(page, src)
         if url and url not in urls:
@@ -375,8 +387,11 @@ def _attachments(page: _Page, title_el: HtmlElement | None, body_el: HtmlElement
     scopes = [block] if block is not None else [body_el, *_attachment_blocks_after(body_el)]
     urls = []
     for scope in scopes:
-        for a in _ANCHORS(scope):
-            href, text = a.get("href"), a.text_content()
+        for a in scope.iterdescendants("a"):
+            href = a.get("href")
+            if href is None:
+                continue
+            text = text_of(a)
             if not (FILE_HINT.search(href) or FILE_HINT.search(text)):
                 continue  # cheap test first: most links name no file at all
             url = _absolute(page, href)
@@ -413,5 +428,5 @@ def _in_chrome(el: HtmlElement, scope: HtmlElement) -> bool:
 
 
 def _canonical(page: _Page) -> str | None:
-    found = _in_head(page.root, _HEAD_CANONICAL, _CANONICAL)
+    found = _in_head(page.root, "link", _canonical_hrefs)
     return _absolute(page, found[0]) if found else None
