@@ -38,6 +38,8 @@ an archivist sees why a date is what it is and a maintainer sees which rule to f
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -52,7 +54,7 @@ from crawler.layout import element_text, is_noise, parse_tree, text_of
 from crawler.pagination import article_pages
 from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, FILE_HINT, SUMMARY_LINE, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
                               TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
-from crawler.profiles import Profile, css_xpath, load_profile
+from crawler.profiles import Profile, css_xpath, css_xpath_within, load_profile
 
 #: Fewer visible body characters than this and the page is not an article.
 MIN_BODY_CHARS = 10
@@ -96,6 +98,10 @@ def _default_profile() -> Profile:
     return load_profile()
 
 
+#: One tag, class or id (`h1`, `div#zoom`, `div.editor`): no combinator, no attribute test.
+_COMPOUND = re.compile(r"[\w\-#.]+")
+
+
 def _select(root: HtmlElement, profile: Profile, key: str) -> HtmlElement | None:
     css = profile.article.get(key)
     if not css:
@@ -115,6 +121,8 @@ class _Page:
     profile: Profile
     text: str = ""
     selected: dict[str, HtmlElement | None] = field(default_factory=dict)
+    #: What the first part of the profile's selectors matched, by that part.
+    scopes: dict[str, list[HtmlElement]] = field(default_factory=dict)
     _index: generic.PageIndex | None = None
     _head_title: str | None = None
     #: Every element of the tree, held so that lxml keeps one Python object per element for the
@@ -123,15 +131,29 @@ class _Page:
 
     def select(self, key: str) -> HtmlElement | None:
         """The profile's article selector `key` on this page (looked up once). The selectors of a
-        profile mostly start alike (`div.article h1`, `div.article div#zoom`): when that first
-        part matches nothing, none of them can, and they are not run."""
+        profile mostly start alike (`div.article h1`, `div.article div#zoom`): that first part is
+        matched once over the page, and the rest only inside what it matched (when the rest is one
+        tag, class or id); when the first part matches nothing, none of them can."""
         if key not in self.selected:
             css = self.profile.article.get(key) or ""
-            first = css.split()[0] if css.strip() and "," not in css else ""
-            if first and first not in self.selected:
-                self.selected[first] = css_xpath(first)(self.root)[:1] and True or None
-            self.selected[key] = None if first and self.selected[first] is None else _select(self.root, self.profile, key)
+            parts = css.split() if css.strip() and "," not in css else []
+            if not parts:
+                self.selected[key] = _select(self.root, self.profile, key)
+            elif not (scopes := self._matches(parts[0])):
+                self.selected[key] = None
+            elif len(parts) == 1:
+                self.selected[key] = scopes[0]
+            elif len(parts) == 2 and _COMPOUND.fullmatch(parts[1]):
+                inner = css_xpath_within(parts[1])
+                self.selected[key] = next((found[0] for scope in scopes if (found := inner(scope))), None)
+            else:
+                self.selected[key] = _select(self.root, self.profile, key)
         return self.selected[key]
+
+    def _matches(self, css: str) -> list[HtmlElement]:
+        if css not in self.scopes:
+            self.scopes[css] = css_xpath(css)(self.root)
+        return self.scopes[css]
 
     @property
     def head_title(self) -> str:
@@ -243,12 +265,16 @@ def _load(html: bytes | str, url: str, encoding: str | None, profile: Profile) -
             raise NotAnArticle("empty page")
         if looks_binary(html):
             raise NotAnArticle("binary content, not an HTML page")
-        html, _ = decode_html(html, encoding)
+        raw = html
+        html, codec = decode_html(raw, encoding)
+        utf8 = raw if codec == "utf-8" and not raw.startswith(codecs.BOM_UTF8) else None
+    else:
+        utf8 = None
     if not html.strip():
         raise NotAnArticle("empty page")
     elements: list[HtmlElement] = []
     try:
-        root = parse_tree(html, elements)
+        root = parse_tree(html, elements, utf8)
     except (etree.ParserError, ValueError) as exc:
         raise NotAnArticle(f"not parseable as HTML ({exc})") from None
     base_href = _in_head(root, "base", _base_hrefs)
