@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -233,7 +234,7 @@ def _is_headline_element(el: HtmlElement) -> bool:
 
 def _inside_chrome(el: HtmlElement) -> bool:
     """True for headings in the logo, nav bar or footer (the site's name, not the article's)."""
-    for node in list(el.iterancestors())[:NEAR_ANCESTORS]:
+    for node in islice(el.iterancestors(), NEAR_ANCESTORS):
         if node.tag in ("nav", "footer") or class_words(node) & {"logo", "nav", "footer", "menu", "sidebar"}:
             return True
     return bool(class_words(el) & {"logo"})
@@ -339,7 +340,7 @@ class _Layout:
 def _adjusted(el: HtmlElement, score: float, where: _Layout) -> float:
     """A container's prose score after penalties for links, chrome names and position."""
     score *= 1.0 - _link_density(el)
-    if is_noise(el) or any(class_words(a) & OTHER_ARTICLES_WORDS for a in list(el.iterancestors())[:NEAR_ANCESTORS]):
+    if is_noise(el) or any(class_words(a) & OTHER_ARTICLES_WORDS for a in islice(el.iterancestors(), NEAR_ANCESTORS)):
         score *= 0.2
     if where.title_at is not None and el not in where.title_ancestors:
         start = position(el)
@@ -484,8 +485,11 @@ def joined(pieces: list[Piece], *, dates_only: bool = False, by_name: bool = Tru
     `dates_only`, text in links and in lists of other articles (related headlines, and with
     `by_name` blocks named sidebar, comments...) is blanked out: their dates are not ours."""
     parts = []
+    about: dict[HtmlElement, bool] = {}  # pieces of one element (its text, its children's tails) ask once
     for text, el in pieces:
-        if el is None or (dates_only and _about_other_articles(el, by_name)):
+        if dates_only and el is not None and el not in about:
+            about[el] = _about_other_articles(el, by_name)
+        if el is None or (dates_only and about[el]):
             parts.append("\n")
         else:
             if parts and parts[-1][-1:].isdigit() and text[:1].isdigit():
@@ -498,7 +502,7 @@ def _about_other_articles(el: HtmlElement, by_name: bool = True) -> bool:
     """True for text in a link or a list of other articles. A <time> element in a link is the
     article's own date on its permalink (WordPress's posted-on), not another article's."""
     own_time = el.tag == "time"
-    for node in (el, *list(el.iterancestors())[:NEAR_ANCESTORS]):
+    for node in (el, *islice(el.iterancestors(), NEAR_ANCESTORS)):
         tag = node.tag
         if (tag == "a" and not own_time) or (tag == "li" and _is_headline_item(node)):
             return True

@@ -128,6 +128,8 @@ class _Page:
     #: Every element of the tree, held so that lxml keeps one Python object per element for the
     #: whole parse (see crawler.layout.parse_tree).
     elements: list[HtmlElement] = field(default_factory=list)
+    #: The page's <base>, <link> and <meta> elements by tag, once looked for (see _in_head).
+    anywhere: dict[str, list[HtmlElement]] = field(default_factory=dict)
 
     def select(self, key: str) -> HtmlElement | None:
         """The profile's article selector `key` on this page (looked up once). The selectors of a
@@ -277,21 +279,36 @@ def _load(html: bytes | str, url: str, encoding: str | None, profile: Profile) -
         root = parse_tree(html, elements, utf8)
     except (etree.ParserError, ValueError) as exc:
         raise NotAnArticle(f"not parseable as HTML ({exc})") from None
-    base_href = _in_head(root, "base", _base_hrefs)
+    anywhere: dict[str, list[HtmlElement]] = {}
+    base_href = _in_head(root, "base", _base_hrefs, anywhere)
     base = (resolve_link(url, base_href[0]) or url) if base_href else url
-    return _Page(root, url, base, _meta_tags(root), profile, html, elements=elements)
+    return _Page(root, url, base, _meta_tags(root, anywhere), profile, html, elements=elements, anywhere=anywhere)
 
 
-def _in_head(root: HtmlElement, tag: str, pick) -> list:
-    """What `pick` takes from the <head>'s `tag` children, else from the page's `tag` elements."""
+def _in_head(root: HtmlElement, tag: str, pick, anywhere: dict[str, list[HtmlElement]] | None = None) -> list:
+    """What `pick` takes from the <head>'s `tag` children, else from the page's `tag` elements.
+    `anywhere` keeps the page's <base>, <link> and <meta> elements, found in one walk the first
+    time a look in the <head> finds nothing (most pages have no <base>, many no canonical link)."""
     head = root.find("head")
-    return (pick(head.iterchildren(tag)) if head is not None else []) or pick(root.iter(tag))
+    found = pick(head.iterchildren(tag)) if head is not None else []
+    if found:
+        return found
+    if anywhere is None:
+        return pick(root.iter(tag))
+    if not anywhere:
+        anywhere.update((name, []) for name in _HEAD_TAGS)
+        for el in root.iter(*_HEAD_TAGS):
+            anywhere[el.tag].append(el)
+    return pick(anywhere[tag])
 
 
-def _meta_tags(root: HtmlElement) -> dict[str, str]:
+_HEAD_TAGS = ("base", "link", "meta")
+
+
+def _meta_tags(root: HtmlElement, anywhere: dict[str, list[HtmlElement]] | None = None) -> dict[str, str]:
     """Meta tags by name/property (first wins), e.g. {'PubDate': '2023-01-18 17:40'}."""
     tags: dict[str, str] = {}
-    for el in _in_head(root, "meta", _named_metas):
+    for el in _in_head(root, "meta", _named_metas, anywhere):
         key, content = el.get("name") or el.get("property"), (el.get("content") or "").strip()
         if key and content:
             tags.setdefault(key.strip(), content)
@@ -454,5 +471,5 @@ def _in_chrome(el: HtmlElement, scope: HtmlElement) -> bool:
 
 
 def _canonical(page: _Page) -> str | None:
-    found = _in_head(page.root, "link", _canonical_hrefs)
+    found = _in_head(page.root, "link", _canonical_hrefs, page.anywhere)
     return _absolute(page, found[0]) if found else None
