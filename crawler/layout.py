@@ -157,6 +157,11 @@ class Marks:
     named: dict[str, bool] = field(default_factory=dict, compare=False, hash=False)
 
 
+#: What the end of an element does in lay_out: nothing but its tail (a skipped subtree, an image,
+#: a <br>), close an inline element, close a block (its line ends), close a link.
+_PASSED, _INLINE, _BLOCK, _LINK = 0, 1, 2, 3
+
+
 def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
             marks: Marks | None = None, marked: list[HtmlElement] | None = None) -> list[Line]:
     """The lines of text inside `el`, in order; subtrees in `skip` are left out. With `marks`,
@@ -169,7 +174,7 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
     state = [0, False, False]  # link chars, image in this line, image-only line just passed
     blocks = [el]
     link_depth = 0
-    passed: set = set()  # skipped subtrees, images, <br>s, comments: only their tails count
+    opened: list[int] = []  # per open element, what its end does (_BLOCK, _LINK...): no second .tag
     collapse, block_tags = SPACE_RUN.sub, BLOCK_TAGS
     if marks is not None:
         mark_tags, mark_name, mark_word, named = marks.tags, marks.names.search, marks.word, marks.named
@@ -189,19 +194,21 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
 
     walker = etree.iterwalk(el, events=("start", "end"))
     for event, node in walker:
-        tag = node.tag
         if event == "start":
+            tag = node.tag
             if node is not el and (not isinstance(tag, str) or (skip and node in skip)):
                 walker.skip_subtree()
-                passed.add(node)
+                opened.append(_PASSED)
                 continue
             if tag == "img":
                 state[1] = True
+                opened.append(_PASSED)
             elif tag == "br":
                 if parts:
                     flush(blocks[-1])
                 elif state[1]:
                     state[1], state[2] = False, True
+                opened.append(_PASSED)
             else:
                 text = node.text
                 if marks is not None and tag != "a":
@@ -226,26 +233,29 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
                     elif state[1]:
                         state[1], state[2] = False, True
                     blocks.append(node)
-                if tag == "a":
+                    opened.append(_BLOCK)
+                elif tag == "a":
                     link_depth += 1
+                    opened.append(_LINK)
+                else:
+                    opened.append(_INLINE)
                 if text and (parts or not text.isspace()):  # a line never starts with spaces
                     parts.append(text)
                     if link_depth:
                         state[0] += len(collapse(" ", text).strip(SPACES))
             continue
-        if node is el:
-            break
-        if tag == "img" or tag == "br" or (passed and node in passed):
-            pass  # nothing opened: only the tail counts
-        else:
-            if tag in block_tags:
-                if parts:
-                    flush(node)
-                elif state[1]:
-                    state[1], state[2] = False, True
-                blocks.pop()
-            if tag == "a":
-                link_depth -= 1
+        kind = opened.pop()
+        if not opened:
+            break  # the end of `el` itself
+        if kind == _BLOCK:
+            if parts:
+                flush(node)
+            elif state[1]:
+                state[1], state[2] = False, True
+            blocks.pop()
+        elif kind == _LINK:
+            link_depth -= 1
+        # (_PASSED: a skipped subtree, image or <br> opened nothing; only its tail counts)
         tail = node.tail
         if tail and (parts or not tail.isspace()):
             parts.append(tail)
