@@ -579,26 +579,37 @@ class WarcProcess:
         self.loop = asyncio.get_event_loop()
         self.waiting: deque[asyncio.Future[dict[str, Any]]] = deque()
         self.failed: str | None = None
+        #: Exchanges given during this turn of the event loop, sent together at its end: one
+        #: pipe write and one answer per turn instead of one per response (each write wakes the
+        #: child, each answer wakes the crawl).
+        self.pending: list[Exchange] = []
         self.loop.add_reader(self.replies.fileno(), self._answered)
 
     def write(self, exchange: Exchange) -> asyncio.Future[dict[str, Any]]:
         """The pointer of the exchange's response record, once the child has written it."""
         answer = self.loop.create_future()
-        if self.failed is None:
-            try:
-                self.jobs.send(("write", exchange))
-            except OSError:
-                self._gone()
         if self.failed is not None:
             answer.set_exception(WarcWriteError(self.failed))
-        else:
-            self.waiting.append(answer)
+            return answer
+        if not self.pending:
+            self.loop.call_soon(self._send_pending)
+        self.pending.append(exchange)
+        self.waiting.append(answer)
         return answer
+
+    def _send_pending(self) -> None:
+        batch, self.pending = self.pending, []
+        if batch and self.failed is None:
+            try:
+                self.jobs.send(("writes", batch))
+            except OSError:
+                self._gone()
 
     def _answered(self) -> None:
         try:
             while self.replies.poll():
-                self._settle(*self.replies.recv())
+                for answer in self.replies.recv():
+                    self._settle(*answer)
         except (EOFError, OSError):
             self._gone()
 
@@ -619,9 +630,10 @@ class WarcProcess:
             return []
         self.loop.remove_reader(self.replies.fileno())
         try:
+            self._send_pending()
             self._answered_all()
             self.jobs.send(("close", None))
-            ok, value = self.replies.recv()
+            ((ok, value),) = self.replies.recv()
         except (EOFError, OSError):
             self._gone()
             raise WarcWriteError(self.failed) from None
@@ -636,7 +648,8 @@ class WarcProcess:
     def _answered_all(self) -> None:
         """Answer exchanges still waiting (a crawl cut short closes with some in flight)."""
         while self.waiting:
-            self._settle(*self.replies.recv())
+            for answer in self.replies.recv():
+                self._settle(*answer)
 
     def _settle(self, ok: bool, value: Any) -> None:
         """Answer the oldest waiting write: the child answers in the order it was asked."""
@@ -672,8 +685,9 @@ class WarcWriteError(OSError):
 
 def serve(jobs: Any, replies: Any, warc_dir: Path, prefix: str, max_bytes: int,
           info: dict[str, str], parent: int, dedup: bool = True) -> None:
-    """The WARC process: write each exchange from `jobs` in order and answer with its pointer
-    (or the error) on `replies`; on "close", finish the file and answer with the closed files."""
+    """The WARC process: write each exchange from `jobs` in order (they come in batches) and
+    answer with a list of their pointers (or errors) on `replies`, one answer per batch; on
+    "close", finish the file and answer with the closed files."""
     # Ctrl-C reaches the whole process group: the crawl shuts down gracefully, then closes this
     # one. SIGTERM still ends it (multiprocessing sends it to daemons left at exit); a file it
     # leaves `.open` is closed by the next crawl.
@@ -682,20 +696,24 @@ def serve(jobs: Any, replies: Any, warc_dir: Path, prefix: str, max_bytes: int,
                                 dedup=dedup)
     while True:
         try:
-            kind, exchange = jobs.recv()
+            kind, batch = jobs.recv()
         except EOFError:
             return  # the crawl is gone: leave the open file to the next crawl's recovery
         if os.getppid() != parent:
             return
-        try:
-            if kind == "close":
-                writer.close()
-                replies.send((True, [asdict(closed) for closed in writer.closed_files]))
-            else:
-                replies.send((True, writer.write_exchange(exchange).as_meta()))
-        except Exception as exc:  # disk full, read-only: the crawl records it, we go on
-            replies.send((False, f"{type(exc).__name__}: {exc}"))
         if kind == "close":
+            try:
+                writer.close()
+                replies.send([(True, [asdict(closed) for closed in writer.closed_files])])
+            except Exception as exc:
+                replies.send([(False, f"{type(exc).__name__}: {exc}")])
             return
+        answers = []
+        for exchange in batch:
+            try:
+                answers.append((True, writer.write_exchange(exchange).as_meta()))
+            except Exception as exc:  # disk full, read-only: the crawl records it, we go on
+                answers.append((False, f"{type(exc).__name__}: {exc}"))
+        replies.send(answers)
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler import dates, generic, labels
-from crawler.layout import Line, class_words, clean_text, lay_out
+from crawler.layout import Line, class_words, clean_text, lay_out, text_of
 from crawler.patterns import (ATTACHMENT_EXTENSIONS, MEDIUM_CREDIT, WIRE_DATELINE, BODY_NOISE_LINE, BYLINE, CAPTION_LINE, CAPTION_WORDS, CENTRED, DATE,
                               DOWNLOAD_PATH,
                               EDITOR_LINE, MAX_BYLINE_CHARS, MAX_CAPTION_CHARS, NUMBERED_HEADING, PARAGRAPH_TAGS,
@@ -25,7 +24,6 @@ from crawler.patterns import (ATTACHMENT_EXTENSIONS, MEDIUM_CREDIT, WIRE_DATELIN
 EDGE_LINES = 3
 #: Longest line read as a caption under a centred picture.
 MAX_PICTURE_CAPTION_CHARS = 40
-_ANCHORS = etree.XPath(".//a[@href]")
 
 
 @dataclass
@@ -164,7 +162,7 @@ def _strip_home_link(lines: list[Line]) -> list[Line]:
     last = lines[-1]
     for a in last.block.iter("a"):
         href = (a.get("href") or "").strip()
-        text = clean_text(a.text_content())
+        text = clean_text(text_of(a))
         try:
             path = urlsplit(href).path
         except ValueError:
@@ -228,7 +226,8 @@ def _centred(el: HtmlElement) -> bool:
 
 
 def _is_attachment_line(line: Line) -> bool:
-    return any(is_attachment(a.get("href", ""), a.text_content()) for a in _ANCHORS(line.block))
+    return any(is_attachment(a.get("href", ""), text_of(a)) for a in line.block.iterdescendants("a")
+               if a.get("href") is not None)
 
 
 def _is_meta_line(text: str) -> bool:

@@ -9,7 +9,7 @@ mix of <p>, <div> and <br> a CMS writes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import lxml.html
@@ -23,9 +23,12 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=Fa
 # Every element is an HtmlElement (text_content, drop_tree...), chosen in C: lxml.html's own
 # parser picks the class per element in a Python callback, a third of the time of a tree walk.
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement))
+#: The same for bytes known to be UTF-8: libxml2 reads UTF-8 faster than Python's text buffers.
+_UTF8_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8")
+_UTF8_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement))
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One laid-out line of text and the block element it belongs to."""
 
@@ -41,18 +44,41 @@ class Line:
         return self.link_chars / max(len(self.text), 1)
 
 
-def parse_tree(text: str) -> HtmlElement:
-    """Parse page text into an lxml tree, without comments, scripts, styles or hidden elements."""
-    text = XML_DECLARATION.sub("", text, count=1)
-    root = lxml.html.document_fromstring(text, parser=_PARSER)
+def parse_tree(text: str, keep: list[HtmlElement] | None = None, utf8: bytes | None = None) -> HtmlElement:
+    """Parse page text into an lxml tree, without comments, scripts, styles or hidden elements.
+
+    With `keep`, every element of the tree is appended to it: while that list lives, lxml reuses
+    each element's Python object instead of making a new one on every later walk (a walk over a
+    page then costs a fifth less). `utf8` is the same page as the UTF-8 bytes it was decoded
+    from (no BOM), parsed instead of the text when given: the same tree, an eighth sooner."""
+    if utf8 is not None and not XML_DECLARATION.match(text):
+        root = lxml.html.document_fromstring(utf8, parser=_UTF8_PARSER)
+    else:
+        root = lxml.html.document_fromstring(XML_DECLARATION.sub("", text, count=1), parser=_PARSER)
     _keep_scripted_file_links(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    every = list(root.iter())
+    if keep is not None:
+        keep.extend(every)
     # One pass over the attributes (an XPath over them costs three times as much).
-    hidden = [el for el in root.iter() if (el.get("style") is not None or el.get("hidden") is not None)]
+    hidden = [el for el in every if (el.get("style") is not None or el.get("hidden") is not None)]
+    if len(_HIDING_STYLES) > 20000:
+        _HIDING_STYLES.clear()
     for el in hidden:
-        if el.getparent() is not None and (el.get("hidden") is not None or HIDDEN_STYLE.search(el.get("style", ""))):
+        if el.getparent() is not None and (el.get("hidden") is not None or _hides(el.get("style", ""))):
             el.drop_tree()  # keeps the element's tail text in place
     return root
+
+
+#: Whether a style value hides its element, by value (most pages repeat a few style values).
+_HIDING_STYLES: dict[str, bool] = {}
+
+
+def _hides(style: str) -> bool:
+    hides = _HIDING_STYLES.get(style)
+    if hides is None:
+        hides = _HIDING_STYLES[style] = HIDDEN_STYLE.search(style) is not None
+    return hides
 
 
 def _keep_scripted_file_links(root: HtmlElement) -> None:
@@ -83,7 +109,13 @@ def clean_text(text: str | None) -> str:
 
 def element_text(el: HtmlElement | None) -> str:
     """The visible text of an element on one line."""
-    return clean_text(el.text_content()) if el is not None else ""
+    return clean_text(text_of(el)) if el is not None else ""
+
+
+def text_of(el: HtmlElement) -> str:
+    """`el.text_content()`, read directly when the element holds no other element (a plain
+    link): text_content runs an XPath, whose setup costs more than the read."""
+    return (el.text or "") if len(el) == 0 else el.text_content()
 
 
 def class_words(el: HtmlElement) -> frozenset[str]:
@@ -100,7 +132,15 @@ def _name_words(class_: str | None, id_: str | None) -> frozenset[str]:
 
 def is_noise(el: HtmlElement) -> bool:
     """True for page chrome named as such: nav, sidebar, share bar, related list, footer..."""
-    return el.tag in ("nav", "footer", "aside") or bool(class_words(el) & NOISE_WORDS)
+    if el.tag in ("nav", "footer", "aside"):
+        return True
+    class_, id_ = el.get("class"), el.get("id")
+    return bool(class_ or id_) and _noise_named(class_, id_)
+
+
+@lru_cache(maxsize=4096)
+def _noise_named(class_: str | None, id_: str | None) -> bool:
+    return bool(_name_words(class_, id_) & NOISE_WORDS)
 
 
 @dataclass(frozen=True)
@@ -112,6 +152,14 @@ class Marks:
     tags: frozenset[str]
     names: re.Pattern
     word: str
+    #: Whether `names` is found in a class or id value, by value: pages repeat a few class
+    #: names on most of their elements, and a dict look-up costs less than the search.
+    named: dict[str, bool] = field(default_factory=dict, compare=False, hash=False)
+
+
+#: What the end of an element does in lay_out: nothing but its tail (a skipped subtree, an image,
+#: a <br>), close an inline element, close a block (its line ends), close a link.
+_PASSED, _INLINE, _BLOCK, _LINK = 0, 1, 2, 3
 
 
 def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
@@ -126,11 +174,16 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
     state = [0, False, False]  # link chars, image in this line, image-only line just passed
     blocks = [el]
     link_depth = 0
-    passed: set = set()  # skipped subtrees, images, <br>s, comments: only their tails count
+    opened: list[int] = []  # per open element, what its end does (_BLOCK, _LINK...): no second .tag
+    collapse, block_tags = SPACE_RUN.sub, BLOCK_TAGS
+    if marks is not None:
+        mark_tags, mark_name, mark_word, named = marks.tags, marks.names.search, marks.word, marks.named
+        if len(named) > 20000:
+            named.clear()
 
     def flush(block: HtmlElement) -> None:
         joined = "".join(parts)
-        text = clean_text(joined) if not joined.isspace() else ""
+        text = collapse(" ", joined).strip(SPACES) if not joined.isspace() else ""
         if text:
             lines.append(Line(text, block, min(state[0], len(text)), state[1], state[2]))
             state[2] = False
@@ -141,57 +194,73 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
 
     walker = etree.iterwalk(el, events=("start", "end"))
     for event, node in walker:
-        tag = node.tag
         if event == "start":
+            tag = node.tag
             if node is not el and (not isinstance(tag, str) or (skip and node in skip)):
                 walker.skip_subtree()
-                passed.add(node)
+                opened.append(_PASSED)
                 continue
             if tag == "img":
                 state[1] = True
+                opened.append(_PASSED)
             elif tag == "br":
                 if parts:
                     flush(blocks[-1])
                 elif state[1]:
                     state[1], state[2] = False, True
+                opened.append(_PASSED)
             else:
                 text = node.text
                 if marks is not None and tag != "a":
-                    cls, id_ = node.get("class"), node.get("id")
-                    if tag in marks.tags or (cls and marks.names.search(cls)) or (id_ and marks.names.search(id_)) \
-                            or (text and marks.word in text):
+                    if tag in mark_tags or (text and mark_word in text):
                         marked.append(node)
-                if tag in BLOCK_TAGS and node is not el:
+                    else:
+                        cls, id_ = node.get("class"), node.get("id")
+                        hit = False
+                        if cls:
+                            hit = named.get(cls)
+                            if hit is None:
+                                hit = named[cls] = mark_name(cls) is not None
+                        if id_ and not hit:
+                            hit = named.get(id_)
+                            if hit is None:
+                                hit = named[id_] = mark_name(id_) is not None
+                        if hit:
+                            marked.append(node)
+                if tag in block_tags and node is not el:
                     if parts:
                         flush(blocks[-1])
                     elif state[1]:
                         state[1], state[2] = False, True
                     blocks.append(node)
-                if tag == "a":
+                    opened.append(_BLOCK)
+                elif tag == "a":
                     link_depth += 1
+                    opened.append(_LINK)
+                else:
+                    opened.append(_INLINE)
                 if text and (parts or not text.isspace()):  # a line never starts with spaces
                     parts.append(text)
                     if link_depth:
-                        state[0] += len(clean_text(text))
+                        state[0] += len(collapse(" ", text).strip(SPACES))
             continue
-        if node is el:
-            break
-        if tag == "img" or tag == "br" or (passed and node in passed):
-            pass  # nothing opened: only the tail counts
-        else:
-            if tag in BLOCK_TAGS:
-                if parts:
-                    flush(node)
-                elif state[1]:
-                    state[1], state[2] = False, True
-                blocks.pop()
-            if tag == "a":
-                link_depth -= 1
+        kind = opened.pop()
+        if not opened:
+            break  # the end of `el` itself
+        if kind == _BLOCK:
+            if parts:
+                flush(node)
+            elif state[1]:
+                state[1], state[2] = False, True
+            blocks.pop()
+        elif kind == _LINK:
+            link_depth -= 1
+        # (_PASSED: a skipped subtree, image or <br> opened nothing; only its tail counts)
         tail = node.tail
         if tail and (parts or not tail.isspace()):
             parts.append(tail)
             if link_depth:
-                state[0] += len(clean_text(tail))
+                state[0] += len(collapse(" ", tail).strip(SPACES))
     if parts:
         flush(el)
     return lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml.html import HtmlElement
 
@@ -182,8 +183,8 @@ def _slot_author(pieces: list[generic.Piece]) -> str | None:
 def _close_kin(a: HtmlElement, b: HtmlElement) -> bool:
     """True when two elements share a parent or grandparent: parts of one meta line, not of
     the share bar or toolbar that follows it."""
-    family = {a, *list(a.iterancestors())[:2]}
-    return any(node in family for node in (b, *list(b.iterancestors())[:2]))
+    family = {a, *islice(a.iterancestors(), 2)}
+    return any(node in family for node in (b, *islice(b.iterancestors(), 2)))
 
 
 def _slot_value(piece: generic.Piece | None) -> str | None:
@@ -197,7 +198,7 @@ def _slot_value(piece: generic.Piece | None) -> str | None:
     if ANY_LABEL.match(value) or AUTHOR_LABEL.match(value) or DATE_LABELS.search(value) or DATE.search(value) \
             or value.isdigit():
         return None
-    near = [el, *list(el.iterancestors())[:2]]
+    near = [el, *islice(el.iterancestors(), 2)]
     # An author's slot, or a command in the toolbar beside the date (我有话说, 分享) is no medium.
     return None if any("author" in class_words(node) or is_noise(node) for node in near) else value
 

@@ -38,6 +38,8 @@ an archivist sees why a date is what it is and a maintainer sees which rule to f
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -48,11 +50,11 @@ from lxml.html import HtmlElement
 from crawler import generic, meta
 from crawler.body import is_attachment, read_body
 from crawler.encoding import decode_html, looks_binary
-from crawler.layout import element_text, is_noise, parse_tree
+from crawler.layout import element_text, is_noise, parse_tree, text_of
 from crawler.pagination import article_pages
 from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, FILE_HINT, SUMMARY_LINE, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
                               TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
-from crawler.profiles import Profile, css_xpath, load_profile
+from crawler.profiles import Profile, css_xpath, css_xpath_within, load_profile
 
 #: Fewer visible body characters than this and the page is not an article.
 MIN_BODY_CHARS = 10
@@ -61,15 +63,23 @@ REQUIRED_ARTICLE_KEYS = ("title", "info", "body", "breadcrumb")
 #: A page whose list selector finds this many article links, and no body, is a list page.
 MIN_LIST_LINKS = 5
 
-_META = etree.XPath("//meta[@name or @property]")
-_CANONICAL = etree.XPath("//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href")
-_BASE = etree.XPath("//base/@href")
-#: The same, looked for among the <head>'s children first (a whole-page XPath scan costs ~0.1 ms).
-_HEAD_META = etree.XPath("meta[@name or @property]")
-_HEAD_CANONICAL = etree.XPath("link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href")
-_HEAD_BASE = etree.XPath("base/@href")
-_IMAGES = etree.XPath(".//img")
-_ANCHORS = etree.XPath(".//a[@href]")
+#: The page's <base href>, canonical link and named meta tags, looked for among the <head>'s
+#: children first and then in the whole page; lxml's tag walks (in C) instead of XPath: the
+#: same elements, without an XPath's setup, and most pages have no <base>.
+_CANONICAL_REL = str.maketrans("CANONICAL", "canonical")
+
+
+def _base_hrefs(els) -> list[str]:
+    return [href for el in els if (href := el.get("href")) is not None]
+
+
+def _canonical_hrefs(els) -> list[str]:
+    return [href for el in els if (el.get("rel") or "").translate(_CANONICAL_REL) == "canonical"
+            and (href := el.get("href")) is not None]
+
+
+def _named_metas(els) -> list[HtmlElement]:
+    return [el for el in els if el.get("name") is not None or el.get("property") is not None]
 
 
 class NotAnArticle(ValueError):
@@ -86,6 +96,10 @@ class NotAnArticle(ValueError):
 @lru_cache(maxsize=1)
 def _default_profile() -> Profile:
     return load_profile()
+
+
+#: One tag, class or id (`h1`, `div#zoom`, `div.editor`): no combinator, no attribute test.
+_COMPOUND = re.compile(r"[\w\-#.]+")
 
 
 def _select(root: HtmlElement, profile: Profile, key: str) -> HtmlElement | None:
@@ -107,20 +121,41 @@ class _Page:
     profile: Profile
     text: str = ""
     selected: dict[str, HtmlElement | None] = field(default_factory=dict)
+    #: What the first part of the profile's selectors matched, by that part.
+    scopes: dict[str, list[HtmlElement]] = field(default_factory=dict)
     _index: generic.PageIndex | None = None
     _head_title: str | None = None
+    #: Every element of the tree, held so that lxml keeps one Python object per element for the
+    #: whole parse (see crawler.layout.parse_tree).
+    elements: list[HtmlElement] = field(default_factory=list)
+    #: The page's <base>, <link> and <meta> elements by tag, once looked for (see _in_head).
+    anywhere: dict[str, list[HtmlElement]] = field(default_factory=dict)
 
     def select(self, key: str) -> HtmlElement | None:
         """The profile's article selector `key` on this page (looked up once). The selectors of a
-        profile mostly start alike (`div.article h1`, `div.article div#zoom`): when that first
-        part matches nothing, none of them can, and they are not run."""
+        profile mostly start alike (`div.article h1`, `div.article div#zoom`): that first part is
+        matched once over the page, and the rest only inside what it matched (when the rest is one
+        tag, class or id); when the first part matches nothing, none of them can."""
         if key not in self.selected:
             css = self.profile.article.get(key) or ""
-            first = css.split()[0] if css.strip() and "," not in css else ""
-            if first and first not in self.selected:
-                self.selected[first] = css_xpath(first)(self.root)[:1] and True or None
-            self.selected[key] = None if first and self.selected[first] is None else _select(self.root, self.profile, key)
+            parts = css.split() if css.strip() and "," not in css else []
+            if not parts:
+                self.selected[key] = _select(self.root, self.profile, key)
+            elif not (scopes := self._matches(parts[0])):
+                self.selected[key] = None
+            elif len(parts) == 1:
+                self.selected[key] = scopes[0]
+            elif len(parts) == 2 and _COMPOUND.fullmatch(parts[1]):
+                inner = css_xpath_within(parts[1])
+                self.selected[key] = next((found[0] for scope in scopes if (found := inner(scope))), None)
+            else:
+                self.selected[key] = _select(self.root, self.profile, key)
         return self.selected[key]
+
+    def _matches(self, css: str) -> list[HtmlElement]:
+        if css not in self.scopes:
+            self.scopes[css] = css_xpath(css)(self.root)
+        return self.scopes[css]
 
     @property
     def head_title(self) -> str:
@@ -232,28 +267,48 @@ def _load(html: bytes | str, url: str, encoding: str | None, profile: Profile) -
             raise NotAnArticle("empty page")
         if looks_binary(html):
             raise NotAnArticle("binary content, not an HTML page")
-        html, _ = decode_html(html, encoding)
+        raw = html
+        html, codec = decode_html(raw, encoding)
+        utf8 = raw if codec == "utf-8" and not raw.startswith(codecs.BOM_UTF8) else None
+    else:
+        utf8 = None
     if not html.strip():
         raise NotAnArticle("empty page")
+    elements: list[HtmlElement] = []
     try:
-        root = parse_tree(html)
+        root = parse_tree(html, elements, utf8)
     except (etree.ParserError, ValueError) as exc:
         raise NotAnArticle(f"not parseable as HTML ({exc})") from None
-    base_href = _in_head(root, _HEAD_BASE, _BASE)
+    anywhere: dict[str, list[HtmlElement]] = {}
+    base_href = _in_head(root, "base", _base_hrefs, anywhere)
     base = (resolve_link(url, base_href[0]) or url) if base_href else url
-    return _Page(root, url, base, _meta_tags(root), profile, html)
+    return _Page(root, url, base, _meta_tags(root, anywhere), profile, html, elements=elements, anywhere=anywhere)
 
 
-def _in_head(root: HtmlElement, in_head: etree.XPath, anywhere: etree.XPath) -> list:
-    """What `in_head` finds among the <head>'s children, else what `anywhere` finds in the page."""
+def _in_head(root: HtmlElement, tag: str, pick, anywhere: dict[str, list[HtmlElement]] | None = None) -> list:
+    """What `pick` takes from the <head>'s `tag` children, else from the page's `tag` elements.
+    `anywhere` keeps the page's <base>, <link> and <meta> elements, found in one walk the first
+    time a look in the <head> finds nothing (most pages have no <base>, many no canonical link)."""
     head = root.find("head")
-    return (in_head(head) if head is not None else []) or anywhere(root)
+    found = pick(head.iterchildren(tag)) if head is not None else []
+    if found:
+        return found
+    if anywhere is None:
+        return pick(root.iter(tag))
+    if not anywhere:
+        anywhere.update((name, []) for name in _HEAD_TAGS)
+        for el in root.iter(*_HEAD_TAGS):
+            anywhere[el.tag].append(el)
+    return pick(anywhere[tag])
 
 
-def _meta_tags(root: HtmlElement) -> dict[str, str]:
+_HEAD_TAGS = ("base", "link", "meta")
+
+
+def _meta_tags(root: HtmlElement, anywhere: dict[str, list[HtmlElement]] | None = None) -> dict[str, str]:
     """Meta tags by name/property (first wins), e.g. {'PubDate': '2023-01-18 17:40'}."""
     tags: dict[str, str] = {}
-    for el in _in_head(root, _HEAD_META, _META):
+    for el in _in_head(root, "meta", _named_metas, anywhere):
         key, content = el.get("name") or el.get("property"), (el.get("content") or "").strip()
         if key and content:
             tags.setdefault(key.strip(), content)
@@ -360,7 +415,7 @@ def resolve_link(base: str, href: str | None) -> str | None:
 
 def _images(page: _Page, body_el: HtmlElement) -> list[str]:
     urls = []
-    for img in _IMAGES(body_el):
+    for img in body_el.iterdescendants("img"):
         src = img.get("src") or img.get("data-src") or img.get("data-original")
         url = _absolute(page, src)
         if url and url not in urls:
@@ -375,8 +430,11 @@ def _attachments(page: _Page, title_el: HtmlElement | None, body_el: HtmlElement
     scopes = [block] if block is not None else [body_el, *_attachment_blocks_after(body_el)]
     urls = []
     for scope in scopes:
-        for a in _ANCHORS(scope):
-            href, text = a.get("href"), a.text_content()
+        for a in scope.iterdescendants("a"):
+            href = a.get("href")
+            if href is None:
+                continue
+            text = text_of(a)
             if not (FILE_HINT.search(href) or FILE_HINT.search(text)):
                 continue  # cheap test first: most links name no file at all
             url = _absolute(page, href)
@@ -413,5 +471,5 @@ def _in_chrome(el: HtmlElement, scope: HtmlElement) -> bool:
 
 
 def _canonical(page: _Page) -> str | None:
-    found = _in_head(page.root, _HEAD_CANONICAL, _CANONICAL)
+    found = _in_head(page.root, "link", _canonical_hrefs, page.anywhere)
     return _absolute(page, found[0]) if found else None

@@ -51,6 +51,13 @@ def css_xpath(css: str) -> etree.XPath:
     return etree.XPath(GenericTranslator().css_to_xpath(css))
 
 
+@lru_cache(maxsize=256)
+def css_xpath_within(css: str) -> etree.XPath:
+    """A CSS selector as XPath over an element's descendants only: the second part of `A B` run
+    inside each element A matched (crawler.parse runs a profile's `div.article` once a page)."""
+    return etree.XPath(GenericTranslator().css_to_xpath(css, prefix="descendant::"))
+
+
 def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
     """Load a profile by name (a file in crawler/profiles) or by path, and validate it."""
     path = Path(name_or_path)
