@@ -413,6 +413,7 @@ def main() -> None:
                         help="time LIKE's top 20 on this many of the queries, evenly spread (default: "
                         "all up to 200,000 articles, 6 above; every query's exactness is always checked)")
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per page")
+    parser.add_argument("--skip", default="", help="parts not to run: queries, datasette (comma list)")
     parser.add_argument("--dir", help="work folder (kept, and the generated articles with it, so a "
                         "second run with the same --articles reuses them); default a temporary one")
     args = parser.parse_args()
@@ -456,16 +457,32 @@ def run(workdir: Path, args: argparse.Namespace) -> None:
     print(f"  text (titles + bodies, UTF-8) {text / 1e6:.1f} MB; database without index {without / 1e6:.1f} MB")
 
     print("\nunionnews index (character bigrams + one-character presence), built from scratch:")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     search.install(db)
     search.optimize(db)
-    build = time.perf_counter() - started
+    build, cpu = time.perf_counter() - started, time.process_time() - cpu
     index = table_bytes(db, search.INDEX_TABLE)
     print(f"  build {build:.1f} s ({args.articles / build:,.0f} articles/s, "
-          f"{text / build / 1e6:.2f} MB of text/s); index {index / 1e6:.1f} MB "
+          f"{text / build / 1e6:.2f} MB of text/s; {cpu:.1f} s of CPU: "
+          f"{args.articles / cpu:,.0f} articles per CPU second; load {load()}); index {index / 1e6:.1f} MB "
           f"= {index / text:.2f}x the text; database with index {file_bytes(db, path) / 1e6:.1f} MB "
           f"({file_bytes(db, path) / without:.2f}x)")
 
+    skip = set(args.skip.split(","))
+    if "queries" not in skip:
+        queries(db, args)
+    names = [n for n in args.candidates.split(",") if n and n != "none"]
+    if names:
+        candidates(db, args, names, text)
+    if "datasette" not in skip:
+        print(f"\nDatasette over HTTP, {args.requests} sequential requests each (load {load()}):")
+        db.conn.close()
+        for label, (median, high) in datasette_p95(path, args.requests).items():
+            print(f"  {label:<42} median {ms(median)}, p95 {ms(high)}")
+
+
+def queries(db: sqlite_utils.Database, args: argparse.Namespace) -> None:
+    """Exactness against LIKE and latency of every query, LIKE's timed on a sample."""
     sample = args.like_queries
     if sample is None:
         sample = len(QUERIES) if args.articles <= 200_000 else 6
@@ -508,9 +525,10 @@ def run(workdir: Path, args: argparse.Namespace) -> None:
           f"{p95(like) / p95(ours):.0f}x")
     print(f"  load average: {load()}", flush=True)
 
-    names = [n for n in args.candidates.split(",") if n and n != "none"]
-    if names:
-        print("\nOther techniques (same database, same queries):")
+
+def candidates(db: sqlite_utils.Database, args: argparse.Namespace, names: list[str], text: int) -> None:
+    """Index size, exactness and latency of the other techniques, built beside ours."""
+    print("\nOther techniques (same database, same queries):")
     for name in names:
         limit = args.jieba_articles if name == "jieba" else None
         try:
@@ -536,11 +554,6 @@ def run(workdir: Path, args: argparse.Namespace) -> None:
             print(f"    wrong sets (found/true): {', '.join(misses)}")
         db.execute(f"DROP TABLE bench_{name}")
         db.conn.commit()
-
-    print(f"\nDatasette over HTTP, {args.requests} sequential requests each (load {load()}):")
-    db.conn.close()
-    for label, (median, high) in datasette_p95(path, args.requests).items():
-        print(f"  {label:<42} median {ms(median)}, p95 {ms(high)}")
 
 
 if __name__ == "__main__":
