@@ -67,6 +67,9 @@ COUNT_FUNCTION = "unionnews_search_count"
 # Hits per page of Datasette's search page, and the last page it serves.
 PAGE_SIZE = 50
 MAX_PAGE = 1000
+# The search page counts matches up to this many, then says "more than" (an exact total of a
+# common word over a million articles walks its whole index: half a second and more).
+COUNT_CAP = 10_000
 LIST_VIEW = "articles_list"
 INDEX_VERSION = 5
 TITLE_WEIGHT = 10.0
@@ -318,6 +321,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function(CHARS_FUNCTION, 2, chars, deterministic=True)
     conn.create_function(SEARCH_FUNCTION, 6, functools.partial(search_json, conn))
     conn.create_function(COUNT_FUNCTION, 5, functools.partial(count_sql, conn))
+    conn.create_function(COUNT_FUNCTION, 6, functools.partial(count_sql, conn))
 
 
 def install(db: sqlite_utils.Database) -> None:
@@ -679,17 +683,23 @@ def count(
     sites: Iterable[str] = (),
     since: str | None = None,
     until: str | None = None,
+    at_most: int | None = None,
 ) -> int:
     """How many articles `search` finds for the same query and filters (every match, unranked).
 
-    Raises `SearchError` for a malformed date.
+    With `at_most`, counting stops past that many and returns `at_most + 1` ("more than"):
+    a word in nearly every article of a million is counted in milliseconds instead of walking
+    its whole index. Raises `SearchError` for a malformed date.
     """
     filters = Filters.of(columns, sources, sites, since, until)
     plan_ = plan(query)
     if plan_ is None:
         return 0
-    sql, params = _matches(plan_, False, filters, "count(*)")
-    return db.execute(sql, params).fetchone()[0]
+    if at_most is None:
+        sql, params = _matches(plan_, False, filters, "count(*)")
+        return db.execute(sql, params).fetchone()[0]
+    sql, params = _matches(plan_, False, filters, "1")
+    return db.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", params + [at_most + 1]).fetchone()[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -874,11 +884,13 @@ def search_json(conn: sqlite3.Connection, query: str | None, column: str | None,
 
 
 def count_sql(conn: sqlite3.Connection, query: str | None, column: str | None, site: str | None,
-              since: str | None, until: str | None) -> int:
-    """`count` for the SQL function behind the search page's total (0 for a bad date)."""
+              since: str | None, until: str | None, at_most: Any = None) -> int:
+    """`count` for the SQL function behind the search page's total (0 for a bad date); with a
+    sixth argument, counting stops past that many (see `count`'s `at_most`)."""
     try:
         return count(sqlite_utils.Database(conn), query or "", columns=[column] if column else [],
-                     sites=[site] if site else [], since=since or None, until=until or None)
+                     sites=[site] if site else [], since=since or None, until=until or None,
+                     at_most=None if at_most is None else int(at_most))
     except SearchError:
         return 0
 
