@@ -58,6 +58,7 @@ import sqlite_utils
 
 INDEX_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
+TITLES_TABLE = "articles_fts_titles"
 PENDING_TABLE = "articles_fts_pending"
 GRAMS_FUNCTION = "unionnews_grams"
 CHARS_FUNCTION = "unionnews_chars"
@@ -71,7 +72,7 @@ MAX_PAGE = 1000
 # common word over a million articles walks its whole index: half a second and more).
 COUNT_CAP = 10_000
 LIST_VIEW = "articles_list"
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 SNIPPET_WIDTH = 80
@@ -284,6 +285,7 @@ class _Plan:
     match: str
     title_match: str
     extra: list[tuple[str, str, str]]  # (table, match, title_match) intersected with the first
+    title_table: str | None = None  # where title_match runs, when not in `table`
 
 
 def plan(query: str) -> _Plan | None:
@@ -301,14 +303,14 @@ def plan(query: str) -> _Plan | None:
     parts: list[tuple[str, str, str]] = []
     if long:
         expr = " AND ".join(long)
-        parts.append((INDEX_TABLE, expr, "{title} : (" + expr + ")"))
+        parts.append((INDEX_TABLE, expr, expr))
     if short:
         # A character only in the title is indexed marked only, so "anywhere" is either token.
         expr = " AND ".join(f'("{c}" OR "{_TITLE_MARK}{c}")' for c in short)
         title_expr = " AND ".join(f'"{_TITLE_MARK}{c}"' for c in short)
         parts.append((CHARS_TABLE, expr, title_expr))
     table, match, title_match = parts[0]
-    return _Plan(table, match, title_match, parts[1:])
+    return _Plan(table, match, title_match, parts[1:], TITLES_TABLE if table == INDEX_TABLE else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -351,6 +353,10 @@ def _create(db: sqlite_utils.Database) -> None:
         "title, body, content='', tokenize='ascii', detail='full')"
     )
     db.execute(
+        f"CREATE VIRTUAL TABLE {TITLES_TABLE} USING fts5("
+        "title, content='', tokenize='ascii', detail='full')"
+    )
+    db.execute(
         f"CREATE VIRTUAL TABLE {CHARS_TABLE} USING fts5("
         "chars, content='', tokenize='ascii', detail='none')"
     )
@@ -388,7 +394,7 @@ def _drop_previous(db: sqlite_utils.Database) -> None:
     sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?"
     for (name,) in db.execute(sql, [f"{INDEX_TABLE}%"]).fetchall():
         db.execute(f"DROP TRIGGER {name}")
-    for table in (INDEX_TABLE, CHARS_TABLE, PENDING_TABLE, KEYS_TABLE):
+    for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE, PENDING_TABLE, KEYS_TABLE):
         db.execute(f"DROP TABLE IF EXISTS {table}")
     db.execute(f"DROP VIEW IF EXISTS {LIST_VIEW}")
 
@@ -470,6 +476,11 @@ def _index(db: sqlite_utils.Database, key: int, title: str | None, body: str | N
         [key, grams(title), grams(body)],
     )
     db.execute(
+        f"INSERT INTO {TITLES_TABLE}({TITLES_TABLE + ', ' if delete else ''}rowid, title) "
+        f"VALUES ({command[0]}?, ?)",
+        [key, grams(title)],
+    )
+    db.execute(
         f"INSERT INTO {CHARS_TABLE}({CHARS_TABLE + ', ' if delete else ''}rowid, chars) "
         f"VALUES ({command[0]}?, ?)",
         [key, chars(title, body)],
@@ -493,18 +504,20 @@ def _fill(db: sqlite_utils.Database) -> None:
     # BULK_HASHSIZE of new entries in memory before writing a segment (1 MB by default: on a
     # million articles, thousands of small segments merged again and again) and merges 16
     # segments at a time instead of 4 (`optimize` merges them all once the build is done).
-    for table in (INDEX_TABLE, CHARS_TABLE):
+    for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE):
         conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)", [BULK_HASHSIZE])
         conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 16)")
     rows = conn.execute(
         f"SELECT k.key, a.title, a.body FROM articles a JOIN {KEYS_TABLE} k ON k.article_id = a.id "
         "ORDER BY k.key")
     while batch := rows.fetchmany(500):
+        titles = [(key, grams(title)) for key, title, _ in batch]
         conn.executemany(f"INSERT INTO {INDEX_TABLE}(rowid, title, body) VALUES (?, ?, ?)",
-                         [(key, grams(title), grams(body)) for key, title, body in batch])
+                         [(key, title, grams(body)) for (key, title), (_, _, body) in zip(titles, batch)])
+        conn.executemany(f"INSERT INTO {TITLES_TABLE}(rowid, title) VALUES (?, ?)", titles)
         conn.executemany(f"INSERT INTO {CHARS_TABLE}(rowid, chars) VALUES (?, ?)",
                          [(key, chars(title, body)) for key, title, body in batch])
-    for table in (INDEX_TABLE, CHARS_TABLE):
+    for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE):
         conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)", [HASHSIZE])
         conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 4)")
 
@@ -513,7 +526,7 @@ def rebuild(db: sqlite_utils.Database) -> None:
     """Empty and refill both indexes from `articles`, then merge their segments."""
     register_functions(db.conn)
     with db.atomic():
-        for table in (INDEX_TABLE, CHARS_TABLE):
+        for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE):
             db.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
         db.execute(f"DELETE FROM {PENDING_TABLE}")
         db.execute(f"DELETE FROM {KEYS_TABLE}")
@@ -524,7 +537,7 @@ def rebuild(db: sqlite_utils.Database) -> None:
 def optimize(db: sqlite_utils.Database) -> None:
     """Merge the indexes' segments into one (smaller and faster; worth it after a big crawl)."""
     with db.atomic():
-        for table in (INDEX_TABLE, CHARS_TABLE):
+        for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE):
             db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
@@ -582,7 +595,7 @@ class Filters:
 def _matches(plan_: _Plan, title: bool, filters: Filters, select: str) -> tuple[str, list[Any]]:
     """SELECT `select` FROM the index rows matching the plan (title-only or anywhere) and the
     filters, with its parameters."""
-    table = plan_.table
+    table = (plan_.title_table or plan_.table) if title else plan_.table
     where = [f"{table} MATCH ?"]
     params: list[Any] = [plan_.title_match if title else plan_.match]
     for t, match, t_match in plan_.extra:
@@ -606,8 +619,11 @@ def _matches(plan_: _Plan, title: bool, filters: Filters, select: str) -> tuple[
 def _tier(db: sqlite_utils.Database, plan_: _Plan, title: bool, filters: Filters,
           window: int) -> list[tuple[int, float]]:
     """One ranked tier: the newest `window` matches (title-only or all), scored by bm25."""
-    score = (f"bm25({plan_.table}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
-             if plan_.table == INDEX_TABLE else "0.0")
+    score = "0.0"
+    if title and plan_.title_table:
+        score = f"bm25({plan_.title_table})"
+    elif plan_.table == INDEX_TABLE:
+        score = f"bm25({plan_.table}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
     sql, params = _matches(plan_, title, filters, f"f.rowid AS key, {score} AS score")
     rows = db.execute(f"{sql} ORDER BY f.rowid DESC LIMIT ?", params + [window]).fetchall()
     return sorted(rows, key=lambda row: (row[1], -row[0]))
