@@ -149,12 +149,16 @@ FROM articles
 # (the archive's own migrations already index published_at and column). Measured on 100,000
 # articles: without the one on site the site facet read every row (190 ms); the year and month
 # facets of the list view take 7 ms each with their expression indexes, 30 ms without.
+FILTER_INDEX = "idx_articles_search_filters"
 _PUBLISH_INDEXES = {
     "idx_articles_search_source": "source",
     "idx_articles_search_first_seen_at": "first_seen_at",
     "idx_articles_search_site": "site",
     "idx_articles_search_year": _YEAR,
     "idx_articles_search_month": _MONTH,
+    # What a search's column, source and site filters read, without the article's row (on a
+    # million articles, 2-3x faster filtered searches and counts than reading past each body).
+    FILTER_INDEX: 'id, "column", source, site',
 }
 
 
@@ -592,9 +596,11 @@ class Filters:
                 (('"column"', self.columns), ("source", self.sources), ("site", self.sites)) if values]
 
 
-def _matches(plan_: _Plan, title: bool, filters: Filters, select: str) -> tuple[str, list[Any]]:
+def _matches(plan_: _Plan, title: bool, filters: Filters, select: str,
+             db: sqlite_utils.Database | None = None) -> tuple[str, list[Any]]:
     """SELECT `select` FROM the index rows matching the plan (title-only or anywhere) and the
-    filters, with its parameters."""
+    filters, with its parameters. Given `db`, column, source and site filters read the small
+    FILTER_INDEX instead of each matching article's row when the archive has it."""
     table = (plan_.title_table or plan_.table) if title else plan_.table
     where = [f"{table} MATCH ?"]
     params: list[Any] = [plan_.title_match if title else plan_.match]
@@ -611,8 +617,12 @@ def _matches(plan_: _Plan, title: bool, filters: Filters, select: str) -> tuple[
     # CROSS JOIN keeps the index match driving: left free, SQLite counted a column filter by
     # walking the column's articles and asking FTS5 about each (150-475 ms on 100,000 articles
     # for any word; 1-100 ms this way).
-    joins = (f"CROSS JOIN {KEYS_TABLE} k ON k.key = f.rowid CROSS JOIN articles a ON a.id = k.article_id "
-             if on_articles else "")
+    # Read from the row itself, each filter walked past the body stored before those columns.
+    indexed = ""
+    if on_articles and db is not None and FILTER_INDEX in {index.name for index in db["articles"].indexes}:
+        indexed = f"INDEXED BY {FILTER_INDEX} "
+    joins = (f"CROSS JOIN {KEYS_TABLE} k ON k.key = f.rowid "
+             f"CROSS JOIN articles a {indexed}ON a.id = k.article_id " if on_articles else "")
     return f"SELECT {select} FROM {table} f {joins}WHERE {' AND '.join(where)}", params
 
 
@@ -624,7 +634,7 @@ def _tier(db: sqlite_utils.Database, plan_: _Plan, title: bool, filters: Filters
         score = f"bm25({plan_.title_table})"
     elif plan_.table == INDEX_TABLE:
         score = f"bm25({plan_.table}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
-    sql, params = _matches(plan_, title, filters, f"f.rowid AS key, {score} AS score")
+    sql, params = _matches(plan_, title, filters, f"f.rowid AS key, {score} AS score", db)
     rows = db.execute(f"{sql} ORDER BY f.rowid DESC LIMIT ?", params + [window]).fetchall()
     return sorted(rows, key=lambda row: (row[1], -row[0]))
 
@@ -712,9 +722,9 @@ def count(
     if plan_ is None:
         return 0
     if at_most is None:
-        sql, params = _matches(plan_, False, filters, "count(*)")
+        sql, params = _matches(plan_, False, filters, "count(*)", db)
         return db.execute(sql, params).fetchone()[0]
-    sql, params = _matches(plan_, False, filters, "1")
+    sql, params = _matches(plan_, False, filters, "1", db)
     return db.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", params + [at_most + 1]).fetchone()[0]
 
 
@@ -753,7 +763,7 @@ def newest(
     plan_ = plan(query)
     if plan_ is None or (limit is not None and limit <= 0):
         return []
-    matches, params = _matches(plan_, False, filters, "f.rowid")
+    matches, params = _matches(plan_, False, filters, "f.rowid", db)
     where = [f"k.key IN ({matches})"]
     if after_id is not None:
         where.append("a.id > ?")
