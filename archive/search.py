@@ -16,22 +16,42 @@ marked apart): a prefix query on the bigrams would merge hundreds of doclists. B
 tokenizing, ASCII letters are lower-cased (as `LIKE` folds them) and every other ASCII character
 is moved to the private use plane, so FTS5's `ascii` tokenizer (which splits only on ASCII) sees
 each bigram as one token and no user character can ever act as FTS5 query syntax.
+Titles are also indexed alone (`articles_fts_titles`, 2% of the index), where the articles with
+every word in the title are found without walking the bodies' positions: a word common in
+bodies but rare in titles (会职, 职工之家) once walked the whole index to find its title hits.
 
-Ranking: articles with every word in the title first, then the rest; within each, bm25 with the
-title weighted 10x, ties newest first. Index rows are keyed by publication day above article id,
-so FTS5 walks matches newest first and stops early: bm25 is computed over the newest
-RANK_WINDOW (2,000) matches of a tier, which keeps a word found in every article (工会 on a
-union site, where bm25's idf is ~0 anyway) as fast as a rare one. Date filters are rowid ranges.
-Snippets are cut from the stored text in Python, so the index keeps no copy of the text.
+Ranking: articles with every word in the title first (by the title index's bm25), then the
+rest (bm25 with the title weighted 10x), ties newest first. Index rows are keyed by publication
+day above article id, so FTS5 walks matches newest first and stops early: bm25 is computed over
+the newest RANK_WINDOW (2,000) matches of a tier, which keeps a word found in every article
+(工会 on a union site, where bm25's idf is ~0 anyway) as fast as a rare one. Date filters are
+rowid ranges; column, source and site filters read a covering index of the articles. Snippets
+are cut from the stored text in Python, so the index keeps no copy of the text. The search
+page counts matches up to COUNT_CAP (10,000) and says "more than" past it.
 
-Why this and not the others, measured by `bench/search.py` (100,000 generated articles, 2 KB
-bodies, 220 MB of text, 18 queries; LIKE takes 320-660 ms a query there): trigram indexes at
-2.1x the text and returns nothing for one- and two-character words (9/18 queries exact); jieba
-pre-segmentation indexes at 0.6x but misses words that cut across its segments (7/18 exact:
-会职, 职工之家, 工会工作 ...); a unigram index (0.8x) is exact but its ranked top 20 has a p95 of
-220 ms, since every common two-character word walks two huge position lists and ranks every
-match. Bigrams with the one-character index and the key map take 1.9x the text, answer 18/18
-queries exactly, with a top-20 p95 of 27-46 ms (15-22x faster than LIKE at p95).
+Why this and not the others, measured by `bench/search.py` (when it generated 100,000
+articles with 2 KB bodies, 220 MB of text, 18 queries; LIKE took 320-660 ms a query there):
+trigram indexes at 2.1x the text and returns nothing for one- and two-character words (9/18
+queries exact); jieba pre-segmentation indexes at 0.6x but misses words that cut across its
+segments (7/18 exact: 会职, 职工之家, 工会工作 ...); a unigram index (0.8x) is exact but its
+ranked top 20 has a p95 of 220 ms, since every common two-character word walks two huge
+position lists and ranks every match. Bigrams with the one-character index and the key map take
+1.9x the text, answer 18/18 queries exactly, with a top-20 p95 of 27-46 ms (15-22x faster than
+LIKE at p95).
+
+At a million articles (`python bench/search.py --articles 1000000 --candidates none
+--requests 50 --rounds 3 --dir DIR`: 8 sites with their columns and years, log-normal bodies
+of median 900 characters, 3.3 GB of text; 2 shared cores, load 2-6), every query is exact
+(18/18), the ranked top 20 has a p95 of 49 ms against 5.1 s for LIKE's top 20 (timed on 6 of
+the queries: 97x at p95), the search page's capped count a p95 of 8 ms, and the index takes
+1.66x the text. Datasette's search page has a p95 of 150 ms, 335 ms with a column and a year
+filter, 89 ms for rare words; the articles list 301 ms (its five facets each count a million
+rows). Before the title index, the capped count and the filter index the same command gave a
+top-20 p95 of 124 ms, exact counts of up to 253 ms (工会工作), search pages of 413 ms, 714 ms
+and 93 ms, the articles list 335 ms. A full build (`install` on an unindexed archive,
+`rebuild`) reads the articles once for the three indexes, FTS5 holding 64 MB of entries before
+writing a segment: 1,824 articles a second on the million (load 1.2), 2,203 on 100,000, where
+the build before these changes did 1,346 side by side.
 
 Keeping in sync: triggers (plain SQL, so any SQLite client may write the archive) queue each
 changed article with the version the index holds, in `articles_fts_pending`; `sync` re-indexes
@@ -43,11 +63,13 @@ INSERT OR REPLACE queues the replaced row too.
 from __future__ import annotations
 
 import functools
+import sys
 import html
 import json
 import calendar
 import re
 import sqlite3
+from array import array
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
@@ -58,6 +80,7 @@ from crawler.documents import file_name
 
 INDEX_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
+TITLES_TABLE = "articles_fts_titles"
 PENDING_TABLE = "articles_fts_pending"
 GRAMS_FUNCTION = "unionnews_grams"
 CHARS_FUNCTION = "unionnews_chars"
@@ -67,8 +90,11 @@ COUNT_FUNCTION = "unionnews_search_count"
 # Hits per page of Datasette's search page, and the last page it serves.
 PAGE_SIZE = 50
 MAX_PAGE = 1000
+# The search page counts matches up to this many, then says "more than" (an exact total of a
+# common word over a million articles walks its whole index: half a second and more).
+COUNT_CAP = 10_000
 LIST_VIEW = "articles_list"
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 SNIPPET_WIDTH = 80
@@ -76,6 +102,10 @@ EXCERPT_WIDTH = 80
 # Ranking looks at no more than this many of the newest matches in each tier, so a word found in
 # nearly every article (工会 on a union site) is answered at once instead of scoring 100,000 rows.
 RANK_WINDOW = 2000
+# Bytes of new index entries FTS5 keeps in memory before writing them out as a segment: its
+# default while crawling, and more while `_fill` indexes a whole archive at once.
+HASHSIZE = 1 << 20
+BULK_HASHSIZE = 64 << 20
 MARK_START, MARK_END = "\ue000", "\ue001"  # around matches in the SQL search function's snippets
 
 # Index rows are keyed by publication day then article id, so "newest first" and date filters are
@@ -90,6 +120,11 @@ _DATED = 1 << 32
 _ASCII_SHIFT = 0xF0000
 _TITLE_MARK = chr(_ASCII_SHIFT + 0x80)  # prefixes title characters in the one-character index
 _FOLD = {c: (chr(c).lower() if chr(c).isalnum() else chr(_ASCII_SHIFT + c)) for c in range(128)}
+_CHANGED = re.compile(r"[^0-9a-z\x80-\U0010ffff]+")  # the characters _FOLD changes
+# Code points as machine integers, for `grams`.
+_UNIT = "I" if array("I").itemsize == 4 else "L"
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+_SPACE = array(_UNIT, [ord(" ")])
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _KEYS = f"""
@@ -136,12 +171,16 @@ FROM articles
 # (the archive's own migrations already index published_at and column). Measured on 100,000
 # articles: without the one on site the site facet read every row (190 ms); the year and month
 # facets of the list view take 7 ms each with their expression indexes, 30 ms without.
+FILTER_INDEX = "idx_articles_search_filters"
 _PUBLISH_INDEXES = {
     "idx_articles_search_source": "source",
     "idx_articles_search_first_seen_at": "first_seen_at",
     "idx_articles_search_site": "site",
     "idx_articles_search_year": _YEAR,
     "idx_articles_search_month": _MONTH,
+    # What a search's column, source and site filters read, without the article's row (on a
+    # million articles, 2-3x faster filtered searches and counts than reading past each body).
+    FILTER_INDEX: 'id, "column", source, site',
 }
 
 
@@ -191,27 +230,41 @@ def fold(text: str) -> str:
     """Fold text the way the index sees it: ASCII letters lower-cased, other ASCII moved aside.
 
     The result has exactly one character per input character, so offsets found in folded text
-    are offsets in the original.
+    are offsets in the original. Only the runs of characters that change are translated (news
+    text is nearly all Chinese: translating every character took 8x longer).
     """
-    return text.translate(_FOLD)
+    return _CHANGED.sub(_fold_run, text)
+
+
+def _fold_run(match: re.Match) -> str:
+    return match.group().translate(_FOLD)
 
 
 def grams(text: str | None) -> str:
     """The bigram index's tokens for one column: every character's bigram with the next, then
-    the last character alone, separated by spaces (the one separator the tokenizer splits on)."""
+    the last character alone, separated by spaces (the one separator the tokenizer splits on).
+
+    Built as arrays of code points (each character, the next, a space, interleaved by slice
+    assignment), 7x faster than joining a Python string per bigram.
+    """
     if not text:
         return ""
     folded = fold(text)
-    pairs = list(map(str.__add__, folded, folded[1:]))
-    pairs.append(folded[-1])
-    return " ".join(pairs)
+    if len(folded) == 1:
+        return folded
+    points = array(_UNIT, folded.encode(_UTF32, "surrogatepass"))
+    out = _SPACE * (3 * len(points) - 2)
+    out[0:-1:3] = points[:-1]
+    out[1:-1:3] = points[1:]
+    out[-1] = points[-1]
+    return out.tobytes().decode(_UTF32, "surrogatepass")
 
 
 def chars(title: str | None, body: str | None) -> str:
     """The one-character index's tokens: each distinct character of the title (marked as a title
     character) and of the body. Only presence is kept, which is all a one-character word needs."""
-    marked = {_TITLE_MARK + c for c in fold(title or "")}
-    return " ".join(sorted(marked | set(fold(body or ""))))
+    marked = {_TITLE_MARK + c for c in fold("".join(set(title or "")))}
+    return " ".join(sorted(marked | set(fold("".join(set(body or ""))))))
 
 
 def day_number(published_at: str | None) -> int | None:
@@ -263,6 +316,7 @@ class _Plan:
     match: str
     title_match: str
     extra: list[tuple[str, str, str]]  # (table, match, title_match) intersected with the first
+    title_table: str | None = None  # where title_match runs, when not in `table`
 
 
 def plan(query: str) -> _Plan | None:
@@ -280,14 +334,14 @@ def plan(query: str) -> _Plan | None:
     parts: list[tuple[str, str, str]] = []
     if long:
         expr = " AND ".join(long)
-        parts.append((INDEX_TABLE, expr, "{title} : (" + expr + ")"))
+        parts.append((INDEX_TABLE, expr, expr))
     if short:
         # A character only in the title is indexed marked only, so "anywhere" is either token.
         expr = " AND ".join(f'("{c}" OR "{_TITLE_MARK}{c}")' for c in short)
         title_expr = " AND ".join(f'"{_TITLE_MARK}{c}"' for c in short)
         parts.append((CHARS_TABLE, expr, title_expr))
     table, match, title_match = parts[0]
-    return _Plan(table, match, title_match, parts[1:])
+    return _Plan(table, match, title_match, parts[1:], TITLES_TABLE if table == INDEX_TABLE else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,6 +354,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function(CHARS_FUNCTION, 2, chars, deterministic=True)
     conn.create_function(SEARCH_FUNCTION, 6, functools.partial(search_json, conn))
     conn.create_function(COUNT_FUNCTION, 5, functools.partial(count_sql, conn))
+    conn.create_function(COUNT_FUNCTION, 6, functools.partial(count_sql, conn))
 
 
 def install(db: sqlite_utils.Database) -> None:
@@ -327,6 +382,10 @@ def _create(db: sqlite_utils.Database) -> None:
     db.execute(
         f"CREATE VIRTUAL TABLE {INDEX_TABLE} USING fts5("
         "title, body, content='', tokenize='ascii', detail='full')"
+    )
+    db.execute(
+        f"CREATE VIRTUAL TABLE {TITLES_TABLE} USING fts5("
+        "title, content='', tokenize='ascii', detail='full')"
     )
     db.execute(
         f"CREATE VIRTUAL TABLE {CHARS_TABLE} USING fts5("
@@ -366,7 +425,7 @@ def _drop_previous(db: sqlite_utils.Database) -> None:
     sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?"
     for (name,) in db.execute(sql, [f"{INDEX_TABLE}%"]).fetchall():
         db.execute(f"DROP TRIGGER {name}")
-    for table in (INDEX_TABLE, CHARS_TABLE, PENDING_TABLE, KEYS_TABLE):
+    for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE, PENDING_TABLE, KEYS_TABLE):
         db.execute(f"DROP TABLE IF EXISTS {table}")
     db.execute(f"DROP VIEW IF EXISTS {LIST_VIEW}")
 
@@ -448,6 +507,11 @@ def _index(db: sqlite_utils.Database, key: int, title: str | None, body: str | N
         [key, grams(title), grams(body)],
     )
     db.execute(
+        f"INSERT INTO {TITLES_TABLE}({TITLES_TABLE + ', ' if delete else ''}rowid, title) "
+        f"VALUES ({command[0]}?, ?)",
+        [key, grams(title)],
+    )
+    db.execute(
         f"INSERT INTO {CHARS_TABLE}({CHARS_TABLE + ', ' if delete else ''}rowid, chars) "
         f"VALUES ({command[0]}?, ?)",
         [key, chars(title, body)],
@@ -465,23 +529,35 @@ def _fill(db: sqlite_utils.Database) -> None:
             continue
         sequence[day] = sequence.get(day, -1) + 1
         keys.append((article_id, day << _SEQ_BITS | sequence[day]))
-    db.conn.executemany(f"INSERT INTO {KEYS_TABLE}(article_id, key) VALUES (?, ?)", keys)
-    source = f"articles a JOIN {KEYS_TABLE} k ON k.article_id = a.id ORDER BY k.key"
-    db.execute(
-        f"INSERT INTO {INDEX_TABLE}(rowid, title, body) "
-        f"SELECT k.key, {GRAMS_FUNCTION}(a.title), {GRAMS_FUNCTION}(a.body) FROM {source}"
-    )
-    db.execute(
-        f"INSERT INTO {CHARS_TABLE}(rowid, chars) "
-        f"SELECT k.key, {CHARS_FUNCTION}(a.title, a.body) FROM {source}"
-    )
+    conn = db.conn
+    conn.executemany(f"INSERT INTO {KEYS_TABLE}(article_id, key) VALUES (?, ?)", keys)
+    # One read of the articles feeds both indexes, a batch at a time. FTS5 holds up to
+    # BULK_HASHSIZE of new entries in memory before writing a segment (1 MB by default: on a
+    # million articles, thousands of small segments merged again and again) and merges 16
+    # segments at a time instead of 4 (`optimize` merges them all once the build is done).
+    for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE):
+        conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)", [BULK_HASHSIZE])
+        conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 16)")
+    rows = conn.execute(
+        f"SELECT k.key, a.title, a.body FROM articles a JOIN {KEYS_TABLE} k ON k.article_id = a.id "
+        "ORDER BY k.key")
+    while batch := rows.fetchmany(500):
+        titles = [(key, grams(title)) for key, title, _ in batch]
+        conn.executemany(f"INSERT INTO {INDEX_TABLE}(rowid, title, body) VALUES (?, ?, ?)",
+                         [(key, title, grams(body)) for (key, title), (_, _, body) in zip(titles, batch)])
+        conn.executemany(f"INSERT INTO {TITLES_TABLE}(rowid, title) VALUES (?, ?)", titles)
+        conn.executemany(f"INSERT INTO {CHARS_TABLE}(rowid, chars) VALUES (?, ?)",
+                         [(key, chars(title, body)) for key, title, body in batch])
+    for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE):
+        conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)", [HASHSIZE])
+        conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 4)")
 
 
 def rebuild(db: sqlite_utils.Database) -> None:
     """Empty and refill both indexes from `articles`, then merge their segments."""
     register_functions(db.conn)
     with db.atomic():
-        for table in (INDEX_TABLE, CHARS_TABLE):
+        for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE):
             db.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
         db.execute(f"DELETE FROM {PENDING_TABLE}")
         db.execute(f"DELETE FROM {KEYS_TABLE}")
@@ -492,7 +568,7 @@ def rebuild(db: sqlite_utils.Database) -> None:
 def optimize(db: sqlite_utils.Database) -> None:
     """Merge the indexes' segments into one (smaller and faster; worth it after a big crawl)."""
     with db.atomic():
-        for table in (INDEX_TABLE, CHARS_TABLE):
+        for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE):
             db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
@@ -547,10 +623,12 @@ class Filters:
                 (('"column"', self.columns), ("source", self.sources), ("site", self.sites)) if values]
 
 
-def _matches(plan_: _Plan, title: bool, filters: Filters, select: str) -> tuple[str, list[Any]]:
+def _matches(plan_: _Plan, title: bool, filters: Filters, select: str,
+             db: sqlite_utils.Database | None = None) -> tuple[str, list[Any]]:
     """SELECT `select` FROM the index rows matching the plan (title-only or anywhere) and the
-    filters, with its parameters."""
-    table = plan_.table
+    filters, with its parameters. Given `db`, column, source and site filters read the small
+    FILTER_INDEX instead of each matching article's row when the archive has it."""
+    table = (plan_.title_table or plan_.table) if title else plan_.table
     where = [f"{table} MATCH ?"]
     params: list[Any] = [plan_.title_match if title else plan_.match]
     for t, match, t_match in plan_.extra:
@@ -566,17 +644,24 @@ def _matches(plan_: _Plan, title: bool, filters: Filters, select: str) -> tuple[
     # CROSS JOIN keeps the index match driving: left free, SQLite counted a column filter by
     # walking the column's articles and asking FTS5 about each (150-475 ms on 100,000 articles
     # for any word; 1-100 ms this way).
-    joins = (f"CROSS JOIN {KEYS_TABLE} k ON k.key = f.rowid CROSS JOIN articles a ON a.id = k.article_id "
-             if on_articles else "")
+    # Read from the row itself, each filter walked past the body stored before those columns.
+    indexed = ""
+    if on_articles and db is not None and FILTER_INDEX in {index.name for index in db["articles"].indexes}:
+        indexed = f"INDEXED BY {FILTER_INDEX} "
+    joins = (f"CROSS JOIN {KEYS_TABLE} k ON k.key = f.rowid "
+             f"CROSS JOIN articles a {indexed}ON a.id = k.article_id " if on_articles else "")
     return f"SELECT {select} FROM {table} f {joins}WHERE {' AND '.join(where)}", params
 
 
 def _tier(db: sqlite_utils.Database, plan_: _Plan, title: bool, filters: Filters,
           window: int) -> list[tuple[int, float]]:
     """One ranked tier: the newest `window` matches (title-only or all), scored by bm25."""
-    score = (f"bm25({plan_.table}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
-             if plan_.table == INDEX_TABLE else "0.0")
-    sql, params = _matches(plan_, title, filters, f"f.rowid AS key, {score} AS score")
+    score = "0.0"
+    if title and plan_.title_table:
+        score = f"bm25({plan_.title_table})"
+    elif plan_.table == INDEX_TABLE:
+        score = f"bm25({plan_.table}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+    sql, params = _matches(plan_, title, filters, f"f.rowid AS key, {score} AS score", db)
     rows = db.execute(f"{sql} ORDER BY f.rowid DESC LIMIT ?", params + [window]).fetchall()
     return sorted(rows, key=lambda row: (row[1], -row[0]))
 
@@ -653,17 +738,26 @@ def count(
     sites: Iterable[str] = (),
     since: str | None = None,
     until: str | None = None,
+    at_most: int | None = None,
 ) -> int:
     """How many articles `search` finds for the same query and filters (every match, unranked).
 
-    Raises `SearchError` for a malformed date.
+    With `at_most`, counting stops past that many and returns `at_most + 1` ("more than"):
+    a word in nearly every article of a million is counted in milliseconds instead of walking
+    its whole index. Raises `SearchError` for a malformed date.
     """
     filters = Filters.of(columns, sources, sites, since, until)
     plan_ = plan(query)
     if plan_ is None:
         return 0
-    sql, params = _matches(plan_, False, filters, "count(*)")
-    return db.execute(sql, params).fetchone()[0] + _count_attachment_only(db, plan_, query, filters)
+    if at_most is None:
+        sql, params = _matches(plan_, False, filters, "count(*)", db)
+        return db.execute(sql, params).fetchone()[0] + _count_attachment_only(db, plan_, query, filters)
+    sql, params = _matches(plan_, False, filters, "1", db)
+    counted = db.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", params + [at_most + 1]).fetchone()[0]
+    if counted > at_most:  # past the cap in their own text: attachments cannot change "more than"
+        return counted
+    return min(counted + _count_attachment_only(db, plan_, query, filters), at_most + 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -701,7 +795,7 @@ def newest(
     plan_ = plan(query)
     if plan_ is None or (limit is not None and limit <= 0):
         return []
-    matches, params = _matches(plan_, False, filters, "f.rowid")
+    matches, params = _matches(plan_, False, filters, "f.rowid", db)
     where = [f"k.key IN ({matches})"]
     if (through := _attachment_keys(db, query, filters)) is not None:  # or through an attachment
         where = [f"(k.key IN ({matches}) OR k.key IN ({through[0]}))"]
@@ -852,11 +946,13 @@ def search_json(conn: sqlite3.Connection, query: str | None, column: str | None,
 
 
 def count_sql(conn: sqlite3.Connection, query: str | None, column: str | None, site: str | None,
-              since: str | None, until: str | None) -> int:
-    """`count` for the SQL function behind the search page's total (0 for a bad date)."""
+              since: str | None, until: str | None, at_most: Any = None) -> int:
+    """`count` for the SQL function behind the search page's total (0 for a bad date); with a
+    sixth argument, counting stops past that many (see `count`'s `at_most`)."""
     try:
         return count(sqlite_utils.Database(conn), query or "", columns=[column] if column else [],
-                     sites=[site] if site else [], since=since or None, until=until or None)
+                     sites=[site] if site else [], since=since or None, until=until or None,
+                     at_most=None if at_most is None else int(at_most))
     except SearchError:
         return 0
 
@@ -1115,7 +1211,7 @@ def _count_attachment_only(db: sqlite_utils.Database, plan_: _Plan, query: str, 
     if found is None:
         return 0
     sql, params = found
-    matches, more = _matches(plan_, False, filters, "f.rowid")
+    matches, more = _matches(plan_, False, filters, "f.rowid", db)
     return db.execute(f"SELECT count(*) FROM (SELECT DISTINCT key FROM ({sql})) WHERE key NOT IN ({matches})",
                       params + more).fetchone()[0]
 

@@ -2,32 +2,44 @@
 and Datasette's list and search pages.
 
     python bench/search.py                 # 100,000 articles (several minutes)
-    python bench/search.py --articles 20000 --candidates bigram,trigram
+    python bench/search.py --articles 20000 --candidates trigram
+    python bench/search.py --articles 1000000 --candidates none --requests 50 --rounds 3 \
+        --dir /var/tmp/bench-1m            # a million (an hour on 2 cores; 12 GB of disk)
 
-Generates articles of realistic Chinese news text (2 KB bodies, Zipf-distributed vocabulary of
-union and government news words, rare names, numbers with 年/月/名, a few Latin acronyms), builds
-the archive's index (`archive.search`, character bigrams) and, for comparison, the other
-candidate techniques, then prints figures and ratios measured in the same run:
+Generates articles of realistic Chinese news text for several union sites of one province, each
+with its columns (栏目) and years: log-normal body lengths (median 900 characters, 300 to
+past 8,000), a Zipf-distributed vocabulary of union and government news words, rare names,
+numbers with 年/名, a few Latin acronyms. With `--dir` the generated articles are kept there and
+reused by the next run with the same `--articles`. Builds the archive's index (`archive.search`,
+character bigrams) and, for comparison, the other candidate techniques, then prints figures and
+ratios measured in the same run:
 
-- index build time; database size without and with each index, and index size / text size;
+- index build time (wall and CPU: other processes on the machine slow the first, not the
+  second), index size / text size, database size without and with the index;
 - for a fixed query set (1-, 2-, 3-, 4-character words, rare and common, phrases, several
-  words, mixed scripts): whether each technique returns exactly the `LIKE '%q%'` set, and the
-  median and p95 latency of a ranked top-20 query, with the ratio to a `LIKE` scan;
-- p95 of Datasette's article list page and search page over 200 sequential requests.
+  words, mixed scripts): whether each technique returns exactly the `LIKE '%q%'` set (every
+  query, always), the median and p95 latency of a ranked top-20 query and of the search page's
+  capped count, with the ratio to `LIKE`'s top 20 (timed on every query up to 200,000
+  articles, on 6 evenly spread ones above: each `LIKE` scans every body);
+- median and p95 of Datasette's article list page and search pages over sequential requests.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import itertools
+import math
+import os
 import random
+import shutil
 import statistics
-import sqlite3
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
+import numpy
 import sqlite_utils
 
 from archive import search
@@ -80,14 +92,21 @@ QUERIES: list[tuple[str, str]] = [
 
 
 class TextMaker:
-    """Deterministic generator of Chinese news-like titles and bodies.
+    """Deterministic generator of Chinese news-like titles and bodies, fast enough for millions.
 
-    Words are drawn in bulk (Zipf weights over the vocabulary, then a tail of rare place names,
-    numbers, Latin acronyms and random-character names), so 100,000 bodies take seconds.
+    A body is a run of "pieces" (a word and the punctuation after it: none, ，、；。 or the end
+    of a paragraph) drawn in bulk with numpy: Zipf weights over the vocabulary of union news,
+    then a tail of rare place names, numbers with 年/名, Latin acronyms and random-character
+    names. Body lengths are log-normal like real news: median 900 characters, about 5% under
+    400, 1% over 4,000, a tail past 8,000 (clipped to 300-30,000).
     """
+
+    MEDIAN_CHARS, SIGMA, SHORTEST, LONGEST = 900, 0.65, 300, 30_000
+    AFTER = {"": 6.0, "，": 2.0, "、": 0.3, "；": 0.15, "。": 0.8, "。\n": 0.25}
 
     def __init__(self, seed: int = 20230118) -> None:
         self.rng = random.Random(seed)
+        self.np = numpy.random.default_rng(seed)
         rare_names = [
             "".join(chr(self.rng.randint(0x4E00, 0x9FA5)) for _ in range(self.rng.randint(2, 3)))
             for _ in range(20000)
@@ -104,6 +123,15 @@ class TextMaker:
         self.cumulative = list(_accumulate(weights))
         self.buffer: list[str] = []
         self.next = 0
+        # Every (word, what follows) combination is one piece, drawn by one choice.
+        self.pieces = numpy.array([w + a for a in self.AFTER for w in self.vocabulary], dtype=object)
+        self.piece_chars = numpy.array([len(piece) for piece in self.pieces], dtype=numpy.int64)
+        word_p = numpy.array(weights) / sum(weights)
+        after_p = numpy.array(list(self.AFTER.values())) / sum(self.AFTER.values())
+        probabilities = numpy.outer(after_p, word_p).ravel()
+        self.cdf = numpy.cumsum(probabilities)
+        self.cdf /= self.cdf[-1]
+        self.mean_chars = float((self.piece_chars * probabilities).sum())
 
     def words(self, n: int) -> list[str]:
         if self.next + n > len(self.buffer):
@@ -112,18 +140,25 @@ class TextMaker:
         self.next += n
         return self.buffer[self.next - n : self.next]
 
-    def sentence(self) -> str:
-        clauses = ["".join(self.words(self.rng.randint(2, 5))) for _ in range(self.rng.randint(3, 6))]
-        return "，".join(clauses) + "。"
-
-    def body(self, size: int = 2048) -> str:
-        """Paragraphs of sentences until the body reaches `size` bytes of UTF-8."""
-        paragraphs, length = [], 0
-        while length < size:
-            paragraph = "".join(self.sentence() for _ in range(self.rng.randint(2, 4)))
-            paragraphs.append(paragraph)
-            length += len(paragraph.encode("utf-8")) + 1
-        return "\n".join(paragraphs)
+    def bodies(self, n: int) -> list[str]:
+        """`n` bodies of log-normal lengths, paragraphs one a line, each ending with 。"""
+        sizes = self.np.lognormal(math.log(self.MEDIAN_CHARS), self.SIGMA, n)
+        sizes = numpy.clip(sizes, self.SHORTEST, self.LONGEST).astype(numpy.int64)
+        targets = numpy.cumsum(sizes)
+        drawn = numpy.empty(0, dtype=numpy.int64)
+        ends = numpy.zeros(1, dtype=numpy.int64)
+        while ends[-1] < targets[-1]:
+            want = int((targets[-1] - ends[-1]) / self.mean_chars * 1.05) + 1000
+            drawn = numpy.concatenate([drawn, numpy.searchsorted(self.cdf, self.np.random(want))])
+            ends = numpy.cumsum(self.piece_chars[drawn])
+        cuts = (numpy.searchsorted(ends, targets) + 1).tolist()
+        pieces = self.pieces[drawn].tolist()
+        out, start = [], 0
+        for cut in cuts:
+            text = "".join(pieces[start:cut]).strip("\n，、；")
+            out.append(text if text.endswith("。") else text + "。")
+            start = cut
+        return out
 
     def title(self) -> str:
         a, b, c = self.words(3)
@@ -137,34 +172,72 @@ def _accumulate(weights: list[float]) -> list[float]:
         out.append(total)
     return out
 
+
+# Several union sites of one province: (site, share of the articles, first year, its columns).
+# A site's first column is its busiest; COLUMNS (every site has them) are the search page's filters.
 COLUMNS = ["工会新闻", "通知公告", "基层动态", "理论学习", "劳模风采"]
+SITES = [
+    ("sczgh", 0.30, 2012, COLUMNS + ["工会要闻", "职工维权", "图片新闻", "媒体聚焦", "专题专栏"]),
+    ("scszjgh", 0.18, 2015, COLUMNS + ["机关党建", "文体活动"]),
+    ("cdzgh", 0.18, 2013, COLUMNS + ["区县动态", "普惠服务", "职工书屋", "图片新闻"]),
+    ("myzgh", 0.08, 2016, COLUMNS + ["区县动态"]),
+    ("dyzgh", 0.08, 2017, COLUMNS + ["区县动态", "图片新闻"]),
+    ("nczgh", 0.07, 2016, COLUMNS),
+    ("lszgh", 0.06, 2018, COLUMNS + ["文体活动"]),
+    ("ybzgh", 0.05, 2019, COLUMNS + ["职工维权"]),
+]
+SOURCES = ["四川省总工会", "四川省直属机关工会委员会", "四川工人日报", "成都市总工会", "基层工会",
+           "工人日报", "新华网", None]
+LAST_DAY = date(2024, 12, 31).toordinal()
+
+
+def article_rows(articles: int, seed: int = 7):
+    """Rows of generated articles for `articles` table, made a batch at a time."""
+    maker = TextMaker()
+    rng = numpy.random.default_rng(seed)
+    shares = numpy.array([share for _, share, _, _ in SITES])
+    source_p = numpy.array([0.25, 0.2, 0.2, 0.1, 0.1, 0.05, 0.02, 0.08])
+    batch = 20_000
+    for first in range(1, articles + 1, batch):
+        n = min(batch, articles + 1 - first)
+        bodies = maker.bodies(n)
+        sites = rng.choice(len(SITES), n, p=shares / shares.sum()).tolist()
+        picks = rng.random(n).tolist()
+        growth = rng.random(n).tolist()
+        hours = rng.integers(7, 22, n).tolist()
+        sources = rng.choice(len(SOURCES), n, p=source_p / source_p.sum()).tolist()
+        for i in range(n):
+            site, _, since, columns = SITES[sites[i]]
+            start = date(since, 1, 1).toordinal()
+            # More news in later years: the day's position in the site's span is a square root.
+            day = date.fromordinal(start + int((LAST_DAY - start) * growth[i] ** 0.6)).isoformat()
+            column = columns[min(len(columns) - 1, int(len(columns) * picks[i] ** 1.8))]
+            article_id = first + i
+            yield (article_id, f"http://127.0.0.1/{site}/news/{article_id}.html", site, maker.title(),
+                   f"{day}T{hours[i]:02d}:30:00+08:00", SOURCES[sources[i]], bodies[i], column,
+                   "[]", "[]", "", f"{day}T01:30:00Z", f"{day}T01:30:00Z", "", 1, len(bodies[i]))
+
+
+ROW_COLUMNS = ("id", "url", "site", "title", "published_at", "source", "body", "column", "images",
+               "attachments", "content_hash", "first_seen_at", "last_seen_at", "fetched_url", "run_id",
+               "characters")
 
 
 def make_archive(path: Path, articles: int) -> float:
     """Write `articles` generated articles into a fresh archive table; returns seconds taken."""
-    maker = TextMaker()
-    columns = COLUMNS
-    sources = ["四川省直属机关工会委员会", "四川工人日报", "基层工会", None]
     started = time.perf_counter()
     db = open_archive(path)
     search.uninstall(db)  # loaded without the index, so its build can be timed on its own
-    rng = random.Random(7)
-
-    def rows():
-        for i in range(1, articles + 1):
-            day = f"{rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-            yield {
-                "id": i, "url": f"http://127.0.0.1/news/{i}.html", "site": "bench",
-                "title": maker.title(), "published_at": f"{day}T09:30:00+08:00",
-                "source": rng.choice(sources), "author": None, "editor": None,
-                "body": maker.body(), "column": rng.choice(columns), "images": "[]",
-                "attachments": "[]", "content_hash": "", "first_seen_at": f"{day}T01:30:00Z",
-                "last_seen_at": f"{day}T01:30:00Z", "fetched_url": "", "run_id": 1,
-                "withdrawn_at": None,
-            }
-
-    db["articles"].insert_all(rows(), pk="id", batch_size=2000)
-    db.conn.commit()
+    conn = db.conn
+    conn.execute("PRAGMA synchronous = OFF")
+    columns = ", ".join(f'"{name}"' for name in ROW_COLUMNS)
+    sql = f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * len(ROW_COLUMNS))})"
+    rows = article_rows(articles)
+    with conn:
+        while chunk := list(itertools.islice(rows, 20_000)):
+            conn.executemany(sql, chunk)
+    conn.commit()
+    conn.close()
     return time.perf_counter() - started
 
 
@@ -344,11 +417,20 @@ def main() -> None:
     parser.add_argument("--jieba-articles", type=int, default=10_000,
                         help="jieba segments slowly: measure it on this many articles")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per query")
+    parser.add_argument("--like-queries", type=int, default=None,
+                        help="time LIKE's top 20 on this many of the queries, evenly spread (default: "
+                        "all up to 200,000 articles, 6 above; every query's exactness is always checked)")
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per page")
-    parser.add_argument("--dir", help="work folder (kept); default a temporary one (deleted)")
+    parser.add_argument("--skip", default="", help="parts not to run: queries, datasette (comma list)")
+    parser.add_argument("--dir", help="work folder (kept, and the generated articles with it, so a "
+                        "second run with the same --articles reuses them); default a temporary one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="unionnews-bench-") as tmp:
         run(Path(args.dir or tmp), args)
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def run(workdir: Path, args: argparse.Namespace) -> None:
@@ -356,50 +438,109 @@ def run(workdir: Path, args: argparse.Namespace) -> None:
     path = workdir / "bench.db"
     for old in workdir.glob("bench.db*"):
         old.unlink()
-    print(f"Generating {args.articles:,} articles ...", flush=True)
-    seconds = make_archive(path, args.articles)
+    print(f"load average at start: {load()}")
+    generated = workdir / f"articles-{args.articles}.db"
+    if generated.exists():
+        print(f"Reusing the {args.articles:,} articles generated in {generated}", flush=True)
+    else:
+        print(f"Generating {args.articles:,} articles ...", flush=True)
+        seconds = make_archive(workdir / "generating.db", args.articles)
+        db = sqlite_utils.Database(workdir / "generating.db")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("PRAGMA journal_mode = DELETE")
+        db.conn.close()
+        (workdir / "generating.db").rename(generated)
+        print(f"  {seconds:.1f} s ({args.articles / seconds:,.0f} articles/s)")
+    shutil.copyfile(generated, path)
     db = sqlite_utils.Database(path)
-    db.execute("VACUUM")
+    db.enable_wal()
     text = text_bytes(db)
     without = file_bytes(db, path)
-    print(f"  {seconds:.1f} s; text (titles + bodies, UTF-8) {text / 1e6:.1f} MB; "
-          f"database without index {without / 1e6:.1f} MB")
+    sites = db.execute("SELECT count(DISTINCT site) FROM articles").fetchone()[0]
+    lengths = sorted(row[0] for row in db.execute("SELECT length(body) FROM articles"))
+    mean, longest = sum(lengths) / len(lengths), lengths[-1]
+    quantiles = [lengths[int(q * (len(lengths) - 1))] for q in (0.05, 0.5, 0.95, 0.99)]
+    print(f"  {sites} sites; body characters: mean {mean:,.0f}, 5% {quantiles[0]:,}, median "
+          f"{quantiles[1]:,}, 95% {quantiles[2]:,}, 99% {quantiles[3]:,}, longest {longest:,}")
+    print(f"  text (titles + bodies, UTF-8) {text / 1e6:.1f} MB; database without index {without / 1e6:.1f} MB")
 
     print("\nunionnews index (character bigrams + one-character presence), built from scratch:")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     search.install(db)
     search.optimize(db)
-    build = time.perf_counter() - started
+    build, cpu = time.perf_counter() - started, time.process_time() - cpu
     index = table_bytes(db, search.INDEX_TABLE)
-    db.execute("VACUUM")
-    print(f"  build {build:.1f} s ({args.articles / build:,.0f} articles/s); index {index / 1e6:.1f} MB "
+    print(f"  build {build:.1f} s ({args.articles / build:,.0f} articles/s, "
+          f"{text / build / 1e6:.2f} MB of text/s; {cpu:.1f} s of CPU: "
+          f"{args.articles / cpu:,.0f} articles per CPU second; load {load()}); index {index / 1e6:.1f} MB "
           f"= {index / text:.2f}x the text; database with index {file_bytes(db, path) / 1e6:.1f} MB "
           f"({file_bytes(db, path) / without:.2f}x)")
 
-    print("\nQueries: exactness (result set == LIKE set) and ranked top-20 latency")
-    print(f"  {'query':<26}{'matches':>9} {'exact':>6} {'unionnews p50':>15} {'LIKE p50':>12} {'ratio':>7}")
-    ours, like, exact = [], [], 0
-    for label, query in QUERIES:
-        truth = like_ids(db, query)
-        got = {hit.id for hit in search.search(db, query, limit=None)}
-        exact += got == truth
-        mine = timed(lambda: search.search(db, query, limit=20), args.rounds)
-        scan = timed(lambda: like_top20(db, query), max(1, args.rounds // 2))
-        ours += mine
-        like += scan
-        shown = f"{query} ({label})"
-        print(f"  {shown[:26]:<26}{len(truth):>9} {'yes' if got == truth else 'NO':>6} "
-              f"{ms(statistics.median(mine)):>15} {ms(statistics.median(scan)):>12} "
-              f"{statistics.median(scan) / statistics.median(mine):>6.0f}x")
-    print(f"  exact: {exact}/{len(QUERIES)} queries")
-    print(f"  unionnews search: median {ms(statistics.median(ours))}, p95 {ms(p95(ours))}")
-    print(f"  LIKE scan:        median {ms(statistics.median(like))}, p95 {ms(p95(like))}")
-    print(f"  ratio (LIKE / unionnews): median {statistics.median(like) / statistics.median(ours):.0f}x, "
-          f"p95 {p95(like) / p95(ours):.0f}x")
-
+    skip = set(args.skip.split(","))
+    if "queries" not in skip:
+        queries(db, args)
     names = [n for n in args.candidates.split(",") if n and n != "none"]
     if names:
-        print("\nOther techniques (same database, same queries):")
+        candidates(db, args, names, text)
+    if "datasette" not in skip:
+        print(f"\nDatasette over HTTP, {args.requests} sequential requests each (load {load()}):")
+        db.conn.close()
+        for label, (median, high) in datasette_p95(path, args.requests).items():
+            print(f"  {label:<42} median {ms(median)}, p95 {ms(high)}")
+
+
+def queries(db: sqlite_utils.Database, args: argparse.Namespace) -> None:
+    """Exactness against LIKE and latency of every query, LIKE's timed on a sample."""
+    sample = args.like_queries
+    if sample is None:
+        sample = len(QUERIES) if args.articles <= 200_000 else 6
+    step = len(QUERIES) / max(1, min(sample, len(QUERIES)))
+    timed_like = {int(i * step) for i in range(min(sample, len(QUERIES)))}
+    print("\nQueries: exactness (result set == LIKE set), ranked top-20 latency, the page's total count")
+    print(f"  LIKE's top 20 timed on {len(timed_like)} of the {len(QUERIES)} queries (marked *)")
+    print(f"  {'query':<26}{'matches':>9} {'exact':>6} {'unionnews p50':>15} {'count p50':>11} "
+          f"{'LIKE p50':>12} {'ratio':>7}")
+    ours, like, counts, ours_sampled, exact = [], [], [], [], 0
+    # The articles of every ranked key (search's full result set, without making a million
+    # snippets): the same set `search(limit=None)` returns.
+    article_of = dict(db.execute(f"SELECT key, article_id FROM {search.KEYS_TABLE}").fetchall())
+    for number, (label, query) in enumerate(QUERIES):
+        truth = like_ids(db, query)
+        got = {article_of[key] for key in search.ranked_keys(db, query, limit=None)}
+        exact += got == truth
+        mine = timed(lambda: search.search(db, query, limit=20), args.rounds)
+        counted = timed(lambda: search.count(db, query, at_most=search.COUNT_CAP),
+                        max(1, args.rounds // 2))
+        ours += mine
+        counts += counted
+        shown = f"{query} ({label})"
+        if number in timed_like:
+            scan = timed(lambda: like_top20(db, query), max(1, args.rounds // 5))
+            like += scan
+            ours_sampled += mine
+            versus = f"{ms(statistics.median(scan)):>12} {statistics.median(scan) / statistics.median(mine):>6.0f}x"
+            shown = "*" + shown
+        else:
+            versus = f"{'':>12} {'':>7}"
+        print(f"  {shown[:26]:<26}{len(truth):>9} {'yes' if got == truth else 'NO':>6} "
+              f"{ms(statistics.median(mine)):>15} {ms(statistics.median(counted)).strip():>11} {versus}",
+              flush=True)
+    print(f"  exact: {exact}/{len(QUERIES)} queries")
+    print(f"  unionnews search (all queries): median {ms(statistics.median(ours))}, p95 {ms(p95(ours))}")
+    print(f"  unionnews count (all queries):  median {ms(statistics.median(counts))}, p95 {ms(p95(counts))}")
+    print(f"  unionnews search (* queries):   median {ms(statistics.median(ours_sampled))}, "
+          f"p95 {ms(p95(ours_sampled))}")
+    print(f"  LIKE top 20 (* queries):        median {ms(statistics.median(like))}, p95 {ms(p95(like))}")
+    print(f"  ratio (LIKE / unionnews, * queries): median "
+          f"{statistics.median(like) / statistics.median(ours_sampled):.0f}x, "
+          f"p95 {p95(like) / p95(ours_sampled):.0f}x; LIKE p95 / unionnews p95 over all queries "
+          f"{p95(like) / p95(ours):.0f}x")
+    print(f"  load average: {load()}", flush=True)
+
+
+def candidates(db: sqlite_utils.Database, args: argparse.Namespace, names: list[str], text: int) -> None:
+    """Index size, exactness and latency of the other techniques, built beside ours."""
+    print("\nOther techniques (same database, same queries):")
     for name in names:
         limit = args.jieba_articles if name == "jieba" else None
         try:
@@ -425,11 +566,6 @@ def run(workdir: Path, args: argparse.Namespace) -> None:
             print(f"    wrong sets (found/true): {', '.join(misses)}")
         db.execute(f"DROP TABLE bench_{name}")
         db.conn.commit()
-
-    print(f"\nDatasette over HTTP, {args.requests} sequential requests each:")
-    db.conn.close()
-    for label, (median, high) in datasette_p95(path, args.requests).items():
-        print(f"  {label:<42} median {ms(median)}, p95 {ms(high)}")
 
 
 if __name__ == "__main__":

@@ -115,6 +115,27 @@ def test_search_page_counts_every_match_and_pages_through_them_all(ds, replica_a
     assert len(seen) > search.PAGE_SIZE  # more than one page was walked
 
 
+def test_search_page_says_more_than_the_cap_and_still_pages_through_every_hit(
+        ds, replica_archive, monkeypatch) -> None:
+    """Past COUNT_CAP matches (or past the page shown) the page stops counting and says "more
+    than"; Next still walks every hit and the last page gives the exact total."""
+    monkeypatch.setattr(search, "COUNT_CAP", 60)
+    db = open_archive(replica_archive)
+    everything = [f"/archive/articles/{h.id}" for h in search.search(db, "职工", limit=None)]
+    assert len(everything) > 2 * 60  # the cap is really passed
+    path, seen = "/archive/search?q=" + q("职工") + "&column=&site=&since=&until=", []
+    while path:
+        doc = page(ds, path)
+        heading = doc.cssselect("h2.unionnews-count")[0].text_content()
+        shown = len(doc.cssselect("td.col-title a"))
+        counted = len(everything) if len(seen) + shown == len(everything) else max(60, len(seen) + shown)
+        said = "共" if counted == len(everything) else "超过"
+        assert heading.startswith(f"{said} {counted} 篇，第 {len(seen) + 1}–{len(seen) + shown} 篇")
+        seen += [a.get("href") for a in doc.cssselect("td.col-title a")]
+        path = next((a.get("href") for a in doc.cssselect("a[rel=next]")), None)
+    assert seen == everything
+
+
 def test_search_page_offers_the_archives_columns_to_choose_from(ds, replica_archive) -> None:
     doc = page(ds, "/archive/search?q=" + q("职工") + "&column=" + q("通知公告"))
     options = doc.cssselect("select[name=column] option")

@@ -198,6 +198,15 @@ def test_site_filter_equals_the_filtered_like_set(replica_archive: Path, tmp_pat
     assert search.count(db, "工会", **both) == len(expected)
 
 
+def test_a_capped_count_is_exact_below_the_cap_and_one_more_above(db) -> None:
+    for query in ("职工", "安康杯", "鸬", "职工 书屋", "没有这个词"):
+        total = search.count(db, query)
+        for cap in (0, 1, total - 1, total, total + 5):
+            if cap >= 0:
+                assert search.count(db, query, at_most=cap) == min(total, cap + 1)
+    assert search.count(db, "职工", columns=["通知公告"], at_most=3) == 4
+
+
 def test_a_bad_date_is_one_clear_error(db) -> None:
     with pytest.raises(search.SearchError, match="--since must be a date"):
         search.search(db, "工会", since="last week")

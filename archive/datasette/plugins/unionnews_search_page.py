@@ -3,8 +3,8 @@ its Atom feed and its exports.
 
 The hits come from the `search` canned query (metadata.yaml), one page of archive.search.PAGE_SIZE
 at a time. `extra_template_vars` adds the exact number of matching articles (the same set,
-counted by archive.search.count), the links to the previous and next pages, to the feed and
-to the exports, and the columns and sites that exist, so the form offers them as choices
+counted by archive.search.count) up to archive.search.COUNT_CAP ("more than" that beyond), the
+links to the previous and next pages, to the feed and to the exports, and the columns and sites that exist, so the form offers them as choices
 instead of asking for names to be typed.
 
 `register_routes` serves, for the same query and filters as the page (q, column, site, since,
@@ -48,22 +48,28 @@ def extra_template_vars(template, database, table, view_name, request, datasette
     async def search_vars() -> dict:
         db = datasette.get_database(DATABASE)
         args = {name: request.args.get(name) or "" for name in FILTERS}
-        total, files = None, []
+        total, more, files = None, False, []
         if args["q"].strip():
-            sql = f"SELECT {search.COUNT_FUNCTION}(:q, :column, :site, :since, :until)"
-            total = (await db.execute(sql, args)).single_value()
+            # Counted up to the cap, or to the end of this page if further: past it, the page
+            # says "more than" and is full, so Next is right without the exact total.
+            cap = max(search.COUNT_CAP, search.page_number(request.args.get("page")) * search.PAGE_SIZE)
+            sql = f"SELECT {search.COUNT_FUNCTION}(:q, :column, :site, :since, :until, :cap)"
+            total = (await db.execute(sql, {**args, "cap": cap})).single_value()
+            more = total > cap
+            total = min(total, cap)
             if search.page_number(request.args.get("page")) == 1 and not any(
                     args[name] for name in FILTERS if name != "q"):  # they belong to no column or date
                 files = await db.execute_fn(lambda conn: search.listed_files(
                     sqlite_utils.Database(conn), args["q"], LISTED_FILES))
         return {
             "search_total": total,
+            "search_more": more,
             "search_files": files,
             "search_choices": {
                 "column": await _values(db, '"column"'),
                 "site": await _values(db, "site"),
             },
-            **pages(request.path, args, request.args.get("page"), total),
+            **pages(request.path, args, request.args.get("page"), total, more),
             **links(args),
         }
 
@@ -76,16 +82,18 @@ async def _values(db: Any, column: str) -> list[str]:
     return [row[0] for row in (await db.execute(sql)).rows]
 
 
-def pages(path: str, args: dict[str, str], page: Any, total: int | None) -> dict:
-    """The page shown, the range of hits on it, and links to the pages before and after."""
+def pages(path: str, args: dict[str, str], page: Any, total: int | None, more: bool = False) -> dict:
+    """The page shown, the range of hits on it, and links to the pages before and after.
+
+    `more`: there are more than `total` hits, and `total` reaches past this page."""
     number = search.page_number(page)
     first = (number - 1) * search.PAGE_SIZE + 1
-    last = min(number * search.PAGE_SIZE, total or 0)
+    last = number * search.PAGE_SIZE if more else min(number * search.PAGE_SIZE, total or 0)
 
     def link(to: int) -> str:
         return path + "?" + urllib.parse.urlencode({**args, "page": to})
 
-    has_next = total is not None and last < total and number < search.MAX_PAGE
+    has_next = total is not None and (more or last < total) and number < search.MAX_PAGE
     return {
         "search_page": number,
         "search_first": first,
