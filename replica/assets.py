@@ -12,15 +12,30 @@ JPEG = base64.b64decode(
 
 
 def pdf(title: str) -> bytes:
-    """A one-page PDF whose xref offsets are computed, so PDF readers open it."""
-    text = title.encode("ascii", "replace").decode("ascii")
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
+    """A one-page PDF whose text layer holds the title, Chinese included, as Chinese office tools
+    write it: a Type0 font with Identity-H glyph codes and a ToUnicode map (here code = code
+    point), no font file embedded. Its xref offsets are computed, so PDF readers open it."""
+    codes = "".join(f"{ord(ch):04X}" for ch in title if ord(ch) <= 0xFFFF)
+    stream = f"BT /F1 12 Tf 72 720 Td <{codes}> Tj ET".encode("ascii")
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def "
+            b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def "
+            b"1 begincodespacerange <0000> <FFFF> endcodespacerange "
+            b"1 beginbfrange <0000> <FFFF> <0000> endbfrange "
+            b"endcmap CMapName currentdict /CMap defineresource pop end end")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H "
+        b"/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 "
+        b"/FontDescriptor 8 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+        b"<< /Type /FontDescriptor /FontName /SimSun /Flags 6 /FontBBox [0 -141 1000 859] "
+        b"/ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 859 /StemV 80 >>",
     ]
     return pdf_of(objects)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -92,6 +93,22 @@ def test_cli_search_finds_words_inside_a_docx_and_spreadsheets(crawled) -> None:
     assert [a["name"] for a in xls["attachments"]] == ["huizong.xls"] and "统计报表第八组\t8" in xls["attachments"][0]["snippet"]
     # words from two different files of one article do not make a match
     assert json.loads(unionnews("search", "--db", db, "--json", "王小明 蜀锦社区")) == []
+
+
+def test_the_replicas_own_notices_are_found_by_the_chinese_in_their_files(crawled) -> None:
+    """The replica's PDFs carry a Chinese text layer as office tools write it (Identity-H glyph
+    codes with a ToUnicode map), its .doc files are RTF: both read, and a word found only in a
+    file's text brings its notice up with the file named."""
+    db = crawled["db"]
+    texts = rows(db, "select f.url, t.format, t.status, t.text from files f join attachment_texts t "
+                     "on t.sha256 = f.sha256 where f.url like '%/P0%'")
+    formats = {row["format"] for row in texts if row["status"] == "ok"}
+    assert {"pdf", "rtf"} <= formats
+    pdf = next(row for row in texts if row["format"] == "pdf")
+    assert re.search("[\u4e00-\u9fff]{4}", pdf["text"]), pdf
+    word = re.search("[\u4e00-\u9fff]{6}", pdf["text"])[0]
+    [hit, *_] = json.loads(unionnews("search", "--db", str(db), "--json", word))
+    assert pdf["url"] in [a["url"] for a in hit["attachments"]]
 
 
 def test_broken_and_scanned_pdfs_are_recorded_and_the_crawl_archives_everything(crawled) -> None:
