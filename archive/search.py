@@ -623,24 +623,33 @@ class Filters:
                 (('"column"', self.columns), ("source", self.sources), ("site", self.sites)) if values]
 
 
+def _conditions(plan_: _Plan, title: bool, rowid: str, key: str, filters: Filters) -> tuple[list[str], list[Any]]:
+    """The WHERE terms and parameters of a plan's match (its first index table, title-only or
+    anywhere, then its further tables by `rowid`), the date range on the index `key`, and the
+    column, source and site filters on the articles joined as `a`."""
+    table = (plan_.title_table or plan_.table) if title else plan_.table
+    where = [f"{table} MATCH ?"]
+    params: list[Any] = [plan_.title_match if title else plan_.match]
+    for t, match, t_match in plan_.extra:
+        where.append(f"{rowid} IN (SELECT rowid FROM {t} WHERE {t} MATCH ?)")
+        params.append(t_match if title else match)
+    if filters.days is not None:
+        where.append(f"{key} BETWEEN ? AND ?")
+        params += list(filters.days)
+    for name, values in filters.on_articles():
+        where.append(f'a.{name} IN ({", ".join("?" * len(values))})')
+        params += values
+    return where, params
+
+
 def _matches(plan_: _Plan, title: bool, filters: Filters, select: str,
              db: sqlite_utils.Database | None = None) -> tuple[str, list[Any]]:
     """SELECT `select` FROM the index rows matching the plan (title-only or anywhere) and the
     filters, with its parameters. Given `db`, column, source and site filters read the small
     FILTER_INDEX instead of each matching article's row when the archive has it."""
     table = (plan_.title_table or plan_.table) if title else plan_.table
-    where = [f"{table} MATCH ?"]
-    params: list[Any] = [plan_.title_match if title else plan_.match]
-    for t, match, t_match in plan_.extra:
-        where.append(f"f.rowid IN (SELECT rowid FROM {t} WHERE {t} MATCH ?)")
-        params.append(t_match if title else match)
-    if filters.days is not None:
-        where.append("f.rowid BETWEEN ? AND ?")
-        params += list(filters.days)
+    where, params = _conditions(plan_, title, "f.rowid", "f.rowid", filters)
     on_articles = filters.on_articles()
-    for name, values in on_articles:
-        where.append(f'a.{name} IN ({", ".join("?" * len(values))})')
-        params += values
     # CROSS JOIN keeps the index match driving: left free, SQLite counted a column filter by
     # walking the column's articles and asking FTS5 about each (150-475 ms on 100,000 articles
     # for any word; 1-100 ms this way).
@@ -1170,19 +1179,9 @@ def _attachment_keys(db: sqlite_utils.Database, query: str, filters: Filters) ->
     plan_ = _attachment_plan(query) if _has_attachments(db) else None
     if plan_ is None:
         return None
-    where = [f"{plan_.table} MATCH ?"]
-    params: list[Any] = [plan_.match]
-    for table, match, _ in plan_.extra:
-        where.append(f"m.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
-        params.append(match)
+    where, params = _conditions(plan_, False, "m.rowid", "k.key", filters)
     where.append(f"fl.kind IN ({_KINDS_SQL})")
-    if filters.days is not None:
-        where.append("k.key BETWEEN ? AND ?")
-        params += list(filters.days)
     on_articles = filters.on_articles()
-    for name, values in on_articles:
-        where.append(f'a.{name} IN ({", ".join("?" * len(values))})')
-        params += values
     join = "CROSS JOIN articles a ON a.id = k.article_id " if on_articles else ""
     sql = (f"SELECT k.key FROM {plan_.table} m CROSS JOIN {ATTACHMENT_TEXTS} t ON t.id = m.rowid "
            f"CROSS JOIN files fl ON fl.sha256 = t.sha256 CROSS JOIN {KEYS_TABLE} k ON k.article_id = fl.article_id "
