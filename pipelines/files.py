@@ -21,6 +21,7 @@ sends now, and a content-addressed store keeps that cheap on disk.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import mimetypes
@@ -37,14 +38,18 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
-from scrapy.pipelines.files import FilesPipeline, FSFilesStore
+from scrapy.pipelines.files import FileException, FilesPipeline, FSFilesStore
 from scrapy.pipelines.media import MediaPipeline
-from scrapy.utils.defer import ensure_awaitable
+from scrapy.utils.defer import deferred_from_coro, ensure_awaitable
 
 
 logger = logging.getLogger(__name__)
 DEFAULT_MAXSIZE = 32 * 1024 * 1024
 KINDS = (("images", "image"), ("attachments", "attachment"), ("files", "listed"))
+
+
+#: Errors of the files folder itself, not of one file: the crawl cannot go on storing.
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 
 def db_path_from(settings: Any) -> Path:
@@ -132,8 +137,21 @@ class ArchiveFilesPipeline(FilesPipeline):
         path = content_path(sha256, request.url)
         if not (isinstance(self.store, FSFilesStore) and
                 os.path.isfile(os.path.join(self.store.basedir, path))):
-            await ensure_awaitable(self.store.persist_file(path, BytesIO(response.body), info))
+            try:
+                await ensure_awaitable(self.store.persist_file(path, BytesIO(response.body), info))
+            except OSError as exc:
+                if exc.errno in DISK_ERRORS:  # as when the archive itself cannot be written
+                    self._stop(f"{exc.strerror} ({os.path.join(self.store.basedir, path)})")
+                raise FileException(f"cannot store: {exc.strerror or exc}") from None
         return sha256
+
+    def _stop(self, reason: str) -> None:
+        """The files folder cannot be written (disk full, read-only): the crawl stops with one
+        error line, as the store step does when the archive cannot be written."""
+        stats = self.crawler.stats
+        if not stats.get_value("unionnews/store_error"):
+            stats.set_value("unionnews/store_error", reason)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
 
     def media_failed(self, failure: Any, request: Request,
                      info: MediaPipeline.SpiderInfo) -> None:
