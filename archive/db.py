@@ -197,6 +197,7 @@ FILES_COLUMNS: dict[str, type] = {
     "path": str, "size": int, "content_type": str, "status": int, "fetched_url": str,
     "first_seen_at": str, "last_seen_at": str,
     "warc_file": str, "warc_offset": int, "warc_length": int, "warc_digest": str,
+    "name": str,
 }
 FILES_PK = ("article_url", "url", "sha256")
 
@@ -263,9 +264,17 @@ def _attachment_text_v9(db: sqlite_utils.Database) -> None:
     search.create_attachment_index(db)
 
 
+def _file_names_v10(db: sqlite_utils.Database) -> None:
+    """The name the article's (or list page's) link gives a file, where it gives one
+    (附件：2022年推荐表.doc): search results name a matching attachment by it."""
+    if "name" not in db["files"].columns_dict:
+        db["files"].add_column("name", str)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_schema_v1, _capture_v2, _drift_v3, _explain_v4,
                                                             _files_v5, _characters_v6, _parts_v7,
-                                                            _search_marks_v8, _attachment_text_v9]
+                                                            _search_marks_v8, _attachment_text_v9,
+                                                            _file_names_v10]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

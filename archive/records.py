@@ -189,6 +189,7 @@ class ArchiveWriter:
             counts.failed += self._write_failures(failures, now)
             self._write_aliases(aliases, now)
             self._write_files(with_files, now)
+            self._name_files([a for a in articles if a.attachment_names and not a.files_stored])
             search.sync(self.db)  # index the articles this batch changed (archive/search.py)
         self.totals.add(counts)
         return counts
@@ -341,6 +342,13 @@ class ArchiveWriter:
         return len(failures)
 
 
+    def _name_files(self, articles: list[Article]) -> None:
+        """Files already archived named as the article's links name them now (a reparse: the
+        article comes from its stored page and its files are not fetched again)."""
+        self.db.conn.executemany(
+            "UPDATE files SET name = ? WHERE article_url = ? AND url = ? AND name IS NOT ?",
+            [(name, a.url, url, name) for a in articles for url, name in a.attachment_names.items()])
+
     def _write_files(self, items: list[Article | ListedFile], now: str) -> None:
         """The files each article (or list page) had stored, linked to its row, and those that
         could not be stored as fetch failures."""
@@ -348,7 +356,7 @@ class ArchiveWriter:
             return
         ids = {row["url"]: row["id"] for row in self._ids([i.url for i in items if isinstance(i, Article)])}
         rows = [{**row, "article_url": item.url, "article_id": ids.get(item.url),
-                 "first_seen_at": now, "last_seen_at": now}
+                 "name": file_names(item).get(row["url"]), "first_seen_at": now, "last_seen_at": now}
                 for item in items for row in item.files_stored]
         if rows:
             self.db.conn.executemany(UPSERT_FILE, [{name: row.get(name) for name in FILES_COLUMNS} for row in rows])
@@ -357,6 +365,13 @@ class ArchiveWriter:
                   for item in items for url, reason in item.files_failed]
         if failed:
             self.db["failures"].insert_all(failed)
+
+
+def file_names(item: Article | ListedFile) -> dict[str, str]:
+    """{file URL: the name its link gives it}: an article's attachment links, a list page's items."""
+    if isinstance(item, ListedFile):
+        return {url: title for url, title in zip(item.files, item.titles) if title}
+    return item.attachment_names
 
 
 #: One row per (article, file URL, content): a row seen again keeps its first_seen_at.

@@ -1226,16 +1226,16 @@ def _with_attachments(db: sqlite_utils.Database, hits: list[Hit], found: list[st
     # page's attachments is probed by its rowid (a subquery of every match would read them all).
     matching = " AND ".join(f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = t.id)"
                             for table, _, _ in [(plan_.table, plan_.match, ""), *plan_.extra])
-    sql = (f"SELECT fl.article_id, fl.url, t.text FROM files fl JOIN {ATTACHMENT_TEXTS} t "
+    sql = (f"SELECT fl.article_id, fl.url, fl.name, t.text FROM files fl JOIN {ATTACHMENT_TEXTS} t "
            f"ON t.sha256 = fl.sha256 WHERE fl.kind IN ({_KINDS_SQL}) "
            f"AND fl.article_id IN ({', '.join('?' * len(ids))}) AND {matching} ORDER BY fl.article_id, fl.rowid")
     params = [*ids, plan_.match, *[match for _, match, _ in plan_.extra]]
     needles = [fold(word) for word in found]
-    for article_id, url, text in db.execute(sql, params):
+    for article_id, url, name, text in db.execute(sql, params):
         folded = fold(text)
         if all(needle in folded for needle in needles) and url not in [a.url for a in by_id[article_id].attachments]:
             snippet, spans = make_snippet(text, found)
-            by_id[article_id].attachments.append(AttachmentHit(url, file_name(url), snippet, spans))
+            by_id[article_id].attachments.append(AttachmentHit(url, name or file_name(url), snippet, spans))
     return hits
 
 
@@ -1292,7 +1292,7 @@ def listed_files(db: sqlite_utils.Database, query: str, limit: int | None = 20) 
     for table, match, _ in plan_.extra:
         where.append(f"m.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
         params.append(match)
-    sql = (f"SELECT fl.url, fl.article_url, t.text, max(fl.first_seen_at) AS seen FROM {plan_.table} m "
+    sql = (f"SELECT fl.url, fl.article_url, max(fl.name), t.text, max(fl.first_seen_at) AS seen FROM {plan_.table} m "
            f"CROSS JOIN {ATTACHMENT_TEXTS} t ON t.id = m.rowid CROSS JOIN files fl ON fl.sha256 = t.sha256 "
            f"WHERE {' AND '.join(where)} GROUP BY fl.url ORDER BY seen DESC, fl.url")
     if limit is not None:
@@ -1300,7 +1300,7 @@ def listed_files(db: sqlite_utils.Database, query: str, limit: int | None = 20) 
         params.append(limit)
     found = words(query)
     hits = []
-    for url, listed_on, text, seen in db.execute(sql, params).fetchall():
+    for url, listed_on, name, text, seen in db.execute(sql, params).fetchall():
         snippet, spans = make_snippet(text or "", found)
-        hits.append(FileHit(url, file_name(url), listed_on, snippet, spans, seen))
+        hits.append(FileHit(url, name or file_name(url), listed_on, snippet, spans, seen))
     return hits

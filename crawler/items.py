@@ -27,6 +27,8 @@ class Article:
     column: str | None = None
     images: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
+    #: The name the article's link gives each attachment, where it gives one: {url: name}.
+    attachment_names: dict[str, str] = field(default_factory=dict)
     fetched_url: str = ""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)

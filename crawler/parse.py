@@ -52,7 +52,7 @@ from crawler.body import is_attachment, read_body
 from crawler.encoding import decode_html, looks_binary
 from crawler.layout import element_text, is_noise, parse_tree, text_of
 from crawler.pagination import article_pages
-from crawler.patterns import (ATTACHMENT_LABEL, COLUMN_META_NAMES, FILE_HINT, SUMMARY_LINE, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
+from crawler.patterns import (ATTACHMENT_LABEL, ATTACHMENT_NUMBER, DOWNLOAD_COMMAND, SPACE_RUN, SPACES, COLUMN_META_NAMES, FILE_HINT, SUMMARY_LINE, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
                               TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
 from crawler.profiles import Profile, css_xpath, css_xpath_within, load_profile
 
@@ -211,7 +211,7 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
     editor, editor_rule = meta.editor(page.select("editor"), page.profile.article.get("editor"), info, body)
     column, column_rule = _column(page, title)
     images = _images(page, body_el)
-    attachments, attachments_rule = _attachments(page, title_el, body_el)
+    attachments, names, attachments_rule = _attachments(page, title_el, body_el)
     canonical = _canonical(page)
     return {
         "title": title,
@@ -223,6 +223,7 @@ def parse_article(html: bytes | str, url: str, *, encoding: str | None = None,
         "column": column,
         "images": images,
         "attachments": attachments,
+        "attachment_names": names,
         "canonical_url": canonical,
         "misses": profile_misses(page),
         "pages": _further_pages(page),
@@ -423,12 +424,15 @@ def _images(page: _Page, body_el: HtmlElement) -> list[str]:
     return urls
 
 
-def _attachments(page: _Page, title_el: HtmlElement | None, body_el: HtmlElement) -> tuple[list[str], str | None]:
+def _attachments(page: _Page, title_el: HtmlElement | None,
+                 body_el: HtmlElement) -> tuple[list[str], dict[str, str], str | None]:
     """Files linked anywhere in the article block: the smallest block holding both headline
-    and body (its chrome-named parts left out), else the body and a 附件 block right after it."""
+    and body (its chrome-named parts left out), else the body and a 附件 block right after it;
+    and the name each link gives its file (附件2：2022年推荐表.doc), where it gives one."""
     block = article_block(title_el, body_el)
     scopes = [block] if block is not None else [body_el, *_attachment_blocks_after(body_el)]
-    urls = []
+    urls: list[str] = []
+    names: dict[str, str] = {}
     for scope in scopes:
         for a in scope.iterdescendants("a"):
             href = a.get("href")
@@ -440,7 +444,17 @@ def _attachments(page: _Page, title_el: HtmlElement | None, body_el: HtmlElement
             url = _absolute(page, href)
             if url and url not in urls and is_attachment(url, text) and not _in_chrome(a, scope):
                 urls.append(url)
-    return urls, ("article block" if block is not None else "body block") if urls else None
+                if name := file_link_name(text):
+                    names[url] = name
+    return urls, names, ("article block" if block is not None else "body block") if urls else None
+
+
+def file_link_name(text: str) -> str | None:
+    """The name a file's link gives it, None for a bare command (下载, 点击下载, 附件1)."""
+    name = SPACE_RUN.sub(" ", text).strip(SPACES)
+    if DOWNLOAD_COMMAND.match(name):
+        return None
+    return ATTACHMENT_NUMBER.sub("", name) or None
 
 
 def article_block(title_el: HtmlElement | None, body_el: HtmlElement) -> HtmlElement | None:

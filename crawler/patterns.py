@@ -199,6 +199,12 @@ MEDIUM_CREDIT = re.compile(r"^[^\s，。：:；（()）“”\"]{2,20}?讯(?:[\s
 #: What keeps a credit in the text: a wire dateline saying when and where the news came
 #: ("新浪科技讯 北京时间9月11日凌晨消息，…", "本报讯 成都3月5日电 …"), which the lead needs.
 WIRE_DATELINE = re.compile(r"^(?:北京时间|当地时间)?[^，。,\s]{0,20}?(?:消息|电)(?:[，,：:（(\s]|$)")
+#: A file link's text that names no file, only the command or its number: 下载, 点击下载,
+#: 附件1, 【下载】, download.
+DOWNLOAD_COMMAND = re.compile(r"^[【\[（(]?\s*(?:点击|点此)?\s*(?:下载|查看|打开|预览|附件\s*\d*|download|attachment)"
+                              r"\s*(?:附件|文件)?\s*\d*\s*[】\]）)]?\s*[:：]?$", re.I)
+#: The number a link puts before its file's name: "附件1：", "附件2．".
+ATTACHMENT_NUMBER = re.compile(r"^附件\s*\d*\s*[:：.．、]\s*")
 #: A block that lists the article's files: 附件：, 相关附件：, 附件下载：, 附件【…】.
 ATTACHMENT_LABEL = re.compile(r"^\s*(?:相关)?附件\s*\d*\s*(?:下载)?\s*[:：【\[]")
 #: Download scripts that serve an article's files under an id (Hanweb's down.jsp?i_ID=…,

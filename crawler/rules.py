@@ -113,6 +113,7 @@ def article_from(record: dict, fetched: Article, allowed_netlocs: set[str]) -> A
         body=record.get("body") or "", source=record.get("source"), author=record.get("author"),
         editor=record.get("editor"), column=record.get("column"),
         images=list(record.get("images") or []), attachments=list(record.get("attachments") or []),
+        attachment_names=dict(record.get("attachment_names") or {}),
         explain=dict(record.get("explain") or {}),
     )
 
@@ -124,6 +125,7 @@ def join_page(article: Article, record: dict) -> None:
     for name in ("images", "attachments"):
         have = getattr(article, name)
         have += [u for u in record.get(name) or [] if u not in have]
+    article.attachment_names = {**(record.get("attachment_names") or {}), **article.attachment_names}
     for name in ("source", "author", "editor"):  # a credit line may close the last page only
         if not getattr(article, name) and record.get(name):
             setattr(article, name, record[name])

@@ -108,7 +108,11 @@ def test_the_replicas_own_notices_are_found_by_the_chinese_in_their_files(crawle
     assert re.search("[\u4e00-\u9fff]{4}", pdf["text"]), pdf
     word = re.search("[\u4e00-\u9fff]{6}", pdf["text"])[0]
     [hit, *_] = json.loads(unionnews("search", "--db", str(db), "--json", word))
-    assert pdf["url"] in [a["url"] for a in hit["attachments"]]
+    [named] = [a for a in hit["attachments"] if a["url"] == pdf["url"]]
+    # named as the notice's link names it (附件1：<a>2019年…名单.pdf</a>), not P0….pdf
+    assert not named["name"].startswith("P0") and named["name"].endswith(".pdf")
+    article = rows(db, "select body from articles where url = ?", (hit["url"],))[0]
+    assert named["name"] in article["body"]
 
 
 def test_broken_and_scanned_pdfs_are_recorded_and_the_crawl_archives_everything(crawled) -> None:
@@ -159,12 +163,16 @@ def test_datasette_shows_the_statuses_and_the_search_page_the_matching_attachmen
 def test_reparse_reads_every_attachment_again(crawled) -> None:
     db = crawled["db"]
     before = rows(db, "select sha256, status, reason, text from attachment_texts order by sha256")
+    names = rows(db, "select article_url, url, name from files order by article_url, url")
+    assert any(row["name"] for row in names)
     with sqlite3.connect(db) as conn:
         conn.execute("delete from attachment_texts")
+        conn.execute("update files set name = null")  # as in an archive from before names were kept
     assert json.loads(unionnews("search", "--db", str(db), "--json", "蜀锦社区")) == []
     output = unionnews("reparse", "--db", str(db))
     assert f"attachments: {len(before)} read (" in output and "1 failed" in output and "1 no text layer" in output
     assert rows(db, "select sha256, status, reason, text from attachment_texts order by sha256") == before
+    assert rows(db, "select article_url, url, name from files order by article_url, url") == names
     assert {hit["url"] for hit in json.loads(unionnews("search", "--db", str(db), "--json", "蜀锦社区"))} == \
         {crawled["notice"], crawled["again"]}
 

@@ -319,6 +319,36 @@ def test_attachments_anywhere_in_the_article_block(markup: str, attachments: lis
     assert record["body"].split("\n")[:3] == PARAS
 
 
+ATTACHMENT_NAMES = {
+    "dedecms block below the body": ["工作要点.pdf"],
+    "filename in the query": ["会议通知", "报名表"],
+    "vsb: named only by the link text": ["2023年工作要点.pdf"],
+    "trs: inside the body, in the path": ["2023年竞赛项目表.xls"],
+    "beside the body, in a table cell": ["职工书屋申报表.docx"],
+}
+
+
+@pytest.mark.parametrize("markup, names", [(ATTACHMENTS[key][0], names) for key, names in ATTACHMENT_NAMES.items()],
+                         ids=ATTACHMENT_NAMES.keys())
+def test_each_attachment_is_named_by_its_link(markup: str, names: list[str]) -> None:
+    """Rule: the link's text names its file (what a reader sees, not the CMS's stored name)."""
+    record = parse(page(markup))
+    assert [record["attachment_names"].get(url) for url in record["attachments"]] == names
+
+
+@pytest.mark.parametrize("link, name", [
+    ("附件1：2023年推荐名单.xlsx", "2023年推荐名单.xlsx"),   # the number before the name goes
+    ("附件2．报名表.doc", "报名表.doc"),
+    ("点击下载", None), ("【下载】", None), ("附件1", None), ("download", None),  # commands name nothing
+])
+def test_a_download_command_names_no_file(link: str, name: str | None) -> None:
+    markup = (f'<div class="article"><h1>{TITLE}</h1><div class="info">2023-02-03</div><div id="zoom">{PS}'
+              f'<p><a href="/uploads/2023/0203/a1.xlsx">{link}</a></p></div></div>')
+    record = parse(page(markup))
+    assert record["attachments"] == ["http://example.org/uploads/2023/0203/a1.xlsx"]
+    assert record["attachment_names"].get(record["attachments"][0]) == name
+
+
 def test_attachment_written_by_a_script() -> None:
     """TRS writes the attachment list with document.write; the link is read from the script."""
     markup = (f'<div class="article"><h1>{TITLE}</h1><div class="info">2023-02-03</div><div id="zoom">{PS}</div>'
