@@ -326,6 +326,12 @@ def plan(query: str) -> _Plan | None:
     character become terms of the one-character index. Every character of the expressions comes
     from `fold`, so none of them is FTS5 syntax.
     """
+    return _plan_on(query, INDEX_TABLE, CHARS_TABLE, titled=True)
+
+
+def _plan_on(query: str, index: str, chars_table: str, *, titled: bool) -> _Plan | None:
+    """`plan` on a bigram index and its one-character index; `titled` for the articles' (with
+    a title tier and title-marked characters), not for the attachments' (one column)."""
     found = words(query)
     if not found or not all(_encodable(word) for word in found):
         return None
@@ -334,14 +340,17 @@ def plan(query: str) -> _Plan | None:
     parts: list[tuple[str, str, str]] = []
     if long:
         expr = " AND ".join(long)
-        parts.append((INDEX_TABLE, expr, expr))
-    if short:
+        parts.append((index, expr, expr))
+    if short and titled:
         # A character only in the title is indexed marked only, so "anywhere" is either token.
         expr = " AND ".join(f'("{c}" OR "{_TITLE_MARK}{c}")' for c in short)
         title_expr = " AND ".join(f'"{_TITLE_MARK}{c}"' for c in short)
-        parts.append((CHARS_TABLE, expr, title_expr))
+        parts.append((chars_table, expr, title_expr))
+    elif short:
+        expr = " AND ".join(f'"{c}"' for c in short)
+        parts.append((chars_table, expr, expr))
     table, match, title_match = parts[0]
-    return _Plan(table, match, title_match, parts[1:], TITLES_TABLE if table == INDEX_TABLE else None)
+    return _Plan(table, match, title_match, parts[1:], TITLES_TABLE if titled and table == index else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1159,18 +1168,7 @@ def rebuild_attachments(db: sqlite_utils.Database) -> None:
 
 def _attachment_plan(query: str) -> _Plan | None:
     """`plan` for the attachments' index (one column; no title tier)."""
-    found = words(query)
-    if not found or not all(_encodable(word) for word in found):
-        return None
-    parts: list[tuple[str, str, str]] = []
-    long = [_phrase(word) for word in found if len(word) > 1]
-    if long:
-        parts.append((ATTACHMENT_INDEX, " AND ".join(long), ""))
-    short = sorted({fold(word) for word in found if len(word) == 1})
-    if short:
-        parts.append((ATTACHMENT_CHARS, " AND ".join(f'"{c}"' for c in short), ""))
-    table, match, _ = parts[0]
-    return _Plan(table, match, match, parts[1:])
+    return _plan_on(query, ATTACHMENT_INDEX, ATTACHMENT_CHARS, titled=False)
 
 
 def _attachment_keys(db: sqlite_utils.Database, query: str, filters: Filters) -> tuple[str, list[Any]] | None:
@@ -1287,11 +1285,8 @@ def listed_files(db: sqlite_utils.Database, query: str, limit: int | None = 20) 
     plan_ = _attachment_plan(query) if _has_attachments(db) else None
     if plan_ is None or (limit is not None and limit <= 0):
         return []
-    where = [f"{plan_.table} MATCH ?", "fl.kind = 'listed'"]
-    params: list[Any] = [plan_.match]
-    for table, match, _ in plan_.extra:
-        where.append(f"m.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
-        params.append(match)
+    where, params = _conditions(plan_, False, "m.rowid", "m.rowid", Filters.of())
+    where.append("fl.kind = 'listed'")
     sql = (f"SELECT fl.url, fl.article_url, max(fl.name), t.text, max(fl.first_seen_at) AS seen FROM {plan_.table} m "
            f"CROSS JOIN {ATTACHMENT_TEXTS} t ON t.id = m.rowid CROSS JOIN files fl ON fl.sha256 = t.sha256 "
            f"WHERE {' AND '.join(where)} GROUP BY fl.url ORDER BY seen DESC, fl.url")
