@@ -5,10 +5,12 @@ images and attachments through the files step and the archive's writer."""
 from __future__ import annotations
 
 import gzip
+import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -162,3 +164,14 @@ def crawl_site(root: Path, site: Site) -> None:
                    timeout=120, cwd=root)
 
 
+def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
+    """The rows a query returns from an archive file, as dicts."""
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(row) for row in conn.execute(sql, params)]
+
+
+def served(url: str) -> bytes:
+    """What the replica serves at a URL (on 127.0.0.1 only)."""
+    with urllib.request.urlopen(url) as answer:
+        return answer.read()

@@ -23,6 +23,7 @@ from archive.cli import cli
 from archive.crawl import run_crawl
 from archive.serve import make_datasette
 from replica import ReplicaServer, build_site
+from support import rows
 
 NOTICE_TITLE = "关于公布职工书屋示范点名单的通知"
 PDF_LINES = ["职工书屋示范点名单", "成都市青羊区蜀锦社区职工书屋"]
@@ -37,10 +38,6 @@ def unionnews(*args: str) -> str:
     return result.output
 
 
-def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(row) for row in conn.execute(sql, params)]
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,11 @@ import pytest
 from archive.crawl import run_crawl
 from archive.records import content_hash
 from replica import ReplicaServer, build_site
+from support import rows
 
 RECORD_FIELDS = ("title", "published_at", "source", "author", "editor", "body", "column")
 
 
-def rows(db_path: Path, sql: str, params: tuple = ()) -> list[dict]:
-    with sqlite3.connect(db_path) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
 
 
 def articles(db_path: Path) -> dict[str, dict]:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from replica import ReplicaServer, build_site
+from support import rows
 from replica.city import build_city_site
 
 REDIS = shutil.which("redis-server")
@@ -259,10 +260,6 @@ def test_a_second_distributed_crawl_is_incremental(replicas, redis_url: str, tmp
     assert {"/xwzx/ghxw/", "/a/ghyw/"} <= fetched  # each column's first list page was looked at
 
 
-def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(row) for row in conn.execute(sql, params)]
 
 
 def page_bytes(site, path: str) -> bytes | None:

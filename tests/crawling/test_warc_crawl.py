@@ -17,7 +17,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 from io import BytesIO
 from pathlib import Path
 
@@ -29,12 +28,9 @@ from archive.cli import cli
 from archive.crawl import run_crawl
 from archive.export import validate_wacz
 from replica import ReplicaServer, build_site
+from support import rows, served
 
 
-def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
 
 
 def record_at(warc_dir: Path, row: dict) -> tuple[dict, bytes]:
@@ -68,9 +64,6 @@ def stored(db: Path) -> int:
         return 0
 
 
-def served(url: str) -> bytes:
-    with urllib.request.urlopen(url) as answer:  # the replica on 127.0.0.1 only
-        return answer.read()
 
 
 @pytest.fixture(scope="module")

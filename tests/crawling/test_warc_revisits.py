@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import sqlite3
-import urllib.request
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -27,6 +25,7 @@ from archive.crawl import run_crawl
 from archive.export import validate_wacz
 from archive.warcfiles import IDENTICAL_PAYLOAD, INDEX_NAME, SERVER_NOT_MODIFIED
 from replica import ReplicaServer, build_site
+from support import rows, served
 
 
 @dataclass
@@ -67,15 +66,8 @@ def records(warc_dir: Path, names: list[str] | None = None) -> list[Rec]:
     return found
 
 
-def rows(db: Path, sql: str) -> list[dict]:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql)]
 
 
-def served(url: str) -> bytes:
-    with urllib.request.urlopen(url) as answer:  # the replica on 127.0.0.1 only
-        return answer.read()
 
 
 @pytest.fixture(scope="module")
