@@ -356,8 +356,8 @@ class ArchiveWriter:
             return
         ids = {row["url"]: row["id"] for row in self._ids([i.url for i in items if isinstance(i, Article)])}
         rows = [{**row, "article_url": item.url, "article_id": ids.get(item.url),
-                 "name": file_names(item).get(row["url"]), "first_seen_at": now, "last_seen_at": now}
-                for item in items for row in item.files_stored]
+                 "name": names.get(row["url"]), "first_seen_at": now, "last_seen_at": now}
+                for item in items for names in [file_names(item)] for row in item.files_stored]
         if rows:
             self.db.conn.executemany(UPSERT_FILE, [{name: row.get(name) for name in FILES_COLUMNS} for row in rows])
         failed = [{"run_id": self.run_id, "url": url, "stage": "fetch", "at": now,
