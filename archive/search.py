@@ -157,12 +157,12 @@ _TRIGGERS = [
         END""",
 ]
 
-_YEAR, _MONTH = "substr(published_at, 1, 4)", "substr(published_at, 1, 7)"
+YEAR_SQL, MONTH_SQL = "substr(published_at, 1, 4)", "substr(published_at, 1, 7)"
 _LIST_VIEW_SQL = f"""
 CREATE VIEW {LIST_VIEW} AS
 SELECT title, published_at, "column", source,
        substr(replace(body, char(10), ' '), 1, {EXCERPT_WIDTH}) AS excerpt, site,
-       {_YEAR} AS year, {_MONTH} AS month,
+       {YEAR_SQL} AS year, {MONTH_SQL} AS month,
        url, id, first_seen_at, last_seen_at, withdrawn_at
 FROM articles
 """
@@ -176,8 +176,8 @@ _PUBLISH_INDEXES = {
     "idx_articles_search_source": "source",
     "idx_articles_search_first_seen_at": "first_seen_at",
     "idx_articles_search_site": "site",
-    "idx_articles_search_year": _YEAR,
-    "idx_articles_search_month": _MONTH,
+    "idx_articles_search_year": YEAR_SQL,
+    "idx_articles_search_month": MONTH_SQL,
     # What a search's column, source and site filters read, without the article's row (on a
     # million articles, 2-3x faster filtered searches and counts than reading past each body).
     FILTER_INDEX: 'id, "column", source, site',

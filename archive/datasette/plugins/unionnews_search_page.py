@@ -33,7 +33,7 @@ import sqlite_utils
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
-from archive import search
+from archive import facets, search
 
 DATABASE = "archive"
 TEMPLATE = "query-archive-search.html"
@@ -66,7 +66,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             "search_more": more,
             "search_files": files,
             "search_choices": {
-                "column": await _values(db, '"column"'),
+                "column": await _values(db, "column"),
                 "site": await _values(db, "site"),
             },
             **pages(request.path, args, request.args.get("page"), total, more),
@@ -76,10 +76,10 @@ def extra_template_vars(template, database, table, view_name, request, datasette
     return search_vars
 
 
-async def _values(db: Any, column: str) -> list[str]:
-    """The distinct values of one articles column (read from its index)."""
-    sql = f"SELECT DISTINCT {column} FROM articles WHERE {column} IS NOT NULL ORDER BY 1"
-    return [row[0] for row in (await db.execute(sql)).rows]
+async def _values(db: Any, facet: str) -> list[str]:
+    """The values one articles column has, from the kept facet counts (archive/facets.py): a
+    DISTINCT over a million articles' index took tens of milliseconds a page."""
+    return await db.execute_fn(lambda conn: facets.values(conn, facet))
 
 
 def pages(path: str, args: dict[str, str], page: Any, total: int | None, more: bool = False) -> dict:
