@@ -70,6 +70,7 @@ import calendar
 import re
 import sqlite3
 from array import array
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
@@ -550,16 +551,31 @@ def _fill(db: sqlite_utils.Database) -> None:
     rows = conn.execute(
         f"SELECT k.key, a.title, a.body FROM articles a JOIN {KEYS_TABLE} k ON k.article_id = a.id "
         "ORDER BY k.key")
-    while batch := rows.fetchmany(500):
-        titles = [(key, grams(title)) for key, title, _ in batch]
-        conn.executemany(f"INSERT INTO {INDEX_TABLE}(rowid, title, body) VALUES (?, ?, ?)",
-                         [(key, title, grams(body)) for (key, title), (_, _, body) in zip(titles, batch)])
-        conn.executemany(f"INSERT INTO {TITLES_TABLE}(rowid, title) VALUES (?, ?)", titles)
-        conn.executemany(f"INSERT INTO {CHARS_TABLE}(rowid, chars) VALUES (?, ?)",
-                         [(key, chars(title, body)) for key, title, body in batch])
+    # Two cores: a thread cuts the next batch into tokens while SQLite (which releases the GIL
+    # while it steps) indexes this one.
+    with ThreadPoolExecutor(1) as tokenizer:
+        coming = tokenizer.submit(_tokens, rows.fetchmany(_BATCH))
+        while batch := coming.result():
+            coming = tokenizer.submit(_tokens, rows.fetchmany(_BATCH))
+            texts, titles, presence = batch
+            conn.executemany(f"INSERT INTO {INDEX_TABLE}(rowid, title, body) VALUES (?, ?, ?)", texts)
+            conn.executemany(f"INSERT INTO {TITLES_TABLE}(rowid, title) VALUES (?, ?)", titles)
+            conn.executemany(f"INSERT INTO {CHARS_TABLE}(rowid, chars) VALUES (?, ?)", presence)
     for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE):
         conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)", [HASHSIZE])
         conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 4)")
+
+
+_BATCH = 500
+
+
+def _tokens(batch: list[tuple]) -> tuple[list, list, list] | None:
+    """One batch of (key, title, body) as the three indexes' rows; None for an empty batch."""
+    if not batch:
+        return None
+    titles = [(key, grams(title)) for key, title, _ in batch]
+    texts = [(key, title, grams(body)) for (key, title), (_, _, body) in zip(titles, batch)]
+    return texts, titles, [(key, chars(title, body)) for key, title, body in batch]
 
 
 def rebuild(db: sqlite_utils.Database) -> None:
