@@ -25,7 +25,9 @@ rest (bm25 with the title weighted 10x), ties newest first. Index rows are keyed
 day above article id, so FTS5 walks matches newest first and stops early: bm25 is computed over
 the newest RANK_WINDOW (2,000) matches of a tier, which keeps a word found in every article
 (工会 on a union site, where bm25's idf is ~0 anyway) as fast as a rare one. Date filters are
-rowid ranges; column, source and site filters read a covering index of the articles. Snippets
+rowid ranges; column, source and site filters are terms of the same FTS5 query (each article's
+values are indexed as tokens in a `tags` column, see `tags`), so FTS5 intersects them with the
+words, skipping ahead, instead of looking up each match's article. Snippets
 are cut from the stored text in Python, so the index keeps no copy of the text. The search
 page counts matches up to COUNT_CAP (10,000) and says "more than" past it.
 
@@ -63,6 +65,7 @@ INSERT OR REPLACE queues the replaced row too.
 from __future__ import annotations
 
 import functools
+import hashlib
 import sys
 import html
 import json
@@ -95,7 +98,7 @@ MAX_PAGE = 1000
 # common word over a million articles walks its whole index: half a second and more).
 COUNT_CAP = 10_000
 LIST_VIEW = "articles_list"
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 SNIPPET_WIDTH = 80
@@ -136,11 +139,11 @@ CREATE TABLE {KEYS_TABLE} (article_id INTEGER PRIMARY KEY, key INTEGER NOT NULL 
 _QUEUE = f"""
 CREATE TABLE {PENDING_TABLE} (
     seq INTEGER PRIMARY KEY, article_id INTEGER NOT NULL, indexed INTEGER NOT NULL,
-    published_at TEXT, title TEXT, body TEXT
+    published_at TEXT, title TEXT, body TEXT, "column" TEXT, source TEXT, site TEXT
 )"""
 _QUEUE_OLD = f"""
-            INSERT INTO {PENDING_TABLE}(article_id, indexed, published_at, title, body)
-            VALUES (old.id, 1, old.published_at, old.title, old.body);"""
+            INSERT INTO {PENDING_TABLE}(article_id, indexed, published_at, title, body, "column", source, site)
+            VALUES (old.id, 1, old.published_at, old.title, old.body, old."column", old.source, old.site);"""
 _TRIGGERS = [
     f"""CREATE TRIGGER {INDEX_TABLE}_ai_v{INDEX_VERSION} AFTER INSERT ON articles BEGIN
             INSERT INTO {PENDING_TABLE}(article_id, indexed) VALUES (new.id, 0);
@@ -149,9 +152,10 @@ _TRIGGERS = [
             {_QUEUE_OLD}
         END""",
     f"""CREATE TRIGGER {INDEX_TABLE}_au_v{INDEX_VERSION}
-        AFTER UPDATE OF id, title, body, published_at ON articles
+        AFTER UPDATE OF id, title, body, published_at, "column", source, site ON articles
         WHEN old.id IS NOT new.id OR old.title IS NOT new.title OR old.body IS NOT new.body
-          OR old.published_at IS NOT new.published_at
+          OR old.published_at IS NOT new.published_at OR old."column" IS NOT new."column"
+          OR old.source IS NOT new.source OR old.site IS NOT new.site
         BEGIN
             {_QUEUE_OLD}
             INSERT INTO {PENDING_TABLE}(article_id, indexed) SELECT new.id, 0 WHERE new.id != old.id;
@@ -179,8 +183,9 @@ _PUBLISH_INDEXES = {
     "idx_articles_search_site": "site",
     "idx_articles_search_year": YEAR_SQL,
     "idx_articles_search_month": MONTH_SQL,
-    # What a search's column, source and site filters read, without the article's row (on a
-    # million articles, 2-3x faster filtered searches and counts than reading past each body).
+    # What the column, source and site filters of a search through attachments read, without
+    # the article's row (on a million articles, 2-3x faster than reading past each body; the
+    # articles' own index holds them as terms, see `tags`).
     FILTER_INDEX: 'id, "column", source, site',
 }
 
@@ -266,6 +271,29 @@ def chars(title: str | None, body: str | None) -> str:
     character) and of the body. Only presence is kept, which is all a one-character word needs."""
     marked = {_TITLE_MARK + c for c in fold("".join(set(title or "")))}
     return " ".join(sorted(marked | set(fold("".join(set(body or ""))))))
+
+
+#: What an article's filter tokens stand for: its 栏目, 来源 and site, each a letter of the token.
+_LABEL_KINDS = (("c", '"column"'), ("s", "source"), ("t", "site"))
+
+
+def _label(kind: str, value: str) -> str:
+    """The token of one filter value: ASCII letters and digits, 18 of them, so it can never be
+    one of the text's tokens (one or two characters)."""
+    return f"z{kind}{hashlib.blake2b(value.encode('utf-8'), digest_size=8).hexdigest()}"
+
+
+def tags(column: str | None, source: str | None, site: str | None) -> str:
+    """An article's filter tokens: a column, source or site filter is then one more term of
+    the index's own query (FTS5 intersects the lists, skipping ahead) instead of a look-up of
+    each match's article (on a million articles, 80-270 ms to count a common word in one
+    column and year)."""
+    values = (column, source, site)
+    return " ".join(_label(kind, value) for (kind, _), value in zip(_LABEL_KINDS, values) if value is not None)
+
+
+def _with_labels(presence: str, labels: str) -> str:
+    return f"{presence} {labels}" if presence and labels else presence or labels
 
 
 def day_number(published_at: str | None) -> int | None:
@@ -391,11 +419,11 @@ def install(db: sqlite_utils.Database) -> None:
 def _create(db: sqlite_utils.Database) -> None:
     db.execute(
         f"CREATE VIRTUAL TABLE {INDEX_TABLE} USING fts5("
-        "title, body, content='', tokenize='ascii', detail='full')"
+        "title, body, tags, content='', tokenize='ascii', detail='full')"
     )
     db.execute(
         f"CREATE VIRTUAL TABLE {TITLES_TABLE} USING fts5("
-        "title, content='', tokenize='ascii', detail='full')"
+        "title, tags, content='', tokenize='ascii', detail='full')"
     )
     db.execute(
         f"CREATE VIRTUAL TABLE {CHARS_TABLE} USING fts5("
@@ -456,7 +484,7 @@ def sync(db: sqlite_utils.Database) -> int:
     if PENDING_TABLE not in db.table_names():
         return 0
     entries = db.execute(
-        f"SELECT seq, article_id, indexed, published_at, title, body FROM {PENDING_TABLE} "
+        f'SELECT seq, article_id, indexed, published_at, title, body, "column", source, site FROM {PENDING_TABLE} '
         "ORDER BY seq"
     ).fetchall()
     if not entries:
@@ -466,8 +494,8 @@ def sync(db: sqlite_utils.Database) -> int:
         first.setdefault(entry[1], entry)
     register_functions(db.conn)
     with db.atomic():
-        for article_id, (_, _, indexed, _, title, body) in first.items():
-            if not _reindex(db, article_id, indexed, title, body):
+        for article_id, (_, _, indexed, _, title, body, *labels) in first.items():
+            if not _reindex(db, article_id, indexed, title, body, tags(*labels)):
                 db.execute(f"DELETE FROM {PENDING_TABLE}")
                 rebuild(db)
                 return len(first)
@@ -476,22 +504,22 @@ def sync(db: sqlite_utils.Database) -> int:
 
 
 def _reindex(db: sqlite_utils.Database, article_id: int, indexed: int, title: str | None,
-             body: str | None) -> bool:
+             body: str | None, labels: str) -> bool:
     """Replace one article's index entries; False when the indexed version is unknown (a row
     replaced without its delete trigger firing), which only a rebuild can repair."""
     old = db.execute(f"SELECT key FROM {KEYS_TABLE} WHERE article_id = ?", [article_id]).fetchone()
     if old and not indexed:
         return False
     if old:
-        _index(db, old[0], title, body, delete=True)
+        _index(db, old[0], title, body, labels, delete=True)
         db.execute(f"DELETE FROM {KEYS_TABLE} WHERE article_id = ?", [article_id])
     row = db.execute(
-        "SELECT published_at, title, body FROM articles WHERE id = ?", [article_id]
+        'SELECT published_at, title, body, "column", source, site FROM articles WHERE id = ?', [article_id]
     ).fetchone()
     if row:
         key = _new_key(db, article_id, day_number(row[0]))
         db.execute(f"INSERT INTO {KEYS_TABLE}(article_id, key) VALUES (?, ?)", [article_id, key])
-        _index(db, key, row[1], row[2])
+        _index(db, key, row[1], row[2], tags(*row[3:]))
     return True
 
 
@@ -507,24 +535,25 @@ def _new_key(db: sqlite_utils.Database, article_id: int, day: int | None) -> int
     return key
 
 
-def _index(db: sqlite_utils.Database, key: int, title: str | None, body: str | None,
+def _index(db: sqlite_utils.Database, key: int, title: str | None, body: str | None, labels: str,
            delete: bool = False) -> None:
-    """Add (or, with `delete`, remove) one article version's tokens in both indexes."""
+    """Add (or, with `delete`, remove) one article version's tokens in the three indexes;
+    `labels` are its filter tokens (`tags`)."""
     command = ["'delete', "] if delete else [""]
     db.execute(
-        f"INSERT INTO {INDEX_TABLE}({INDEX_TABLE + ', ' if delete else ''}rowid, title, body) "
-        f"VALUES ({command[0]}?, ?, ?)",
-        [key, grams(title), grams(body)],
+        f"INSERT INTO {INDEX_TABLE}({INDEX_TABLE + ', ' if delete else ''}rowid, title, body, tags) "
+        f"VALUES ({command[0]}?, ?, ?, ?)",
+        [key, grams(title), grams(body), labels],
     )
     db.execute(
-        f"INSERT INTO {TITLES_TABLE}({TITLES_TABLE + ', ' if delete else ''}rowid, title) "
-        f"VALUES ({command[0]}?, ?)",
-        [key, grams(title)],
+        f"INSERT INTO {TITLES_TABLE}({TITLES_TABLE + ', ' if delete else ''}rowid, title, tags) "
+        f"VALUES ({command[0]}?, ?, ?)",
+        [key, grams(title), labels],
     )
     db.execute(
         f"INSERT INTO {CHARS_TABLE}({CHARS_TABLE + ', ' if delete else ''}rowid, chars) "
         f"VALUES ({command[0]}?, ?)",
-        [key, chars(title, body)],
+        [key, _with_labels(chars(title, body), labels)],
     )
 
 
@@ -549,8 +578,8 @@ def _fill(db: sqlite_utils.Database) -> None:
         conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)", [BULK_HASHSIZE])
         conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 16)")
     rows = conn.execute(
-        f"SELECT k.key, a.title, a.body FROM articles a JOIN {KEYS_TABLE} k ON k.article_id = a.id "
-        "ORDER BY k.key")
+        f'SELECT k.key, a.title, a.body, a."column", a.source, a.site FROM articles a '
+        f"JOIN {KEYS_TABLE} k ON k.article_id = a.id ORDER BY k.key")
     # Two cores: a thread cuts the next batch into tokens while SQLite (which releases the GIL
     # while it steps) indexes this one.
     with ThreadPoolExecutor(1) as tokenizer:
@@ -558,8 +587,8 @@ def _fill(db: sqlite_utils.Database) -> None:
         while batch := coming.result():
             coming = tokenizer.submit(_tokens, rows.fetchmany(_BATCH))
             texts, titles, presence = batch
-            conn.executemany(f"INSERT INTO {INDEX_TABLE}(rowid, title, body) VALUES (?, ?, ?)", texts)
-            conn.executemany(f"INSERT INTO {TITLES_TABLE}(rowid, title) VALUES (?, ?)", titles)
+            conn.executemany(f"INSERT INTO {INDEX_TABLE}(rowid, title, body, tags) VALUES (?, ?, ?, ?)", texts)
+            conn.executemany(f"INSERT INTO {TITLES_TABLE}(rowid, title, tags) VALUES (?, ?, ?)", titles)
             conn.executemany(f"INSERT INTO {CHARS_TABLE}(rowid, chars) VALUES (?, ?)", presence)
     for table in (INDEX_TABLE, TITLES_TABLE, CHARS_TABLE):
         conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)", [HASHSIZE])
@@ -570,12 +599,15 @@ _BATCH = 500
 
 
 def _tokens(batch: list[tuple]) -> tuple[list, list, list] | None:
-    """One batch of (key, title, body) as the three indexes' rows; None for an empty batch."""
+    """One batch of (key, title, body, column, source, site) as the three indexes' rows; None
+    for an empty batch."""
     if not batch:
         return None
-    titles = [(key, grams(title)) for key, title, _ in batch]
-    texts = [(key, title, grams(body)) for (key, title), (_, _, body) in zip(titles, batch)]
-    return texts, titles, [(key, chars(title, body)) for key, title, body in batch]
+    labels = [tags(*row[3:]) for row in batch]
+    titles = [(row[0], grams(row[1]), label) for row, label in zip(batch, labels)]
+    texts = [(key, title, grams(row[2]), label) for (key, title, label), row in zip(titles, batch)]
+    presence = [(row[0], _with_labels(chars(row[1], row[2]), label)) for row, label in zip(batch, labels)]
+    return texts, titles, presence
 
 
 def rebuild(db: sqlite_utils.Database) -> None:
@@ -647,44 +679,46 @@ class Filters:
         return [(name, values) for name, values in
                 (('"column"', self.columns), ("source", self.sources), ("site", self.sites)) if values]
 
+    def as_terms(self, table: str) -> str:
+        """The column, source and site filters as FTS5 terms of the articles' `table` (its
+        `tags` column; the one-character index keeps them among its characters)."""
+        kinds = dict((name, kind) for kind, name in _LABEL_KINDS)
+        scope = "" if table == CHARS_TABLE else "{tags}: "
+        return " AND ".join(
+            scope + "(" + " OR ".join(f'"{_label(kinds[name], value)}"' for value in values) + ")"
+            for name, values in self.on_articles())
 
-def _conditions(plan_: _Plan, title: bool, rowid: str, key: str, filters: Filters) -> tuple[list[str], list[Any]]:
+
+def _conditions(plan_: _Plan, title: bool, rowid: str, key: str, filters: Filters,
+                labelled: bool = False) -> tuple[list[str], list[Any]]:
     """The WHERE terms and parameters of a plan's match (its first index table, title-only or
     anywhere, then its further tables by `rowid`), the date range on the index `key`, and the
-    column, source and site filters on the articles joined as `a`."""
+    column, source and site filters: terms of the match when the plan's tables are the
+    articles' own (`labelled`), else on the articles joined as `a`."""
     table = (plan_.title_table or plan_.table) if title else plan_.table
+    match = plan_.title_match if title else plan_.match
+    if labelled and filters.on_articles():
+        match = f"({match}) AND {filters.as_terms(table)}"
     where = [f"{table} MATCH ?"]
-    params: list[Any] = [plan_.title_match if title else plan_.match]
-    for t, match, t_match in plan_.extra:
+    params: list[Any] = [match]
+    for t, extra_match, extra_title in plan_.extra:
         where.append(f"{rowid} IN (SELECT rowid FROM {t} WHERE {t} MATCH ?)")
-        params.append(t_match if title else match)
+        params.append(extra_title if title else extra_match)
     if filters.days is not None:
         where.append(f"{key} BETWEEN ? AND ?")
         params += list(filters.days)
-    for name, values in filters.on_articles():
+    for name, values in ([] if labelled else filters.on_articles()):
         where.append(f'a.{name} IN ({", ".join("?" * len(values))})')
         params += values
     return where, params
 
 
-def _matches(plan_: _Plan, title: bool, filters: Filters, select: str,
-             db: sqlite_utils.Database | None = None) -> tuple[str, list[Any]]:
+def _matches(plan_: _Plan, title: bool, filters: Filters, select: str) -> tuple[str, list[Any]]:
     """SELECT `select` FROM the index rows matching the plan (title-only or anywhere) and the
-    filters, with its parameters. Given `db`, column, source and site filters read the small
-    FILTER_INDEX instead of each matching article's row when the archive has it."""
+    filters, with its parameters: the filters are terms of the index's own match."""
     table = (plan_.title_table or plan_.table) if title else plan_.table
-    where, params = _conditions(plan_, title, "f.rowid", "f.rowid", filters)
-    on_articles = filters.on_articles()
-    # CROSS JOIN keeps the index match driving: left free, SQLite counted a column filter by
-    # walking the column's articles and asking FTS5 about each (150-475 ms on 100,000 articles
-    # for any word; 1-100 ms this way).
-    # Read from the row itself, each filter walked past the body stored before those columns.
-    indexed = ""
-    if on_articles and db is not None and FILTER_INDEX in {index.name for index in db["articles"].indexes}:
-        indexed = f"INDEXED BY {FILTER_INDEX} "
-    joins = (f"CROSS JOIN {KEYS_TABLE} k ON k.key = f.rowid "
-             f"CROSS JOIN articles a {indexed}ON a.id = k.article_id " if on_articles else "")
-    return f"SELECT {select} FROM {table} f {joins}WHERE {' AND '.join(where)}", params
+    where, params = _conditions(plan_, title, "f.rowid", "f.rowid", filters, labelled=True)
+    return f"SELECT {select} FROM {table} f WHERE {' AND '.join(where)}", params
 
 
 def _tier(db: sqlite_utils.Database, plan_: _Plan, title: bool, filters: Filters,
@@ -692,10 +726,10 @@ def _tier(db: sqlite_utils.Database, plan_: _Plan, title: bool, filters: Filters
     """One ranked tier: the newest `window` matches (title-only or all), scored by bm25."""
     score = "0.0"
     if title and plan_.title_table:
-        score = f"bm25({plan_.title_table})"
+        score = f"bm25({plan_.title_table}, 1.0, 0.0)"
     elif plan_.table == INDEX_TABLE:
-        score = f"bm25({plan_.table}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
-    sql, params = _matches(plan_, title, filters, f"f.rowid AS key, {score} AS score", db)
+        score = f"bm25({plan_.table}, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0)"
+    sql, params = _matches(plan_, title, filters, f"f.rowid AS key, {score} AS score")
     rows = db.execute(f"{sql} ORDER BY f.rowid DESC LIMIT ?", params + [window]).fetchall()
     return sorted(rows, key=lambda row: (row[1], -row[0]))
 
@@ -785,9 +819,9 @@ def count(
     if plan_ is None:
         return 0
     if at_most is None:
-        sql, params = _matches(plan_, False, filters, "count(*)", db)
+        sql, params = _matches(plan_, False, filters, "count(*)")
         return db.execute(sql, params).fetchone()[0] + _count_attachment_only(db, plan_, query, filters)
-    sql, params = _matches(plan_, False, filters, "1", db)
+    sql, params = _matches(plan_, False, filters, "1")
     counted = db.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", params + [at_most + 1]).fetchone()[0]
     if counted > at_most:  # past the cap in their own text: attachments cannot change "more than"
         return counted
@@ -829,7 +863,7 @@ def newest(
     plan_ = plan(query)
     if plan_ is None or (limit is not None and limit <= 0):
         return []
-    matches, params = _matches(plan_, False, filters, "f.rowid", db)
+    matches, params = _matches(plan_, False, filters, "f.rowid")
     where = [f"k.key IN ({matches})"]
     if (through := _attachment_keys(db, query, filters)) is not None:  # or through an attachment
         where = [f"(k.key IN ({matches}) OR k.key IN ({through[0]}))"]
@@ -1195,8 +1229,10 @@ def _attachment_keys(db: sqlite_utils.Database, query: str, filters: Filters) ->
         return None
     where, params = _conditions(plan_, False, "m.rowid", "k.key", filters)
     where.append(f"fl.kind IN ({_KINDS_SQL})")
-    on_articles = filters.on_articles()
-    join = "CROSS JOIN articles a ON a.id = k.article_id " if on_articles else ""
+    join = ""
+    if filters.on_articles():
+        indexed = FILTER_INDEX in {index.name for index in db["articles"].indexes}
+        join = f"CROSS JOIN articles a {f'INDEXED BY {FILTER_INDEX} ' if indexed else ''}ON a.id = k.article_id "
     sql = (f"SELECT k.key FROM {plan_.table} m CROSS JOIN {ATTACHMENT_TEXTS} t ON t.id = m.rowid "
            f"CROSS JOIN files fl ON fl.sha256 = t.sha256 CROSS JOIN {KEYS_TABLE} k ON k.article_id = fl.article_id "
            f"{join}WHERE {' AND '.join(where)}")
@@ -1224,7 +1260,7 @@ def _count_attachment_only(db: sqlite_utils.Database, plan_: _Plan, query: str, 
     if found is None:
         return 0
     sql, params = found
-    matches, more = _matches(plan_, False, filters, "f.rowid", db)
+    matches, more = _matches(plan_, False, filters, "f.rowid")
     return db.execute(f"SELECT count(*) FROM (SELECT DISTINCT key FROM ({sql})) WHERE key NOT IN ({matches})",
                       params + more).fetchone()[0]
 

@@ -187,11 +187,32 @@ def test_filters_equal_the_filtered_like_set(db) -> None:
     assert found_ids(db, "工会", since="2023-01-18", until="2023-01-18")
 
 
+def test_filters_follow_an_article_moved_to_another_column_or_source(replica_archive: Path, tmp_path: Path) -> None:
+    """Column, source and site filters are terms of the index: an article whose column changes
+    is found under its new column and no longer under its old one, for words of one and more
+    characters, in the title tier and the body tier alike."""
+    with sqlite3.connect(replica_archive) as source, sqlite3.connect(tmp_path / "a.db") as copy:
+        source.backup(copy)
+    db = open_archive(tmp_path / "a.db")
+    article_id, old_column, title = db.execute(
+        "SELECT id, \"column\", title FROM articles WHERE title LIKE '%工会%' ORDER BY id LIMIT 1").fetchone()
+    db.execute("UPDATE articles SET \"column\" = '改版后的栏目', source = '新来源 \"OR\" *' WHERE id = ?", [article_id])
+    search.sync(db)
+    for query in ("工会", "会", title):
+        assert found_ids(db, query, columns=["改版后的栏目"]) == [article_id]
+        assert article_id not in found_ids(db, query, columns=[old_column])
+        assert found_ids(db, query, sources=['新来源 "OR" *']) == [article_id]
+        assert search.count(db, query, columns=["改版后的栏目", old_column]) == len(
+            like_ids(db, query, 'AND "column" IN (?, ?)', ["改版后的栏目", old_column]))
+    assert found_ids(db, "工会", columns=['" OR "', "*"], sources=["{tags}:"]) == []
+
+
 def test_site_filter_equals_the_filtered_like_set(replica_archive: Path, tmp_path: Path) -> None:
     with sqlite3.connect(replica_archive) as source, sqlite3.connect(tmp_path / "a.db") as copy:
         source.backup(copy)
     db = open_archive(tmp_path / "a.db")
     db.execute("UPDATE articles SET site = 'cdzgh' WHERE id % 3 = 0")  # two sites in one archive
+    search.sync(db)  # as the crawl does after its writes, and every open of the archive
     both = {"sites": ["cdzgh"], "columns": ["通知公告"]}
     expected = like_ids(db, "工会", 'AND site = ? AND "column" = ?', ["cdzgh", "通知公告"])
     assert sorted(found_ids(db, "工会", **both)) == sorted(expected) and expected
