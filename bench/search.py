@@ -382,6 +382,8 @@ def datasette_p95(path: Path, requests: int) -> dict[str, tuple[float, float]]:
     pages = {
         "articles_list page (50 rows, 5 facets)": lambda i: "archive/articles_list",
         "articles table page (50 rows, 3 facets)": lambda i: "archive/articles",
+        "articles_list, one column (5 facets)": lambda i: "archive/articles_list?column="
+        + urllib.parse.quote(COLUMNS[i % len(COLUMNS)]),
         "search page (50 hits + total)": lambda i: "archive/search?column=&site=&since=&until=&q="
         + urllib.parse.quote(words[i % len(words)]),
         "search page, column and year filter": lambda i: "archive/search?column="

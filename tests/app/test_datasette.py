@@ -75,18 +75,30 @@ def facet_counts(data: dict, name: str) -> dict:
     return {item["value"]: item["count"] for item in data["facet_results"][name]["results"]}
 
 
-def test_articles_list_facets_are_read_from_kept_counts_and_filtered_ones_counted(ds, replica_archive) -> None:
+def test_articles_list_facets_are_read_from_kept_counts_whatever_facet_values_are_chosen(ds, replica_archive) -> None:
     whole = get(ds, "/archive/articles_list.json?_facet_size=max").json()
     assert {whole["facet_results"][name]["type"] for name in ("site", "column", "source", "year", "month")} == {"counted"}
     assert facet_counts(whole, "source") == dict(rows(
         replica_archive, "SELECT source, count(*) FROM articles WHERE source IS NOT NULL GROUP BY 1"))
     year = max(facet_counts(whole, "year"))
-    filtered = get(ds, f"/archive/articles_list.json?_facet_size=max&year={year}").json()
-    assert facet_counts(filtered, "column") == dict(rows(
-        replica_archive, f"SELECT \"column\", count(*) FROM articles WHERE published_at LIKE '{year}%' GROUP BY 1"))
-    assert facet_counts(filtered, "year") == {year: filtered["filtered_table_rows_count"]}
+    column = max(facet_counts(whole, "column"), key=facet_counts(whole, "column").get)
+    for query, where in ((f"year={year}", f"published_at LIKE '{year}%'"),
+                         (f"year={year}&column={q(column)}", f"published_at LIKE '{year}%' AND \"column\" = '{column}'")):
+        filtered = get(ds, f"/archive/articles_list.json?_facet_size=max&{query}").json()
+        assert filtered["facet_results"]["column"]["type"] == "counted"
+        assert facet_counts(filtered, "column") == dict(rows(
+            replica_archive, f'SELECT "column", count(*) FROM articles WHERE {where} GROUP BY 1'))
+        assert facet_counts(filtered, "year") == {year: filtered["filtered_table_rows_count"]}
+        chosen = [item for item in filtered["facet_results"]["year"]["results"] if item["selected"]]
+        assert [item["value"] for item in chosen] == [year] and f"year={year}" not in chosen[0]["toggle_url"]
     table = get(ds, "/archive/articles.json?_facet_size=max").json()
     assert facet_counts(table, "column") == facet_counts(whole, "column")
+
+
+def test_articles_list_facets_of_other_filters_are_counted_by_sql(ds, replica_archive) -> None:
+    data = get(ds, "/archive/articles_list.json?_facet_size=max&title__contains=" + q("工会")).json()
+    assert facet_counts(data, "column") == dict(rows(
+        replica_archive, "SELECT \"column\", count(*) FROM articles WHERE title LIKE '%工会%' GROUP BY 1"))
 
 
 def test_facet_counts_that_drifted_are_not_shown(replica_archive, tmp_path) -> None:

@@ -285,13 +285,17 @@ def test_an_older_archive_gets_the_current_list_view_and_facet_indexes_on_open(t
     with sqlite3.connect(path) as conn:  # as an earlier unionnews left it
         conn.execute("DROP VIEW articles_list")
         conn.execute("CREATE VIEW articles_list AS SELECT title, body AS excerpt FROM articles")
-        conn.execute("DROP INDEX idx_articles_search_site")
-        conn.execute("DROP INDEX idx_articles_search_month")
+        conn.execute("DROP INDEX idx_articles_list_site")
+        conn.execute("DROP INDEX idx_articles_list_month")
+        conn.execute("CREATE INDEX idx_articles_search_site ON articles (site)")  # a version's own
     db = open_archive(path)
     assert db.execute("SELECT site, excerpt FROM articles_list").fetchall() == [("cdzgh", "正文")]
-    for facet, index in (("site", "idx_articles_search_site"), ("month", "idx_articles_search_month")):
+    for facet, index in (("site", "idx_articles_list_site"), ("month", "idx_articles_list_month")):
         sql = f"EXPLAIN QUERY PLAN SELECT {facet}, count(*) FROM articles_list GROUP BY {facet}"
         assert f"INDEX {index}" in db.execute(sql).fetchall()[-1][-1]
+        sql = f"EXPLAIN QUERY PLAN SELECT * FROM articles_list WHERE {facet} = 'x' ORDER BY published_at DESC LIMIT 51"
+        assert [step[-1].split(" (")[0] for step in db.execute(sql).fetchall()] == [f"SEARCH articles USING INDEX {index}"]
+    assert "idx_articles_search_site" not in {index.name for index in db["articles"].indexes}
 
 
 def test_cli_prints_ranked_highlighted_results(replica_archive: Path) -> None:
