@@ -315,8 +315,19 @@ def _may_have_pages(text: str, url: str) -> bool:
     name = path.rstrip("/").rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if not path.endswith("/") else name
     marks = ("page=", "createPageHTML")
-    return any(mark in text for mark in marks) or (bool(stem) and any(
-        f"{stem}{sep}" in text for sep in ("_", "-", "/")))
+    return any(mark in text for mark in marks) or (bool(stem) and _followed_by(text, stem, "_-/"))
+
+
+def _followed_by(text: str, word: str, marks: str) -> bool:
+    """Whether `word` occurs in `text` right before one of `marks`: one search through the
+    text for the word (a page names its own file a few times), not one per mark."""
+    at = text.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if after < len(text) and text[after] in marks:
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _stem(url: str) -> str:
