@@ -249,14 +249,16 @@ def prose_weight(line: Line) -> float:
     if n < MIN_PROSE_CHARS or line.link_chars > 0.5 * n:
         return 0.0
     # The cheap tests first: each of these makes the line weigh nothing.
-    punctuation = sum(map(text.count, _PUNCTUATION_MARKS))  # seven times quicker than str.translate
+    punctuation = len(_PUNCTUATION.findall(text))
     if (punctuation == 0 and n < 40) or BODY_NOISE_LINE.match(text) or CAPTION_LINE.search(text) \
             or CHROME_LINE.search(text):
         return 0.0
     return 1.0 + punctuation + min(n / 40, 6.0)
 
 
-_PUNCTUATION_MARKS = tuple(PROSE_PUNCTUATION)
+#: One prose punctuation mark: a line's marks are counted in one pass of this (a str.count per
+#: mark costs three times as much: each ASCII mark is widened to the line's characters first).
+_PUNCTUATION = re.compile("[" + re.escape("".join(sorted(PROSE_PUNCTUATION))) + "]")
 
 
 def _link_density(el: HtmlElement) -> float:

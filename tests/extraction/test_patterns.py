@@ -1,0 +1,36 @@
+"""Patterns searched only in texts that hold one of their hints (crawler.patterns.HintedPattern)
+must find exactly what their bare regex finds: one sample line per alternative, and lines
+that hold a hint but are no match."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.patterns import CAPTION_LINE, CHROME_LINE
+
+LINES = [
+    # captions, one per alternative
+    "新华社记者 才扬 摄", "（摄影：李尕）", "图为活动现场 供图 华龙网", "图片来源：网络", "图源：视觉中国",
+    "视觉中国 资料", "资料图", "东方IC", "图：工人们在车间", "摄影 王五",
+    # chrome lines, one per alternative
+    "地址：成都市人民南路", "电话:028-1234", "邮编：610000", "传真：1", "邮箱：a@b.cn", "主办：市总工会",
+    "承办：信息中心", "协办：某单位", "技术支持：某公司", "网站标识码：5100000001", "网站地图：",
+    "Powered by TRS", "POWERED BY wordpress", "设为首页", "加入收藏", "欢迎访问四川省总工会", "欢迎光临",
+    "上一页", "下一页", "尾页", "页次：1/3", "共 12 页", "共3篇", "共 120 条记录",
+    # holding a hint, matching nothing
+    "全市职工参加了图书节活动，共同阅读。", "会议指出：要扎实推进工作。", "这是 一行 文字",
+    # holding no hint
+    "四季轮回,川流不息;工人阶级,勇立潮头。", "",
+]
+
+
+@pytest.mark.parametrize("pattern", [CAPTION_LINE, CHROME_LINE], ids=["caption", "chrome"])
+@pytest.mark.parametrize("line", LINES)
+def test_hinted_pattern_finds_what_its_regex_finds(pattern, line: str) -> None:
+    found, bare = pattern.search(line), pattern.pattern.search(line)
+    assert (found and found.span()) == (bare and bare.span())
+
+
+def test_every_sample_line_is_matched_by_one_pattern() -> None:
+    matched = [line for line in LINES if CAPTION_LINE.search(line) or CHROME_LINE.search(line)]
+    assert matched == LINES[:34]
