@@ -1,12 +1,15 @@
-"""Patterns searched only in texts that hold one of their hints (crawler.patterns.HintedPattern)
-must find exactly what their bare regex finds: one sample line per alternative, and lines
-that hold a hint but are no match."""
+"""Shortcuts that must find exactly what they stand for: patterns searched only in texts that
+hold one of their hints (crawler.patterns.HintedPattern) against their bare regex, one sample
+line per alternative and lines that hold a hint but are no match; profile selectors matched by a
+tag walk (crawler.profiles.css_matcher) against their XPath."""
 
 from __future__ import annotations
 
 import pytest
 
+from crawler.layout import parse_tree
 from crawler.patterns import CAPTION_LINE, CHROME_LINE
+from crawler.profiles import css_matcher, css_matcher_within, css_xpath, css_xpath_within
 
 LINES = [
     # captions, one per alternative
@@ -34,3 +37,23 @@ def test_hinted_pattern_finds_what_its_regex_finds(pattern, line: str) -> None:
 def test_every_sample_line_is_matched_by_one_pattern() -> None:
     matched = [line for line in LINES if CAPTION_LINE.search(line) or CHROME_LINE.search(line)]
     assert matched == LINES[:34]
+
+
+# ---------------------------------------------------------------- profile selectors
+
+SELECTOR_PAGE = (
+    '<html><body><div class="article" id="a1"><h1 class="title">甲</h1><div id="zoom">正文</div>'
+    '<div class="info\tarticle-info">来源</div></div><div class=" x\narticle  y ">乙</div>'
+    '<div class="articles">丙</div><div class="Article">丁</div><span class="article">戊</span>'
+    '<div class="article editor" id="zoom">己</div></body></html>')
+
+
+@pytest.mark.parametrize("css", ["div.article", "div#zoom", "h1", ".article", "div.article.editor",
+                                 "div.article#zoom", "#zoom", ".title", "div.info", "div.article-info",
+                                 "div.article h1", "div.nothing", "div.article > h1"])
+def test_selector_matcher_finds_what_the_xpath_finds(css: str) -> None:
+    root = parse_tree(SELECTOR_PAGE)
+    body = root.find("body")
+    for el in (root, body, body[0]):
+        assert css_matcher(css)(el) == css_xpath(css)(el)
+        assert css_matcher_within(css)(el) == css_xpath_within(css)(el)
