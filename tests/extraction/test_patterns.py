@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.layout import parse_tree
-from crawler.patterns import CAPTION_LINE, CHROME_LINE
+from crawler.patterns import CAPTION_LINE, CHROME_LINE, FILE_HINT
 from crawler.profiles import css_matcher, css_matcher_within, css_xpath, css_xpath_within
 
 LINES = [
@@ -20,14 +20,17 @@ LINES = [
     "承办：信息中心", "协办：某单位", "技术支持：某公司", "网站标识码：5100000001", "网站地图：",
     "Powered by TRS", "POWERED BY wordpress", "设为首页", "加入收藏", "欢迎访问四川省总工会", "欢迎光临",
     "上一页", "下一页", "尾页", "页次：1/3", "共 12 页", "共3篇", "共 120 条记录",
+    # file links, hrefs and texts
+    "/upload/P020230118.PDF", "a.docx?id=1", "附件1：名单.xls】", "2023年计划.Rar", "/DownFile.jsp?id=3",
+    "/common/ATTACH/1.html", "getFile.do?x", "下载 .7z)", "report.txt#p2",
     # holding a hint, matching nothing
-    "全市职工参加了图书节活动，共同阅读。", "会议指出：要扎实推进工作。", "这是 一行 文字",
+    "全市职工参加了图书节活动，共同阅读。", "会议指出：要扎实推进工作。", "这是 一行 文字", "/a/b.html", "Gd.A",
     # holding no hint
     "四季轮回,川流不息;工人阶级,勇立潮头。", "",
 ]
 
 
-@pytest.mark.parametrize("pattern", [CAPTION_LINE, CHROME_LINE], ids=["caption", "chrome"])
+@pytest.mark.parametrize("pattern", [CAPTION_LINE, CHROME_LINE, FILE_HINT], ids=["caption", "chrome", "file"])
 @pytest.mark.parametrize("line", LINES)
 def test_hinted_pattern_finds_what_its_regex_finds(pattern, line: str) -> None:
     found, bare = pattern.search(line), pattern.pattern.search(line)
@@ -35,8 +38,8 @@ def test_hinted_pattern_finds_what_its_regex_finds(pattern, line: str) -> None:
 
 
 def test_every_sample_line_is_matched_by_one_pattern() -> None:
-    matched = [line for line in LINES if CAPTION_LINE.search(line) or CHROME_LINE.search(line)]
-    assert matched == LINES[:34]
+    matched = [line for line in LINES if CAPTION_LINE.search(line) or CHROME_LINE.search(line) or FILE_HINT.search(line)]
+    assert matched == LINES[:43]
 
 
 # ---------------------------------------------------------------- profile selectors
