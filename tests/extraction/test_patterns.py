@@ -5,9 +5,12 @@ tag walk (crawler.profiles.css_matcher) against their XPath."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from crawler.layout import parse_tree
+from crawler.pagination import _PAGE_MARK_SHAPE
 from crawler.patterns import CAPTION_LINE, CHROME_LINE, FILE_HINT
 from crawler.profiles import css_matcher, css_matcher_within, css_xpath, css_xpath_within
 
@@ -60,3 +63,14 @@ def test_selector_matcher_finds_what_the_xpath_finds(css: str) -> None:
     for el in (root, body, body[0]):
         assert css_matcher(css)(el) == css_xpath(css)(el)
         assert css_matcher_within(css)(el) == css_xpath_within(css)(el)
+
+
+@pytest.mark.parametrize(("href", "marked"), [
+    ("t20230118_1001_2.html", True), ("/a/123-3.htm?x=1", True), ("post/2/", True), ("/news/12", True),
+    ("index.php?id=5&page=3", True), ("?page=2#top", True), ("/a/2023/x.html", False), ("t_1234.html", False),
+    ("page=2", False), ("/a/_2.html", True), ("-2.", False), ("/1234/", False), ("x/12/y", False), ("", False)])
+def test_further_page_link_shape(href: str, marked: bool) -> None:
+    """The shape is written for sre's fast skip (one class first, lookbehinds per branch): it
+    must mark what the plain alternatives _2.html, -2.htm, /2/, ?page=2 mark."""
+    plain = re.compile(r"(?:[_-]\d{1,3}\.[A-Za-z]+|/\d{1,3}/?|[?&]page=\d+)(?:[?#&]|$)")
+    assert bool(_PAGE_MARK_SHAPE.search(href)) is marked is bool(plain.search(href))
