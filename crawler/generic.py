@@ -282,7 +282,21 @@ def find_body(root: HtmlElement, title_el: HtmlElement | None, index: PageIndex 
         return None
     where = _Layout.of(index, title_el)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:8]
-    return max(ranked, key=lambda kv: _adjusted(kv[0], kv[1], where))[0]
+    return _best_adjusted(ranked, where)
+
+
+def _best_adjusted(ranked: list[tuple[HtmlElement, float]], where: "_Layout") -> HtmlElement:
+    """The container whose adjusted score is highest (the first of equals). Containers come by
+    falling prose score and penalties only lower a score, so once the best adjusted score reaches
+    the next container's prose score no later one can beat it: their links are not counted."""
+    best, best_score = ranked[0][0], None
+    for el, score in ranked:
+        if best_score is not None and score <= best_score:
+            break
+        adjusted = _adjusted(el, score, where)
+        if best_score is None or adjusted > best_score:
+            best, best_score = el, adjusted
+    return best
 
 
 def _prose_scores(lines: list[Line]) -> dict[HtmlElement, float]:
