@@ -440,8 +440,9 @@ def meta_area(root: HtmlElement, title_el: HtmlElement | None, body_el: HtmlElem
         target.append((text, el if event == "start" else el.getparent()))
         if target is area.after_body and len(target) > 150:
             break
-        if target is area.before_title and len(target) > 1000:
-            # Only the last META_CHARS are kept: cutting as it grows keeps the same pieces.
+        if target is area.before_title and len(target) > 5000:
+            # Only the last META_CHARS are kept: cutting as it grows keeps the same pieces. A cut
+            # reads back through the hundreds of (mostly blank) pieces it keeps: seldom, then.
             target[:] = _tail_chars(target, META_CHARS)
     area.before_title = _tail_chars(area.before_title, META_CHARS)
     area.after_title = _head_chars(area.after_title, META_CHARS)
