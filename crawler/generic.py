@@ -227,7 +227,7 @@ def _is_headline_element(el: HtmlElement) -> bool:
     """A heading, or an element named as a title, that is not a link to somewhere else."""
     if el.tag not in ("h1", "h2", "h3") and not class_words(el) & TITLE_WORDS:
         return False
-    if el.tag in ("a", "title", "meta") or any(a.tag == "a" for a in el.iterancestors()):
+    if el.tag in ("a", "title", "meta") or next(el.iterancestors("a"), None) is not None:
         return False
     return next(el.iterdescendants("a"), None) is None or el.tag == "h1"
 
