@@ -104,7 +104,17 @@ def clean_text(text: str | None) -> str:
     """Collapse whitespace runs to one space and strip ASCII, no-break and ideographic spaces."""
     if not text:
         return ""
-    return SPACE_RUN.sub(" ", text).strip(SPACES)
+    return collapse_spaces(text).strip(SPACES)
+
+
+def collapse_spaces(text: str) -> str:
+    """`SPACE_RUN.sub(" ", text)`: each run of spaces as one space. Most texts of a page have
+    nothing to collapse: every character of a run but the plain space is unprintable, so a
+    printable text without two spaces in a row is returned as it is, without the regex (whose
+    call costs more than these two scans)."""
+    if text.isprintable() and "  " not in text:
+        return text
+    return SPACE_RUN.sub(" ", text)
 
 
 def element_text(el: HtmlElement | None) -> str:
@@ -175,7 +185,7 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
     blocks = [el]
     link_depth = 0
     opened: list[int] = []  # per open element, what its end does (_BLOCK, _LINK...): no second .tag
-    collapse, block_tags = SPACE_RUN.sub, BLOCK_TAGS
+    collapse, block_tags = collapse_spaces, BLOCK_TAGS
     if marks is not None:
         mark_tags, mark_name, mark_word, named = marks.tags, marks.names.search, marks.word, marks.named
         if len(named) > 20000:
@@ -183,7 +193,7 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
 
     def flush(block: HtmlElement) -> None:
         joined = "".join(parts)
-        text = collapse(" ", joined).strip(SPACES) if not joined.isspace() else ""
+        text = collapse(joined).strip(SPACES) if not joined.isspace() else ""
         if text:
             lines.append(Line(text, block, min(state[0], len(text)), state[1], state[2]))
             state[2] = False
@@ -242,7 +252,7 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
                 if text and (parts or not text.isspace()):  # a line never starts with spaces
                     parts.append(text)
                     if link_depth:
-                        state[0] += len(collapse(" ", text).strip(SPACES))
+                        state[0] += len(collapse(text).strip(SPACES))
             continue
         kind = opened.pop()
         if not opened:
@@ -260,7 +270,7 @@ def lay_out(el: HtmlElement, skip: frozenset[HtmlElement] | set = frozenset(),
         if tail and (parts or not tail.isspace()):
             parts.append(tail)
             if link_depth:
-                state[0] += len(collapse(" ", tail).strip(SPACES))
+                state[0] += len(collapse(tail).strip(SPACES))
     if parts:
         flush(el)
     return lines

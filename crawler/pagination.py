@@ -53,7 +53,10 @@ _RECORD = re.compile(r"<record>", re.I)
 #: A page mark after an article's own URL stem: _2, -2 (before the extension).
 _STEM_PAGE = re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,3})(?P<ext>\.[a-z]+)$", re.I)
 #: What the link to a further page of an article ends in: _2.html, -2.htm, /2/, page=2.
-_PAGE_MARK_SHAPE = re.compile(r"(?:[_-]\d{1,3}\.[A-Za-z]+|/\d{1,3}/?|[?&]page=\d+)(?:[?#&]|$)")
+#: (Written to start with the one class of the marks' first characters, each branch then asking
+#: which it was: sre then skips straight to those characters instead of trying every branch at
+#: every character of every link.)
+_PAGE_MARK_SHAPE = re.compile(r"[_\-/?&](?:(?<=[_-])\d{1,3}\.[A-Za-z]+|(?<=/)\d{1,3}/?|(?<=[?&])page=\d+)(?:[?#&]|$)")
 _NUMBER = re.compile(r"^\[?(\d{1,4})\]?$")
 #: Fewer records than this in a datastore answer means the column's end.
 MAX_ARTICLE_PAGES = 50
@@ -270,7 +273,7 @@ def article_pages(root: HtmlElement, base: str, url: str, text: str = "") -> lis
         number = _page_mark(target, url) if target else None
         if number is not None and number >= 1:
             found.setdefault(number, target.split("#")[0])
-    script = _CREATE_PAGE.search(text) if text else None
+    script = _CREATE_PAGE.search(text) if text and "createPageHTML" in text else None  # (a scan, then the regex)
     if script and int(script[2]) == 0 and _stem(url) == script[3]:
         for n in range(1, min(int(script[1]), MAX_ARTICLE_PAGES)):
             found.setdefault(n, urljoin(base, f"{script[3]}_{n}.{script[4]}"))
@@ -315,8 +318,19 @@ def _may_have_pages(text: str, url: str) -> bool:
     name = path.rstrip("/").rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if not path.endswith("/") else name
     marks = ("page=", "createPageHTML")
-    return any(mark in text for mark in marks) or (bool(stem) and any(
-        f"{stem}{sep}" in text for sep in ("_", "-", "/")))
+    return any(mark in text for mark in marks) or (bool(stem) and _followed_by(text, stem, "_-/"))
+
+
+def _followed_by(text: str, word: str, marks: str) -> bool:
+    """Whether `word` occurs in `text` right before one of `marks`: one search through the
+    text for the word (a page names its own file a few times), not one per mark."""
+    at = text.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if after < len(text) and text[after] in marks:
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _stem(url: str) -> str:

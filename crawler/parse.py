@@ -54,7 +54,7 @@ from crawler.layout import element_text, is_noise, parse_tree, text_of
 from crawler.pagination import article_pages
 from crawler.patterns import (ATTACHMENT_LABEL, ATTACHMENT_NUMBER, DOWNLOAD_COMMAND, SPACE_RUN, SPACES, COLUMN_META_NAMES, FILE_HINT, SUMMARY_LINE, ERROR_PAGE_TITLE, SITE_NAME_META_NAMES,
                               TITLE_META_NAMES, TITLE_SUFFIX_SPLIT)
-from crawler.profiles import Profile, css_xpath, css_xpath_within, load_profile
+from crawler.profiles import Profile, css_matcher, css_matcher_within, css_xpath, load_profile
 
 #: Fewer visible body characters than this and the page is not an article.
 MIN_BODY_CHARS = 10
@@ -106,7 +106,7 @@ def _select(root: HtmlElement, profile: Profile, key: str) -> HtmlElement | None
     css = profile.article.get(key)
     if not css:
         return None
-    found = css_xpath(css)(root)
+    found = css_matcher(css)(root)
     return found[0] if found else None
 
 
@@ -146,7 +146,7 @@ class _Page:
             elif len(parts) == 1:
                 self.selected[key] = scopes[0]
             elif len(parts) == 2 and _COMPOUND.fullmatch(parts[1]):
-                inner = css_xpath_within(parts[1])
+                inner = css_matcher_within(parts[1])
                 self.selected[key] = next((found[0] for scope in scopes if (found := inner(scope))), None)
             else:
                 self.selected[key] = _select(self.root, self.profile, key)
@@ -154,7 +154,7 @@ class _Page:
 
     def _matches(self, css: str) -> list[HtmlElement]:
         if css not in self.scopes:
-            self.scopes[css] = css_xpath(css)(self.root)
+            self.scopes[css] = css_matcher(css)(self.root)
         return self.scopes[css]
 
     @property

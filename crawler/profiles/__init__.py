@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
@@ -56,6 +57,70 @@ def css_xpath_within(css: str) -> etree.XPath:
     """A CSS selector as XPath over an element's descendants only: the second part of `A B` run
     inside each element A matched (crawler.parse runs a profile's `div.article` once a page)."""
     return etree.XPath(GenericTranslator().css_to_xpath(css, prefix="descendant::"))
+
+
+#: A compound selector without combinators or attribute tests: a tag or none, then classes and
+#: ids (`div.article`, `div#zoom`, `h1`, `.title`), in ASCII.
+_COMPOUND = re.compile(r"(?P<tag>[a-z][a-z0-9]*)?(?P<names>(?:[.#][A-Za-z_][A-Za-z0-9_-]*)*)", re.ASCII)
+#: XPath's normalize-space splits a class attribute at these, and only these.
+_XML_SPACES = str.maketrans("\t\r\n", "   ")
+
+#: The elements a selector matches under an element, in document order.
+Matcher = Callable[[etree._Element], list]
+
+
+@dataclass(frozen=True)
+class _Compound:
+    """A compound selector tested in Python over a tag walk (lxml's, in C): what its XPath from
+    cssselect finds, without the XPath's string building for every element's class."""
+
+    tag: str | None
+    classes: tuple[str, ...]
+    ids: tuple[str, ...]
+    with_self: bool
+
+    def __call__(self, root: etree._Element) -> list:
+        walk = (root.iter if self.with_self else root.iterdescendants)(self.tag or etree.Element)
+        if self.classes:  # the first class's name in the attribute first: most elements fail there
+            name = self.classes[0]
+            return [el for el in walk if name in (el.get("class") or "") and self.fits(el)]
+        if self.ids:
+            return [el for el in walk if el.get("id") == self.ids[0] and self.fits(el)]
+        return list(walk)
+
+    def fits(self, el: etree._Element) -> bool:
+        """Each class a whole word of the class attribute, each id the id attribute."""
+        if self.classes:
+            value = el.get("class")
+            if value is None or not all(name in value for name in self.classes):
+                return False
+            words = value.translate(_XML_SPACES).split(" ")
+            if not all(name in words for name in self.classes):
+                return False
+        return all(el.get("id") == name for name in self.ids)
+
+
+def _compound(css: str, with_self: bool) -> _Compound | None:
+    found = _COMPOUND.fullmatch(css.strip())
+    if found is None or not found[0]:
+        return None
+    names = re.findall(r"[.#][^.#]+", found["names"])
+    return _Compound(found["tag"], tuple(n[1:] for n in names if n[0] == "."),
+                     tuple(n[1:] for n in names if n[0] == "#"), with_self)
+
+
+@lru_cache(maxsize=4096)
+def css_matcher(css: str) -> Matcher:
+    """What css_xpath(css) finds in an element and its descendants, by a tag walk and attribute
+    tests when `css` is one compound selector (a tenth of the XPath's cost on a page), else by
+    the XPath."""
+    return _compound(css, with_self=True) or css_xpath(css)
+
+
+@lru_cache(maxsize=256)
+def css_matcher_within(css: str) -> Matcher:
+    """What css_xpath_within(css) finds: the same, over an element's descendants only."""
+    return _compound(css, with_self=False) or css_xpath_within(css)
 
 
 def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:

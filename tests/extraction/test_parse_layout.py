@@ -47,3 +47,14 @@ def test_one_walk_finds_the_same_candidates_as_asking_the_tree() -> None:
     assert [el.tag for el in index.h1s] == ["h1"]
     assert [(el.tag, el.get("class")) for el in index.crumbs] == [("div", "crumbs"), ("strong", None), ("p", "Position")]
     assert [line.text for line in index.lines][:2] == ["首页 > 工作动态", "当前位置：首页 > 工作动态"]
+
+
+@pytest.mark.parametrize("case", PAGES, ids=[f"{p.parent.name}/{p.name}" for p in PAGES])
+def test_body_block_search_stops_early_with_the_same_winner(case: Path) -> None:
+    """find_body stops adjusting the ranked containers once no later one can win: the winner
+    must be the one adjusting every container picks."""
+    root, index, title_el, _ = _page(case)
+    generic.find_body(root, title_el, index)
+    where = generic._Layout.of(index, title_el)
+    ranked = sorted(index.scores.items(), key=lambda kv: kv[1], reverse=True)[:8]
+    assert generic._best_adjusted(ranked, where) is max(ranked, key=lambda kv: generic._adjusted(kv[0], kv[1], where))[0]
