@@ -21,15 +21,17 @@ sends now, and a content-addressed store keeps that cheap on disk.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import hashlib
 import logging
 import mimetypes
 import os
+import posixpath
 from collections.abc import Iterator
 from dataclasses import is_dataclass
 from io import BytesIO
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,8 +40,9 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
-from scrapy.pipelines.files import FileException, FilesPipeline, FSFilesStore
-from scrapy.pipelines.media import MediaPipeline
+from scrapy.pipelines.files import FilesPipeline, FSFilesStore
+from scrapy.pipelines.media import FileException, MediaPipeline
+from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import deferred_from_coro, ensure_awaitable
 
 
@@ -59,7 +62,7 @@ def db_path_from(settings: Any) -> Path:
 
 def content_path(sha256: str, url: str) -> str:
     """Where a body with this hash is stored, keeping the URL's extension for humans."""
-    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    suffix = posixpath.splitext(urlsplit(url).path.rstrip("/"))[1].lower()
     if suffix not in mimetypes.types_map and suffix not in (".doc", ".docx", ".xls", ".xlsx"):
         suffix = ""
     return f"{sha256[:2]}/{sha256}{suffix}"
@@ -92,7 +95,16 @@ class ShippedFilesStore:
 
 
 class ArchiveFilesPipeline(FilesPipeline):
-    """FilesPipeline for archives: content-addressed, size-bounded, listed in SQLite."""
+    """FilesPipeline for archives: content-addressed, size-bounded, listed in SQLite.
+
+    Each file goes through Scrapy's downloader (`engine.download_async`: robots, offsite,
+    politeness, retries, the WARC capture) and is fetched once per crawl, however many items
+    name it, as the stock media pipeline does. What the stock pipeline adds around each file
+    is skipped (measured with bench/crawl.py): a request fingerprint, four passes through the
+    event loop, a Deferred per file and per waiter, a Task per file of an item with one file,
+    the `media_to_download` stat and the path and hash computed twice. Under a Twisted reactor
+    without asyncio, the stock machinery runs instead, with the same hooks.
+    """
 
     STORE_SCHEMES = {**FilesPipeline.STORE_SCHEMES, "shipped": ShippedFilesStore}
 
@@ -102,6 +114,9 @@ class ArchiveFilesPipeline(FilesPipeline):
         self.db_path = db_path
         self.maxsize = maxsize
         self.failed_reasons: dict[str, str] = {}
+        #: Each URL's outcome this crawl (awaited by the items that name it while it downloads):
+        #: a files-table row, or the reason it was not stored.
+        self.outcomes: dict[str, asyncio.Future[tuple[bool, Any]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveFilesPipeline:
@@ -113,9 +128,12 @@ class ArchiveFilesPipeline(FilesPipeline):
 
     # What to fetch -------------------------------------------------------------------------
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
+        # The stock pipeline's _modify_media_request: non-200 answers reach media_downloaded.
+        status = ({"handle_httpstatus_list": self.handle_httpstatus_list} if self.handle_httpstatus_list
+                  else {"handle_httpstatus_all": True})
         return [
             Request(url, callback=NO_CALLBACK,
-                    meta={"download_maxsize": self.maxsize, "unionnews_file_kind": kind})
+                    meta={"download_maxsize": self.maxsize, "unionnews_file_kind": kind, **status})
             for url, kind in media_urls(item)
         ]
 
@@ -124,26 +142,63 @@ class ArchiveFilesPipeline(FilesPipeline):
         """Always fetch: the archive wants this crawl's capture, not a stored copy's age."""
         return None
 
+    async def process_item(self, item: Any) -> Any:
+        info = self.spiderinfo
+        requests = self.get_media_requests(item, info)
+        if not requests:
+            return self.item_completed([], item, info)
+        if not is_asyncio_available():
+            return await super().process_item(item)
+        if len(requests) == 1:
+            results = [await self._outcome(requests[0], info)]
+        else:
+            results = list(await asyncio.gather(*(self._outcome(r, info) for r in requests)))
+        return self.item_completed(results, item, info)
+
+    async def _outcome(self, request: Request, info: MediaPipeline.SpiderInfo) -> tuple[bool, Any]:
+        """(True, row) or (False, reason) for one file: fetched by the first item that names it,
+        awaited by the others."""
+        known = self.outcomes.get(request.url)
+        if known is not None:
+            return await known
+        outcome = self.outcomes[request.url] = asyncio.get_running_loop().create_future()
+        result: tuple[bool, Any] = (False, "download cancelled")
+        try:
+            result = await self._fetch(request, info)
+        finally:  # also when cancelled: the items waiting for it are told
+            outcome.set_result(result)
+        return result
+
+    async def _fetch(self, request: Request, info: MediaPipeline.SpiderInfo) -> tuple[bool, Any]:
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # offsite, robots.txt, too large, timed out, refused
+            self.media_failed(exc, request, info)
+            return False, _reason(exc)
+        try:
+            row = await self.media_downloaded(response, request, info)
+        except Exception as exc:  # the files folder cannot be written
+            logger.error("File not stored: %s (%s)", request.url, _reason(exc))
+            return False, _reason(exc)
+        return (True, row) if row else (False, self.failed_reasons.get(request.url, "not stored"))
+
     # How to store --------------------------------------------------------------------------
     def file_path(self, request: Request, response: Response | None = None,
                   info: MediaPipeline.SpiderInfo | None = None, *, item: Any = None) -> str:
         if response is None:
             return f"by-url/{hashlib.sha256(request.url.encode()).hexdigest()}"
-        return content_path(body_sha256(response), request.url)
+        return content_path(hashlib.sha256(response.body).hexdigest(), request.url)
 
-    async def file_downloaded(self, response: Response, request: Request,
-                              info: MediaPipeline.SpiderInfo, *, item: Any = None) -> str:
-        sha256 = body_sha256(response)
-        path = content_path(sha256, request.url)
-        if not (isinstance(self.store, FSFilesStore) and
-                os.path.isfile(os.path.join(self.store.basedir, path))):
-            try:
-                await ensure_awaitable(self.store.persist_file(path, BytesIO(response.body), info))
-            except OSError as exc:
-                if exc.errno in DISK_ERRORS:  # as when the archive itself cannot be written
-                    self._stop(f"{exc.strerror} ({os.path.join(self.store.basedir, path)})")
-                raise FileException(f"cannot store: {exc.strerror or exc}") from None
-        return sha256
+    async def _store(self, sha256: str, path: str, body: bytes, info: MediaPipeline.SpiderInfo) -> None:
+        """Write a body under its content path, unless a file of that hash is there already."""
+        if isinstance(self.store, FSFilesStore) and os.path.isfile(os.path.join(self.store.basedir, path)):
+            return
+        try:
+            await ensure_awaitable(self.store.persist_file(path, BytesIO(body), info))
+        except OSError as exc:
+            if exc.errno in DISK_ERRORS:  # as when the archive itself cannot be written
+                self._stop(f"{exc.strerror} ({os.path.join(self.store.basedir, path)})")
+            raise FileException(f"cannot store: {exc.strerror or exc}") from None
 
     def _stop(self, reason: str) -> None:
         """The files folder cannot be written (disk full, read-only): the crawl stops with one
@@ -162,56 +217,39 @@ class ArchiveFilesPipeline(FilesPipeline):
 
     async def media_downloaded(self, response: Response, request: Request,
                                info: MediaPipeline.SpiderInfo, *, item: Any = None) -> Any:
-        if response.status != 200 or not response.body:
-            reason = f"HTTP {response.status}" if response.status != 200 else "empty body"
-            self.media_failed(reason, request, info)
+        """Store the body by its sha256 and answer with its files-table row (None: not stored)."""
+        body = response.body
+        if response.status != 200 or not body:
+            self.media_failed(f"HTTP {response.status}" if response.status != 200 else "empty body",
+                              request, info)
             return None
-        result = await super().media_downloaded(response, request, info, item=item)
+        sha256 = hashlib.sha256(body).hexdigest()
+        path = content_path(sha256, request.url)
+        await self._store(sha256, path, body, info)
+        self.inc_stats("cached" if "cached" in response.flags else "downloaded")
         warc = response.meta.get("warc") or {}
-        result.update({
-            "kind": request.meta.get("unionnews_file_kind", "attachment"),
-            "size": len(response.body),
+        return {
+            "url": request.url, "kind": request.meta.get("unionnews_file_kind", "attachment"),
+            "sha256": sha256, "path": path, "size": len(body),
             "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1"),
-            "http_status": response.status,
-            "fetched_url": response.url,
-            "warc": warc,
-        })
-        return result
+            "status": response.status, "fetched_url": response.url, "warc_file": warc.get("file"),
+            "warc_offset": warc.get("offset"), "warc_length": warc.get("length"),
+            "warc_digest": warc.get("digest"),
+            **({"warc_exchange": warc["exchange"]} if "exchange" in warc else {}),
+        }
 
     # Where it is listed --------------------------------------------------------------------
     def item_completed(self, results: list[Any], item: Any,
                        info: MediaPipeline.SpiderInfo) -> Any:
         """Put what was stored (files table rows) and what was not on the item: the store step
         writes them with the article, in the same transaction, through the archive's writer."""
-        stored = [res for ok, res in results if ok and res]
         # Results come back in the order of get_media_requests, which is media_urls' order.
         failed = [(url, _reason(res if not ok else self.failed_reasons.get(url, "not stored")))
                   for (url, _), (ok, res) in zip(media_urls(item), results) if not (ok and res)]
         if hasattr(item, "files_stored"):
-            item.files_stored = [_file_row(res) for res in stored]
+            item.files_stored = [res for ok, res in results if ok and res]
             item.files_failed = failed
         return item
-
-
-def body_sha256(response: Response) -> str:
-    """Hex sha256 of a response body, computed once per response (FilesPipeline asks for the
-    storage path and then for the checksum: two passes over an attachment that may be MBs)."""
-    sha256 = response.meta.get("unionnews_sha256")
-    if sha256 is None:
-        sha256 = response.meta["unionnews_sha256"] = hashlib.sha256(response.body).hexdigest()
-    return sha256
-
-
-def _file_row(res: dict) -> dict[str, Any]:
-    """A stored file as a row of the files table (the writer adds whose file it is, and when)."""
-    warc = res.get("warc") or {}
-    return {
-        "url": res["url"], "kind": res["kind"], "sha256": res["checksum"], "path": res["path"],
-        "size": res["size"], "content_type": res["content_type"], "status": res["http_status"],
-        "fetched_url": res["fetched_url"], "warc_file": warc.get("file"), "warc_offset": warc.get("offset"),
-        "warc_length": warc.get("length"), "warc_digest": warc.get("digest"),
-        **({"warc_exchange": warc["exchange"]} if "exchange" in warc else {}),
-    }
 
 
 def _reason(failure: Any) -> str:

@@ -95,11 +95,17 @@ def exchange_of(request: Request, response: Response, date: str = "") -> Exchang
     """The plain, picklable record of one Scrapy request and its response."""
     return Exchange(date=date,
         url=response.url, status=response.status, protocol=response.protocol or "HTTP/1.1",
-        headers=list(response.headers.items()), body=response.body,
+        headers=_header_items(response.headers), body=response.body,
         ip_address=None if response.ip_address is None else str(response.ip_address),
         method=request.method, request_url=request.url,
-        request_headers=list(request.headers.items()), request_body=request.body,
+        request_headers=_header_items(request.headers), request_body=request.body,
     )
+
+
+def _header_items(headers: Any) -> list[tuple[bytes, list[bytes]]]:
+    """(name, values) of Scrapy Headers as it stores them: its keys are normalised already, so
+    the dict's own items are what Headers.items() gives, without a lookup per header."""
+    return list(dict.items(headers))
 
 
 class WarcCaptureMiddleware:

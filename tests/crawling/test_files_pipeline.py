@@ -62,6 +62,15 @@ def test_oversized_and_missing_files_are_not_stored(archive) -> None:
     assert not list((root / "files").rglob("*.zip"))
 
 
+def test_a_file_named_by_two_articles_is_fetched_once_and_listed_for_both(archive) -> None:
+    root, site = archive
+    files = ("/img/photo.png", "/files/report.pdf", "/files/big.zip", "/files/gone.doc")
+    requested = [path for path, _, _ in site.log if path in files]
+    assert sorted(requested) == sorted(files)  # once each, though both articles name them all
+    listed = {(r["article_url"].removeprefix(site.origin), r["url"].removeprefix(site.origin)) for r in rows(root)}
+    assert {(a, f) for a in ("/a/1.html", "/a/gbk.html") for f in files[:2]} == listed
+
+
 def test_files_that_could_not_be_stored_are_failures_naming_their_article(tmp_path: Path) -> None:
     site = crawl_articles(tmp_path)
     conn = sqlite3.connect(tmp_path / "archive.db")
