@@ -43,17 +43,26 @@ LIKE at p95).
 
 At a million articles (`python bench/search.py --articles 1000000 --candidates none
 --requests 50 --rounds 3 --dir DIR`: 8 sites with their columns and years, log-normal bodies
-of median 900 characters, 3.3 GB of text; 2 shared cores, load 2-6), every query is exact
-(18/18), the ranked top 20 has a p95 of 49 ms against 5.1 s for LIKE's top 20 (timed on 6 of
-the queries: 97x at p95), the search page's capped count a p95 of 8 ms, and the index takes
-1.66x the text. Datasette's search page has a p95 of 150 ms, 335 ms with a column and a year
-filter, 89 ms for rare words; the articles list 301 ms (its five facets each count a million
-rows). Before the title index, the capped count and the filter index the same command gave a
-top-20 p95 of 124 ms, exact counts of up to 253 ms (工会工作), search pages of 413 ms, 714 ms
-and 93 ms, the articles list 335 ms. A full build (`install` on an unindexed archive,
+of median 900 characters, 3.3 GB of text; 2 cores, load 1-2.5), every query is exact (18/18),
+the ranked top 20 has a p95 of 45 ms against 4.9 s for LIKE's top 20 (timed on 6 of the
+queries: 108x at p95 over all queries), the search page's capped count a p95 of 7 ms, and the
+index takes 1.67x the text. Datasette's search page has a p95 of 74 ms (median 15), 122 ms with
+a column and a year filter (median 22), 11 ms for rare words; the articles list 33 ms and one
+column's list 44 ms (archive/facets.py). The run before this round (same articles, same
+command, load 2-3) gave search pages of 150, 335 and 90 ms and the articles list 301 ms: a
+filtered count looked up each match's article (80-270 ms for a common word in one column and
+year, now 1-50 ms as index terms), and every search page listed the columns and sites with a
+DISTINCT over a million rows (about 60 ms; now read from the kept facet values). What is left
+of a filtered search's time is bm25's document frequency: FTS5 walks the whole index for each
+phrase of a query before ranking (120-170 ms for a four-character word, whose phrase is three
+bigrams, when the title tier does not fill the page). Before the title index, the capped count
+and the filter index the same command gave a top-20 p95 of 124 ms, exact counts of up to 253 ms
+(工会工作), search pages of 413, 714 and 93 ms. A full build (`install` on an unindexed archive,
 `rebuild`) reads the articles once for the three indexes, FTS5 holding 64 MB of entries before
-writing a segment: 1,824 articles a second on the million (load 1.2), 2,203 on 100,000, where
-the build before these changes did 1,346 side by side.
+writing a segment, a thread cutting the next batch into bigrams while SQLite indexes the current
+one: 2,063 articles a second on the million on a quiet machine (load 1.0; 1,805 at load 1.2-2.5
+in the run above, beside another benchmark), where the previous round's build did 1,824 (load
+1.2) and the build before that 1,346 a second on 100,000.
 
 Keeping in sync: triggers (plain SQL, so any SQLite client may write the archive) queue each
 changed article with the version the index holds, in `articles_fts_pending`; `sync` re-indexes
