@@ -78,6 +78,7 @@ import hashlib
 import sys
 import html
 import json
+import logging
 import calendar
 import re
 import sqlite3
@@ -91,6 +92,7 @@ import sqlite_utils
 
 from crawler.documents import file_name
 
+logger = logging.getLogger(__name__)
 INDEX_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
 TITLES_TABLE = "articles_fts_titles"
@@ -423,6 +425,10 @@ def install(db: sqlite_utils.Database) -> None:
     if "articles" not in db.table_names():
         return
     if not _installed(db):
+        articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        if articles:  # an archive from an earlier unionnews: minutes, once, for a big one
+            logger.warning("unionnews: building the search index of %s articles (once, for this "
+                           "version of the index; about a minute per 100,000 articles)", f"{articles:,}")
         with db.atomic():
             _drop_previous(db)
             _create(db)

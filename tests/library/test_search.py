@@ -277,6 +277,20 @@ def run(*args: str, color: bool = False):
     return CliRunner().invoke(cli, ["search", *args], color=color)
 
 
+def test_rebuilding_an_older_index_says_so_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "a.db"
+    db = open_archive(path)
+    db["articles"].insert_all([{"url": f"u{i}", "title": "标题", "body": "工会正文"} for i in range(3)])
+    db.execute(f"DROP TRIGGER {search.INDEX_TABLE}_ai_v{search.INDEX_VERSION}")  # as an earlier version left it
+    with caplog.at_level("WARNING", logger="archive.search"):
+        db = open_archive(path)
+        open_archive(path)
+    assert [r.getMessage() for r in caplog.records if r.name == "archive.search"] == [
+        "unionnews: building the search index of 3 articles (once, for this version of the index; "
+        "about a minute per 100,000 articles)"]
+    assert search.count(db, "工会") == 3
+
+
 def test_an_older_archive_gets_the_current_list_view_and_facet_indexes_on_open(tmp_path: Path) -> None:
     """Datasette's facets count from indexes, not by reading every article, after an upgrade."""
     path = tmp_path / "a.db"
