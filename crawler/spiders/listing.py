@@ -181,10 +181,19 @@ def parse_response(response: Response, profile: Profile) -> dict:
     return parse_article(response.body, response.url, encoding=charset, profile=profile)
 
 
+def fetched_at(response: Response) -> str:
+    """When the response was fetched: its WARC record's date, to the second, so the row and the
+    record it points at agree (parsing may come seconds later on a busy machine; for a payload
+    identical to an earlier capture the row points at that capture, and this is its date). Now,
+    when the crawl's record is written elsewhere (a distributed crawl's writer)."""
+    date = (response.meta.get("warc") or {}).get("date")
+    return f"{date[:19]}Z" if date else utc_now()
+
+
 def part_of(response: Response) -> dict[str, Any]:
     """A further page of a multi-page article as fetched (its bytes go to the archive too)."""
     return {"url": requested_url(response), "raw": response.body, "status": response.status,
-            "headers": response_headers(response), "fetched_at": utc_now(), "final_url": response.url,
+            "headers": response_headers(response), "fetched_at": fetched_at(response), "final_url": response.url,
             "warc": dict(response.meta.get("warc") or {})}
 
 
@@ -192,7 +201,7 @@ def article_item(response: Response, record: dict, profile: Profile, allowed_net
     """The Article item of a parsed article response (canonical URL resolved)."""
     fetched = Article(url=response.url, title="", published_at=None, body="",
                       fetched_url=requested_url(response), status=response.status,
-                      headers=response_headers(response), raw=response.body, fetched_at=utc_now(),
+                      headers=response_headers(response), raw=response.body, fetched_at=fetched_at(response),
                       final_url=response.url, warc=dict(response.meta.get("warc") or {}), site=profile.name)
     return article_from(record, fetched, allowed_netlocs)
 

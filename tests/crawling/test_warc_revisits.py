@@ -165,6 +165,8 @@ def test_rows_point_at_payload_records(crawled) -> None:
             assert record.rec_type == "response", (table, row["url"])
             assert record.rec_headers.get_header("WARC-Payload-Digest") == row["warc_digest"]
             assert payload and sha1(payload) == row["warc_digest"]
+            if table == "articles":  # the row says when the capture it points at was fetched
+                assert row["fetched_at"] == record.rec_headers.get_header("WARC-Date")[:19] + "Z"
             checked += 1
     assert checked > 100
 
