@@ -17,8 +17,10 @@ from datasette import hookimpl
 from datasette.facets import ColumnFacet
 from datasette.utils import path_with_added_args, path_with_removed_args
 
-from archive import facets
+from archive import facets, search
 
+#: The pages whose rows are the articles, whole or filtered (not a canned query or another table).
+ARTICLE_PAGES = ("articles", search.LIST_VIEW)
 #: Query-string arguments that change how a page looks, not which rows it counts.
 PRESENTATION = frozenset({"_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_next", "_labels",
                           "_nolabels", "_col", "_nocol", "_shape", "_json", "_json_infinity", "_trace",
@@ -31,7 +33,7 @@ class CountedFacet(ColumnFacet):
     type = "counted"
 
     async def facet_results(self):
-        chosen = self._chosen()
+        chosen = self._chosen() if self.table in ARTICLE_PAGES else None
         configs = self.get_configs()
         names = [config["config"].get("column") or config["config"]["simple"] for config in configs]
         if chosen is None or not set(names) <= set(facets.FACETS) or not await self._agrees(chosen):
