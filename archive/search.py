@@ -292,6 +292,7 @@ def chars(title: str | None, body: str | None) -> str:
 
 #: What an article's filter tokens stand for: its 栏目, 来源 and site, each a letter of the token.
 _LABEL_KINDS = (("c", '"column"'), ("s", "source"), ("t", "site"))
+_KIND_OF = {name: kind for kind, name in _LABEL_KINDS}
 
 
 def _label(kind: str, value: str) -> str:
@@ -705,10 +706,9 @@ class Filters:
     def as_terms(self, table: str) -> str:
         """The column, source and site filters as FTS5 terms of the articles' `table` (its
         `tags` column; the one-character index keeps them among its characters)."""
-        kinds = dict((name, kind) for kind, name in _LABEL_KINDS)
         scope = "" if table == CHARS_TABLE else "{tags}: "
         return " AND ".join(
-            scope + "(" + " OR ".join(f'"{_label(kinds[name], value)}"' for value in values) + ")"
+            scope + "(" + " OR ".join(f'"{_label(_KIND_OF[name], value)}"' for value in values) + ")"
             for name, values in self.on_articles())
 
 

@@ -39,6 +39,7 @@ class CountedFacet(ColumnFacet):
         if chosen is None or not set(names) <= set(facets.FACETS) or not await self._agrees(chosen):
             return await super().facet_results()
         size = self.get_facet_size()
+        pairs = self.get_querystring_pairs()
         database = self.ds.get_database(self.database)
         results = []
         for config, name in zip(configs, names):
@@ -49,7 +50,7 @@ class CountedFacet(ColumnFacet):
                 "type": self.type,
                 "hideable": config["source"] != "metadata",
                 "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": name})),
-                "results": [self._value(name, value, count) for value, count in rows[:size]],
+                "results": [self._value(name, value, count, pairs) for value, count in rows[:size]],
                 "truncated": len(rows) > size,
             })
         return results, []
@@ -77,11 +78,11 @@ class CountedFacet(ColumnFacet):
             return False
         return kept == self.row_count
 
-    def _value(self, name: str, value: str, count: int) -> dict:
+    def _value(self, name: str, value: str, count: int, pairs: list[tuple[str, str]]) -> dict:
         """One facet value as Datasette's column facet gives it: its link adds the filter, or
         removes it when the page is already filtered on it."""
         pair = (name, str(value))
-        selected = pair in self.get_querystring_pairs()
+        selected = pair in pairs
         toggle = (path_with_removed_args(self.request, {name: str(value)}) if selected
                   else path_with_added_args(self.request, {name: value}))
         return {"value": value, "label": value, "count": count, "selected": selected,
