@@ -257,8 +257,9 @@ def write_selection(warc_dir: Path, selection: Selection, out_dir: Path) -> list
 
 
 def page_list(db: sqlite_utils.Database | None) -> list[dict[str, str]]:
-    """The WACZ page list: each live archived article, by the URL it was fetched from, at the
-    time its payload was fetched (`ts`): a later `--full` run that was answered 304 left a
+    """The WACZ page list: each live archived article, by the URL its payload came from (after
+    redirects: a moved article's old address holds only the redirect, captured at another
+    moment), at the time its payload was fetched (`ts`): a later `--full` run that was answered 304 left a
     server-not-modified revisit, which replay tools show as the bare 304 it was. The wacz tool
     keeps a page only where a record of its URL has its ts (to the second): export_wacz moves
     a ts that has none (or, in a package of part of the archive, every ts) to the latest
@@ -266,7 +267,9 @@ def page_list(db: sqlite_utils.Database | None) -> list[dict[str, str]]:
     if db is None or "articles" not in db.table_names():
         return []
     columns = db["articles"].columns_dict
-    url = "coalesce(fetched_url, url)" if "fetched_url" in columns else "url"
+    url = "url"
+    for name in ("fetched_url", "final_url"):  # the latest first: coalesce(final_url, fetched_url, url)
+        url = f"coalesce({name}, {url})" if name in columns else url
     ts = "fetched_at" if "fetched_at" in columns else "NULL"
     where = "WHERE withdrawn_at IS NULL" if "withdrawn_at" in columns else ""
     sql = f"SELECT {url} AS url, title, {ts} FROM articles {where} ORDER BY id"

@@ -94,7 +94,7 @@ def test_the_package_of_a_run_holds_its_records_and_the_originals_they_name(two_
     assert named and from_run1 <= named | {r["id"] for r in found if r["type"] == "warcinfo"}
     assert named <= ids  # each revisit's original is in the package: every page replays
     with sqlite3.connect(root / "archive.db") as conn:
-        articles = dict(conn.execute("select coalesce(fetched_url, url), title from articles"))
+        articles = dict(conn.execute("select coalesce(final_url, fetched_url, url), title from articles"))
     assert pages[0]["format"] == "json-pages-1.0"
     assert {p["url"]: p["title"] for p in pages[1:]} == articles  # run 2 asked for every one
     assert articles[edited] == EDITED_TITLE
