@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.attachments import extract_pending
+from archive.attachments import ReadingAlong
 from archive.db import ArchiveError, check_writable, open_archive
 from archive.lock import CrawlError, CrawlLock, CrawlLocked, acquire_lock
 from archive.options import CrawlOptions
@@ -210,8 +210,9 @@ def crawl(options: CrawlOptions) -> RunSummary:
         process.crawl(crawler, start_url=urls, full=options.full, max_articles=options.max_articles,
                       sites=sites)
         _tune_collector()
+        reading = ReadingAlong(path, files_dir(path, process.settings.get("FILES_STORE"))).start()
         process.start()
-        read_attachments(path, process.settings.get("FILES_STORE"))
+        finish_reading(reading)
         return _summary(path, crawler)
     finally:
         lock.release()
@@ -228,24 +229,29 @@ def _tune_collector() -> None:
     gc.set_threshold(10_000, *gc.get_threshold()[1:])
 
 
+def files_dir(path: Path, files_store: str | None) -> Path:
+    """Where the crawl stores images and attachments (FILES_STORE, else files/ beside the archive)."""
+    return Path(files_store) if files_store else path.parent / "files"
+
+
 def read_attachments(path: Path, files_store: str | None) -> None:
-    """Read the text of the attachments the crawl stored (archive/attachments.py), now that
-    Scrapy's reactor has stopped and while the crawl's lock is still held. Each file is read in
-    a bounded child process; one that cannot be read is recorded with its reason, and an
-    archive that cannot be written now is left for the next run or `unionnews reparse`."""
-    try:
-        db = open_archive(path)
-    except ArchiveError as exc:
-        logging.getLogger(__name__).warning("attachments not read: %s", exc)
-        return
-    try:
-        summary = extract_pending(db, Path(files_store) if files_store else path.parent / "files")
-        if summary.read:
-            logging.getLogger(__name__).info("%s", summary.line())
-    except Exception as exc:  # the crawl's own work is written: reading files must not undo its exit
-        logging.getLogger(__name__).warning("attachments not read: %s: %s", type(exc).__name__, exc)
-    finally:
-        db.close()
+    """Read the text of the attachments stored and not read yet (a distributed crawl's writer,
+    at its end), as a crawl does with the last files it stores."""
+    finish_reading(ReadingAlong(path, files_dir(path, files_store)).start())
+
+
+def finish_reading(reading: ReadingAlong) -> None:
+    """Read the text of the attachments the crawl's last writes stored (archive/attachments.py:
+    the rest was read while it ran), now that Scrapy's reactor has stopped and while the crawl's
+    lock is still held. Each file is read in a bounded child process; one that cannot be read is
+    recorded with its reason, and an archive that cannot be written now is left for the next run
+    or `unionnews reparse`."""
+    summary = reading.finish()
+    log = logging.getLogger(__name__)
+    if reading.error:
+        log.warning("attachments not read: %s", reading.error)
+    if summary.read:
+        log.info("%s", summary.line())
 
 
 def check_sites(urls: list[str], sites: dict[str, str | None] | None) -> dict[str, str | None]:

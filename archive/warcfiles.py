@@ -28,17 +28,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import fcntl
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
-import signal
 import socket
 import uuid
 import zlib
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
@@ -52,7 +48,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.background import start_process
+from archive.background import OrderedChild, serve_in_order
 
 logger = logging.getLogger(__name__)
 MANIFEST_NAME = "manifest-sha256.txt"
@@ -60,7 +56,6 @@ OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 WARC_VERSION = "WARC/1.1"
-PIPE_BYTES = 1024 * 1024
 SOFTWARE = "unionnews (Scrapy + warcio)"
 INDEX_NAME = "payload-index.jsonl"
 # WARC 1.1, 6.7.2 and 6.7.3 (the spec's URIs say "revisit", singular).
@@ -555,8 +550,9 @@ class InlineWarc:
 
 
 class WarcProcess:
-    """Writes exchanges in a child process, in the order given; each write answers with the
-    record's pointer, awaited by the crawl (asyncio) before the response goes on.
+    """Writes exchanges in a child process (archive.background.OrderedChild), in the order given;
+    each write answers with the record's pointer, awaited by the crawl (asyncio) before the
+    response goes on.
 
     Building records, digesting and gzipping them cost the crawl's process about a seventh of
     its CPU (bench/crawl.py), on the one core a Scrapy crawl can use; here they run on another.
@@ -565,155 +561,39 @@ class WarcProcess:
     """
 
     def __init__(self, writer: RotatingWarcWriter) -> None:
-        context = multiprocessing.get_context("spawn")  # never fork a process running a reactor
-        jobs, self.jobs = context.Pipe(duplex=False)
-        self.replies, replies = context.Pipe(duplex=False)
-        self.process = context.Process(
-            target=serve, name="unionnews-warc", daemon=True,
-            args=(jobs, replies, writer.warc_dir, writer.prefix, writer.max_bytes, writer.info,
-                  os.getpid(), writer.dedup))
-        start_process(self.process)
-        jobs.close()
-        replies.close()
-        widen_pipe(self.jobs.fileno())
-        self.loop = asyncio.get_event_loop()
-        self.waiting: deque[asyncio.Future[dict[str, Any]]] = deque()
-        self.failed: str | None = None
-        #: Exchanges given during this turn of the event loop, sent together at its end: one
-        #: pipe write and one answer per turn instead of one per response (each write wakes the
-        #: child, each answer wakes the crawl).
-        self.pending: list[Exchange] = []
-        self.loop.add_reader(self.replies.fileno(), self._answered)
+        self.child = OrderedChild("WARC writer", serve, (writer.warc_dir, writer.prefix, writer.max_bytes,
+                                                         writer.info, writer.dedup), error=WarcWriteError)
+
+    @property
+    def failed(self) -> str | None:
+        """Why no exchange can be written any more (the child died), or None."""
+        return self.child.failed
 
     def write(self, exchange: Exchange) -> asyncio.Future[dict[str, Any]]:
         """The pointer of the exchange's response record, once the child has written it."""
-        answer = self.loop.create_future()
-        if self.failed is not None:
-            answer.set_exception(WarcWriteError(self.failed))
-            return answer
-        if not self.pending:
-            self.loop.call_soon(self._send_pending)
-        self.pending.append(exchange)
-        self.waiting.append(answer)
-        return answer
-
-    def _send_pending(self) -> None:
-        batch, self.pending = self.pending, []
-        if batch and self.failed is None:
-            try:
-                self.jobs.send(("writes", batch))
-            except OSError:
-                self._gone()
-
-    def _answered(self) -> None:
-        try:
-            while self.replies.poll():
-                for answer in self.replies.recv():
-                    self._settle(*answer)
-        except (EOFError, OSError):
-            self._gone()
-
-    def _gone(self) -> None:
-        """The child died: fail what waits for it, and every write from now on."""
-        if self.failed is None:
-            self.process.join(timeout=5)
-            self.failed = f"the WARC writer process died (exit {self.process.exitcode})"
-            self.loop.remove_reader(self.replies.fileno())
-        while self.waiting:
-            answer = self.waiting.popleft()
-            if not answer.done():
-                answer.set_exception(WarcWriteError(self.failed))
+        return self.child.submit(exchange)
 
     def close(self) -> list[ClosedWarc]:
         """Finish the current file (renamed, hashed, listed) and end the child."""
-        if self.failed is not None:
-            return []
-        self.loop.remove_reader(self.replies.fileno())
-        try:
-            self._send_pending()
-            self._answered_all()
-            self.jobs.send(("close", None))
-            ((ok, value),) = self.replies.recv()
-        except (EOFError, OSError):
-            self._gone()
-            raise WarcWriteError(self.failed) from None
-        finally:
-            self.process.join(timeout=30)
-            if self.process.is_alive():
-                self.process.kill()
-        if not ok:
-            raise WarcWriteError(value)
-        return [ClosedWarc(**closed) for closed in value]
-
-    def _answered_all(self) -> None:
-        """Answer exchanges still waiting (a crawl cut short closes with some in flight)."""
-        while self.waiting:
-            for answer in self.replies.recv():
-                self._settle(*answer)
-
-    def _settle(self, ok: bool, value: Any) -> None:
-        """Answer the oldest waiting write: the child answers in the order it was asked."""
-        answer = self.waiting.popleft()
-        if answer.done():  # its response was cancelled meanwhile
-            return
-        if ok:
-            answer.set_result(value)
-        else:
-            answer.set_exception(WarcWriteError(value))
-
-
-def widen_pipe(fd: int, size: int = PIPE_BYTES) -> None:
-    """Let a pipe hold `size` bytes (Linux; elsewhere it keeps its own size).
-
-    Sending to the WARC process blocks the crawl's whole event loop once the pipe is full: with
-    the default 64 KiB, eight pages in flight filled it whenever the child was briefly off the
-    CPU (measured: a quarter of the crawl's time). Each response waits for its pointer, so what
-    is in flight is bounded by the downloads in flight: about 32 pages here.
-    """
-    setter = getattr(fcntl, "F_SETPIPE_SZ", None)
-    if setter is None:
-        return
-    try:
-        fcntl.fcntl(fd, setter, size)
-    except OSError:  # above /proc/sys/fs/pipe-max-size for an unprivileged user: keep the default
-        pass
+        return [ClosedWarc(**closed) for closed in self.child.close() or []]
 
 
 class WarcWriteError(OSError):
     """An exchange could not be written to WARC (disk full, the WARC process gone)."""
 
 
-def serve(jobs: Any, replies: Any, warc_dir: Path, prefix: str, max_bytes: int,
-          info: dict[str, str], parent: int, dedup: bool = True) -> None:
-    """The WARC process: write each exchange from `jobs` in order (they come in batches) and
-    answer with a list of their pointers (or errors) on `replies`, one answer per batch; on
-    "close", finish the file and answer with the closed files."""
-    # Ctrl-C reaches the whole process group: the crawl shuts down gracefully, then closes this
-    # one. SIGTERM still ends it (multiprocessing sends it to daemons left at exit); a file it
-    # leaves `.open` is closed by the next crawl.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def serve(jobs: Any, replies: Any, parent: int, warc_dir: Path, prefix: str, max_bytes: int,
+          info: dict[str, str], dedup: bool = True) -> None:
+    """The WARC process: write each exchange in order and answer with its pointer (or the
+    error); on "close", finish the file and answer with the closed files. A file it leaves
+    `.open` (the crawl killed) is closed by the next crawl."""
     writer = RotatingWarcWriter(warc_dir, prefix=prefix, max_bytes=max_bytes, info=info,
                                 dedup=dedup)
-    while True:
-        try:
-            kind, batch = jobs.recv()
-        except EOFError:
-            return  # the crawl is gone: leave the open file to the next crawl's recovery
-        if os.getppid() != parent:
-            return
-        if kind == "close":
-            try:
-                writer.close()
-                replies.send([(True, [asdict(closed) for closed in writer.closed_files])])
-            except Exception as exc:
-                replies.send([(False, f"{type(exc).__name__}: {exc}")])
-            return
-        answers = []
-        for exchange in batch:
-            try:
-                answers.append((True, writer.write_exchange(exchange).as_meta()))
-            except Exception as exc:  # disk full, read-only: the crawl records it, we go on
-                answers.append((False, f"{type(exc).__name__}: {exc}"))
-        replies.send(answers)
+
+    def finish() -> list[dict[str, Any]]:
+        writer.close()
+        return [asdict(closed) for closed in writer.closed_files]
+
+    serve_in_order(jobs, replies, parent, lambda exchange: writer.write_exchange(exchange).as_meta(), finish)
 
 

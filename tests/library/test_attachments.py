@@ -168,23 +168,28 @@ def _archive(tmp_path: Path, files: dict[str, bytes], articles: dict[str, list[s
     pages = [(url, names, True) for url, names in articles.items()]
     pages += [(url, names, False) for url, names in (listed or {}).items()]
     for number, (url, names, is_article) in enumerate(pages, start=1):
-        article_id = None
-        if is_article:
-            db["articles"].insert({"url": url, "title": f"通知{number}", "body": "详见附件。", "column": "通知公告",
-                                   "published_at": f"2024-03-0{number}",
-                                   "first_seen_at": f"2024-03-0{number}T00:00:00Z"})
-            article_id = db.execute("select id from articles where url = ?", [url]).fetchone()[0]
-        for name in names:
-            data = files[name]
-            sha = hashlib.sha256(data).hexdigest()
-            (store / sha[:2]).mkdir(parents=True, exist_ok=True)
-            (store / sha[:2] / f"{sha}.bin").write_bytes(data)
-            db["files"].insert({"article_id": article_id, "article_url": url, "url": f"http://x.cn/{name}",
-                                "kind": "attachment" if is_article else "listed", "sha256": sha,
-                                "path": f"{sha[:2]}/{sha}.bin", "size": len(data),
-                                "first_seen_at": f"2024-03-0{number}T00:00:00Z"})
+        _add_page(db, store, number, url, {name: files[name] for name in names}, is_article)
     search.sync(db)
     return db
+
+
+def _add_page(db: sqlite_utils.Database, store: Path, number: int, url: str, files: dict[str, bytes],
+              is_article: bool = True) -> None:
+    """An article (or a list page) and its stored files."""
+    article_id = None
+    if is_article:
+        db["articles"].insert({"url": url, "title": f"通知{number}", "body": "详见附件。", "column": "通知公告",
+                               "published_at": f"2024-03-0{number}",
+                               "first_seen_at": f"2024-03-0{number}T00:00:00Z"})
+        article_id = db.execute("select id from articles where url = ?", [url]).fetchone()[0]
+    for name, data in files.items():
+        sha = hashlib.sha256(data).hexdigest()
+        (store / sha[:2]).mkdir(parents=True, exist_ok=True)
+        (store / sha[:2] / f"{sha}.bin").write_bytes(data)
+        db["files"].insert({"article_id": article_id, "article_url": url, "url": f"http://x.cn/{name}",
+                            "kind": "attachment" if is_article else "listed", "sha256": sha,
+                            "path": f"{sha[:2]}/{sha}.bin", "size": len(data),
+                            "first_seen_at": f"2024-03-0{number}T00:00:00Z"})
 
 
 def test_the_same_file_under_two_articles_is_read_once_and_finds_both(tmp_path: Path) -> None:
@@ -258,3 +263,38 @@ def test_a_file_listed_on_a_list_page_is_found_too(tmp_path: Path) -> None:
     [item] = page.cssselect("ul.unionnews-listed-files li")
     assert item.cssselect("a")[0].get("href") == "http://x.cn/b.docx"
     assert [m.text for m in item.cssselect("mark")] == ["挂牌"] and not page.cssselect("p.zero-results")
+
+
+def test_a_crawl_reads_attachments_while_it_runs_and_the_rest_at_its_end(tmp_path: Path) -> None:
+    db = _archive(tmp_path, {"a.pdf": made.pdf(NOTICE)}, {"http://x.cn/1.html": ["a.pdf"]})
+    reading = attachments.ReadingAlong(tmp_path / "archive.db", tmp_path / "files", interval=0.05).start()
+    try:
+        assert _wait_for(lambda: search.count(db, "蜀锦社区") == 1), "not read while the crawl ran"
+    finally:
+        summary = reading.finish()
+    assert (summary.read, dict(summary.statuses), reading.error) == (1, {"ok": 1}, None)
+    # A file stored by the crawl's last write, after the last look: read by finish(), at the end.
+    reading = attachments.ReadingAlong(tmp_path / "archive.db", tmp_path / "files", interval=3600).start()
+    _add_page(db, tmp_path / "files", 2, "http://x.cn/2.html", {"b.docx": made.docx(["羽毛球比赛实施方案"])})
+    search.sync(db)
+    assert search.count(db, "羽毛球比赛") == 0
+    assert reading.finish().read == 1
+    assert [hit.url for hit in search.search(db, "羽毛球比赛")] == ["http://x.cn/2.html"]
+
+
+def test_reading_along_an_archive_it_cannot_open_says_why_and_raises_nothing(tmp_path: Path) -> None:
+    (tmp_path / "archive.db").write_bytes(b"not a database at all" * 100)
+    reading = attachments.ReadingAlong(tmp_path / "archive.db", tmp_path / "files", interval=0.01).start()
+    assert reading.finish().read == 0
+    assert reading.error and "database" in reading.error
+
+
+def _wait_for(condition, seconds: float = 20.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
