@@ -24,6 +24,7 @@ from typing import Any
 
 from archive.db import open_archive
 from archive.records import ArchiveWriter, WriteCounts
+from crawler.rules import describe
 
 # Batches handed to the writer process and not yet written before the crawl waits for it.
 MAX_BACKLOG = 8
@@ -233,6 +234,8 @@ class OrderedChild:
             self.process.join(timeout=5)
             self.failed = f"the {self.label} process died (exit {self.process.exitcode})"
             self.loop.remove_reader(self.replies.fileno())
+            self.jobs.close()
+            self.replies.close()
         while self.waiting:
             answer = self.waiting.popleft()
             if not answer.done():
@@ -297,7 +300,7 @@ def _answer(function: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
     try:
         return True, function(*args)
     except Exception as exc:  # disk full, a page the parser cannot read: the crawl records it
-        return False, f"{type(exc).__name__}: {exc}"
+        return False, describe(exc)
 
 
 def widen_pipe(fd: int, size: int = PIPE_BYTES) -> None:

@@ -94,6 +94,9 @@ UNIONNEWS_FILES_MAXSIZE = 32 * 1024 * 1024
 # Write batches in a child process (archive/background.py) while the crawl goes on fetching;
 # False writes them in the crawl's own process.
 UNIONNEWS_WRITER_PROCESS = True
+# Parse article pages in a child process (crawler/spiders/parsing.py), off the crawl's one busy
+# core; False parses them in the crawl's own process.
+UNIONNEWS_PARSE_PROCESS = True
 # Set by `unionnews crawl`, which takes the crawl lock itself before starting Scrapy.
 UNIONNEWS_LOCK_HELD = False
 # WARC files: name prefix, the operator named in each warcinfo record, and the crawl run it

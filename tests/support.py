@@ -175,3 +175,20 @@ def served(url: str) -> bytes:
     """What the replica serves at a URL (on 127.0.0.1 only)."""
     with urllib.request.urlopen(url) as answer:
         return answer.read()
+
+
+def echo_or_die(jobs, replies, parent: int) -> None:
+    """An OrderedChild's target for tests: answers a job with itself, fails on "raise", and the
+    whole process exits (status 3) on "die"."""
+    import os
+
+    from archive.background import serve_in_order
+
+    def handle(job):
+        if job == "die":
+            os._exit(3)
+        if job == "raise":
+            raise ValueError("asked   to\nfail")
+        return job
+
+    serve_in_order(jobs, replies, parent, handle)

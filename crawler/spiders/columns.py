@@ -11,13 +11,14 @@ links and pagination come from crawler.spiders.listing, fields from crawler.pars
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from typing import Any
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.utils.reactor import is_asyncio_reactor_installed
 from twisted.python.failure import Failure
 
 from archive.records import FailureRecord, NotModified, utc_now
@@ -27,7 +28,7 @@ from crawler import pagination
 from crawler.parse import REQUIRED_ARTICLE_KEYS
 from crawler.rules import join_page
 from crawler.profiles import Profile
-from crawler.spiders import listing
+from crawler.spiders import listing, parsing
 from crawler.spiders.lock import lock_for_scrapy
 from crawler.spiders.state import ArchiveState, load_state
 
@@ -55,12 +56,14 @@ class ColumnsSpider(scrapy.Spider):
         self.linked: set[str] = set()
         self.column_links: dict[str, set[str]] = {}
         self.rechecked = False
+        self.parser: parsing.InlineParser | parsing.ParserProcess | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ColumnsSpider:
         lock_for_scrapy(crawler)  # before any component touches the archive or its WARC folder
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.recheck_unlisted, signal=signals.spider_idle)
+        crawler.signals.connect(spider.close_parser, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -204,17 +207,17 @@ class ColumnsSpider(scrapy.Spider):
 
     # -- article pages -----------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         if response.status == 304:
             yield NotModified(listing.requested_url(response))
             return
         profile = self.profile_for(response.url)
         try:
-            record = listing.parse_response(response, profile)
+            record = await self.parse_page(response, profile)
             article = listing.article_item(response, record, profile, self.allowed_netlocs)
         except Exception as exc:  # the parser's NotAnArticle, or any bug on a strange page
             self.report.parse_failures += 1
-            yield FailureRecord(listing.requested_url(response), "parse", listing.describe(exc),
+            yield FailureRecord(listing.requested_url(response), "parse", parsing.reason(exc),
                                 response.status, response.body, utc_now())
             return
         self.report.parsed += 1
@@ -228,16 +231,26 @@ class ColumnsSpider(scrapy.Spider):
         return scrapy.Request(pages[0], self.parse_article_part, errback=self.article_part_failed,
                               priority=2, cb_kwargs={"article": article, "rest": pages[1:]})
 
-    def parse_article_part(self, response: Response, article: Article, rest: list[str]) -> Iterator[Any]:
+    async def parse_article_part(self, response: Response, article: Article,
+                                 rest: list[str]) -> AsyncIterator[Any]:
         """A further page of a multi-page article: its body joins the article's, in order."""
         article.parts.append(listing.part_of(response))
         try:
-            record = listing.parse_response(response, self.profile_for(response.url))
-            join_page(article, record)
+            join_page(article, await self.parse_page(response, self.profile_for(response.url)))
         except Exception as exc:  # a broken later page: keep what the others gave, say why
-            yield FailureRecord(response.url, "parse", listing.describe(exc), response.status,
+            yield FailureRecord(response.url, "parse", parsing.reason(exc), response.status,
                                 response.body, utc_now())
         yield self._next_part(article, rest) if rest else article
+
+    def parse_page(self, response: Response, profile: Profile) -> Awaitable[dict]:
+        """The parser's record of a page, from the parser process (started at the first page)."""
+        if self.parser is None:
+            self.parser = parsing.parser_for(self.settings, is_asyncio_reactor_installed())
+        return self.parser.parse(response, profile)
+
+    def close_parser(self) -> None:
+        if self.parser is not None:
+            self.parser.close()
 
     def article_part_failed(self, failure: Failure) -> Iterator[Any]:
         if (record := listing.failure_record(failure, failure.request.url)) is not None:

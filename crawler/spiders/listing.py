@@ -20,9 +20,8 @@ from crawler.items import Article
 from crawler import pagination
 from crawler.lists import ListLink, datastore_links, looks_like_file, page_base, parse_list_tree, read_list
 from crawler.pagination import NextPage
-from crawler.parse import parse_article
 from crawler.profiles import Profile, css_xpath
-from crawler.rules import article_from, clean_url, describe, header_charset
+from crawler.rules import article_from, clean_url, describe
 from crawler.sites import netloc
 
 _NOT_PAGES = ("javascript:", "mailto:", "tel:", "#")
@@ -172,13 +171,6 @@ def response_headers(response: Response) -> dict[str, str]:
         key.decode("latin-1"): b", ".join(values).decode("latin-1")
         for key, values in response.headers.items()
     }
-
-
-def parse_response(response: Response, profile: Profile) -> dict:
-    """The parser's record of an article response (raises NotAnArticle); its `pages` are the
-    further pages of an article split over several."""
-    charset = header_charset(response.headers.get(b"Content-Type", b"").decode("latin-1"))
-    return parse_article(response.body, response.url, encoding=charset, profile=profile)
 
 
 def fetched_at(response: Response) -> str:

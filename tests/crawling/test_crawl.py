@@ -30,12 +30,14 @@ def small_site(tmp_path: Path):
         yield site, server
 
 
-def test_full_crawl_stores_every_article_once_with_the_replicas_truth(tmp_path: Path) -> None:
+@pytest.mark.parametrize("parse_process", [True, False], ids=["parser-process", "parse-in-place"])
+def test_full_crawl_stores_every_article_once_with_the_replicas_truth(tmp_path: Path, parse_process: bool) -> None:
     site = build_site(tmp_path / "site")
     db = tmp_path / "archive.db"
     with ReplicaServer(site.root) as server:
         truth = site.truth(server.origin)
-        summary = run_crawl(site.start_urls(server.origin), db, delay=0)
+        summary = run_crawl(site.start_urls(server.origin), db, delay=0,
+                            settings={"UNIONNEWS_PARSE_PROCESS": parse_process})
         requests = server.requests
 
     stored = articles(db)

@@ -1,0 +1,85 @@
+"""Where the spider's article pages are parsed: in a parser process beside the crawl, or in place.
+
+Parsing is a fifth of the crawl process's CPU (bench/crawl.py: 0.5 of 2.5 ms per article), and
+a Scrapy crawl runs on one core. `ParserProcess` parses in a child process
+(archive.background.OrderedChild: the pages of one event-loop turn in one message, the records
+back in one answer) while the crawl goes on fetching, on the machine's other core. The parser is
+a pure function (bytes, URL and profile in, record out), so the child gives exactly the record
+the crawl's process would. A page that kills the child (a crash in lxml, memory) fails with the
+pages sent with it, each recorded as a parse failure with its raw bytes (`unionnews reparse`
+reads them again), and the next pages get a fresh child. `InlineParser` parses in the crawl's
+process (UNIONNEWS_PARSE_PROCESS = False, or a reactor other than asyncio's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from archive.background import OrderedChild, serve_in_order
+from crawler.parse import parse_article
+from crawler.profiles import Profile
+from crawler.rules import describe, header_charset
+
+
+class ParseFailed(Exception):
+    """The parser's reason a page gave no record (or that the parser process died), in words."""
+
+
+def reason(exc: BaseException) -> str:
+    """One line for the failures table: the parser's own words for a page it refused."""
+    return str(exc) if isinstance(exc, ParseFailed) else describe(exc)
+
+
+def page_charset(headers: Any) -> str | None:
+    """The charset the response's Content-Type names (the parser reads the page's own after)."""
+    return header_charset(headers.get(b"Content-Type", b"").decode("latin-1"))
+
+
+class InlineParser:
+    """Parses in the crawl's process."""
+
+    async def parse(self, response: Any, profile: Profile) -> dict:
+        return parse_article(response.body, response.url, encoding=page_charset(response.headers),
+                             profile=profile)
+
+    def close(self) -> None:
+        pass
+
+
+class ParserProcess:
+    """Parses in a child process; started at the first page, again after one died."""
+
+    def __init__(self) -> None:
+        self.child: OrderedChild | None = None
+
+    def parse(self, response: Any, profile: Profile) -> asyncio.Future[dict]:
+        """The page's record (or ParseFailed with the parser's reason), once the child has it."""
+        if self.child is None or self.child.failed is not None:
+            self.child = OrderedChild("parser", serve, error=ParseFailed)
+        return self.child.submit((response.body, response.url, page_charset(response.headers), profile))
+
+    def close(self) -> None:
+        if self.child is not None:
+            try:
+                self.child.close()
+            except ParseFailed:  # it died after its last page: nothing waits for it
+                pass
+
+
+def parser_for(settings: Any, asyncio_reactor: bool) -> InlineParser | ParserProcess:
+    """The parser a crawl uses: a child process unless UNIONNEWS_PARSE_PROCESS is off (or the
+    reactor is not asyncio's, whose event loop the child's answers arrive on)."""
+    if asyncio_reactor and settings.getbool("UNIONNEWS_PARSE_PROCESS"):
+        return ParserProcess()
+    return InlineParser()
+
+
+def serve(jobs: Any, replies: Any, parent: int) -> None:
+    """The parser process: a record (or the reason there is none) for each page, in order."""
+    serve_in_order(jobs, replies, parent, _parse)
+
+
+def _parse(job: tuple[bytes, str, str | None, Profile]) -> dict:
+    body, url, charset, profile = job
+    return parse_article(body, url, encoding=charset, profile=profile)

@@ -1,0 +1,57 @@
+"""archive.background.OrderedChild: jobs run in a real child process, answered in order as
+asyncio futures; errors come back in words; a child that dies fails what it was given."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import support
+from archive.background import OrderedChild
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def test_jobs_of_one_turn_are_answered_in_order_and_an_error_in_one_line() -> None:
+    async def main():
+        child = OrderedChild("echo", support.echo_or_die)
+        answers = [child.submit(job) for job in ["a", "raise", {"b": [1, 2]}]]
+        results = await asyncio.gather(*answers, return_exceptions=True)
+        assert results[0] == "a" and results[2] == {"b": [1, 2]}
+        assert type(results[1]) is RuntimeError and str(results[1]) == "ValueError: asked to fail"
+        assert await child.submit("c") == "c"  # a later turn, a later batch
+        assert child.close() is None
+        assert child.process.exitcode == 0
+
+    run(main())
+
+
+def test_a_child_that_dies_fails_the_jobs_sent_with_it_and_every_later_one() -> None:
+    class Gone(OSError):
+        pass
+
+    async def main():
+        child = OrderedChild("echo", support.echo_or_die, error=Gone)
+        assert await child.submit("before") == "before"
+        sent_together = [child.submit("die"), child.submit("after")]
+        for answer in sent_together:
+            with pytest.raises(Gone, match=r"^the echo process died \(exit 3\)$"):
+                await answer
+        with pytest.raises(Gone, match="died"):
+            await child.submit("later")
+        assert child.close() is None  # nothing to end: it is gone
+
+    run(main())
+
+
+def test_close_answers_what_still_waits_before_the_child_ends() -> None:
+    async def main():
+        child = OrderedChild("echo", support.echo_or_die)
+        waiting = [child.submit(n) for n in range(50)]  # not sent yet: this turn has not ended
+        child.close()
+        assert [answer.result() for answer in waiting] == list(range(50))
+
+    run(main())
