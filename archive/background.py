@@ -20,6 +20,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Sequence
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from archive.db import open_archive
@@ -30,8 +31,10 @@ from crawler.rules import describe
 MAX_BACKLOG = 8
 # How often the writer process checks that the crawl that started it is still alive (s).
 PARENT_CHECK_SECONDS = 0.5
-# What the pipe to an OrderedChild holds before a send blocks (Linux): see widen_pipe.
+# What the pipe to an OrderedChild holds before a send blocks (Linux): see widen_pipe; and what
+# a pipe is assumed to hold where its size cannot be read.
 PIPE_BYTES = 1024 * 1024
+DEFAULT_PIPE_BYTES = 64 * 1024
 
 
 class StoreFailed(Exception):
@@ -192,12 +195,17 @@ class OrderedChild:
         start_process(self.process)
         jobs.close()
         replies.close()
-        widen_pipe(self.jobs.fileno())
+        #: What may be sent and not yet answered: half the pipe (a pipe's pages are not all
+        #: filled), so a send never blocks while the child may be blocked answering.
+        self.room = widen_pipe(self.jobs.fileno()) // 2
         self.loop = asyncio.get_event_loop()
         self.waiting: deque[asyncio.Future[Any]] = deque()
         self.failed: str | None = None
         #: Jobs given during this turn of the event loop, sent together at its end.
         self.pending: list[Any] = []
+        #: Batches made and not sent yet (no room), and the sizes of those sent, not answered.
+        self.unsent: deque[bytes] = deque()
+        self.sent: deque[int] = deque()
         self.loop.add_reader(self.replies.fileno(), self._answered)
 
     def submit(self, job: Any) -> asyncio.Future[Any]:
@@ -215,18 +223,36 @@ class OrderedChild:
     def _send_pending(self) -> None:
         batch, self.pending = self.pending, []
         if batch and self.failed is None:
+            self.unsent.append(ForkingPickler.dumps(("jobs", batch)))
+            self._send_some()
+
+    def _send_some(self) -> None:
+        """Send the batches the pipe has room for. The crawl never blocks on a full pipe while
+        the child blocks on a full answer pipe, the crawl not reading it (a deadlock, met with
+        the parser's long answers): a batch goes when what is in flight leaves room for it, or
+        when nothing is (the child then waits for it and reads it all)."""
+        while self.unsent and (not self.sent or sum(self.sent) + len(self.unsent[0]) <= self.room):
+            data = self.unsent.popleft()
             try:
-                self.jobs.send(("jobs", batch))
+                self.jobs.send_bytes(data)
             except OSError:
                 self._gone()
+                return
+            self.sent.append(len(data))
 
     def _answered(self) -> None:
         try:
             while self.replies.poll():
-                for answer in self.replies.recv():
-                    self._settle(*answer)
+                self._take(self.replies.recv())
+            self._send_some()
         except (EOFError, OSError):
             self._gone()
+
+    def _take(self, answers: list[tuple[bool, Any]]) -> None:
+        """The answers to the oldest batch in flight."""
+        self.sent.popleft()
+        for answer in answers:
+            self._settle(*answer)
 
     def _gone(self) -> None:
         """The child died: fail what waits for it, and every job from now on."""
@@ -236,6 +262,8 @@ class OrderedChild:
             self.loop.remove_reader(self.replies.fileno())
             self.jobs.close()
             self.replies.close()
+            self.unsent.clear()
+            self.sent.clear()
         while self.waiting:
             answer = self.waiting.popleft()
             if not answer.done():
@@ -249,8 +277,8 @@ class OrderedChild:
         try:
             self._send_pending()
             while self.waiting:  # a crawl cut short closes with some in flight
-                for answer in self.replies.recv():
-                    self._settle(*answer)
+                self._send_some()
+                self._take(self.replies.recv())
             self.jobs.send(("close", None))
             ((ok, value),) = self.replies.recv()
         except (EOFError, OSError):
@@ -303,18 +331,18 @@ def _answer(function: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
         return False, describe(exc)
 
 
-def widen_pipe(fd: int, size: int = PIPE_BYTES) -> None:
-    """Let a pipe hold `size` bytes (Linux; elsewhere it keeps its own size).
+def widen_pipe(fd: int, size: int = PIPE_BYTES) -> int:
+    """Let a pipe hold `size` bytes (Linux; elsewhere it keeps its own size); returns its size.
 
-    Sending to a child blocks the crawl's whole event loop once the pipe is full: with the
-    default 64 KiB, eight pages in flight to the WARC process filled it whenever the child was
-    briefly off the CPU (measured: a quarter of the crawl's time). What is in flight is bounded
-    by the downloads in flight: about 32 pages here.
+    With the default 64 KiB, eight pages in flight to the WARC process filled it whenever the
+    child was briefly off the CPU, and the crawl's event loop waited (measured: a quarter of the
+    crawl's time).
     """
-    setter = getattr(fcntl, "F_SETPIPE_SZ", None)
-    if setter is None:
-        return
+    setter, getter = getattr(fcntl, "F_SETPIPE_SZ", None), getattr(fcntl, "F_GETPIPE_SZ", None)
+    if setter is None or getter is None:
+        return DEFAULT_PIPE_BYTES
     try:
         fcntl.fcntl(fd, setter, size)
     except OSError:  # above /proc/sys/fs/pipe-max-size for an unprivileged user: keep the default
         pass
+    return fcntl.fcntl(fd, getter)

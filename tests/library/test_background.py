@@ -55,3 +55,24 @@ def test_close_answers_what_still_waits_before_the_child_ends() -> None:
         assert [answer.result() for answer in waiting] == list(range(50))
 
     run(main())
+
+
+@pytest.mark.timeout(60, method="thread")  # a deadlocked send does not see signals
+def test_long_jobs_with_long_answers_never_deadlock() -> None:
+    """The crawl sends while the child answers: had the crawl blocked on a full pipe while the
+    child blocked on a full answer pipe, neither would ever go on (the parser's records are
+    long answers)."""
+    jobs = [bytes([n]) * 300_000 for n in range(24)]
+
+    async def main():
+        child = OrderedChild("echo", support.echo_or_die)
+        answers = []
+        for job in jobs:  # one job a turn: a batch each, sent while the child answers the last
+            answers.append(child.submit(job))
+            await asyncio.sleep(0)
+        assert await asyncio.gather(*answers) == jobs
+        waiting = [child.submit(job) for job in jobs]  # and some still waiting at close
+        child.close()
+        assert [answer.result() for answer in waiting] == jobs
+
+    run(main())
