@@ -181,11 +181,13 @@ class OrderedChild:
     crawl, so one exchange per turn (seven jobs on average in a crawl) instead of one per job is
     what keeps a helper cheaper for the crawl than the work it takes off it. `target(jobs,
     replies, parent, *args)` runs in the child, usually through `serve_in_order`. When the child
-    dies, what waits for it and every later job fail with `error(reason)`.
+    dies, what waits for it and every later job fail with `error(reason)`. With `timeout`, a
+    batch the child has not answered that many seconds after it could start on it is taken for
+    a hang: the child is killed, and its jobs fail saying so.
     """
 
     def __init__(self, label: str, target: Callable[..., None], args: tuple = (),
-                 error: type[Exception] = RuntimeError) -> None:
+                 error: type[Exception] = RuntimeError, timeout: float | None = None) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a process running a reactor
         jobs, self.jobs = context.Pipe(duplex=False)
         self.replies, replies = context.Pipe(duplex=False)
@@ -206,6 +208,11 @@ class OrderedChild:
         #: Batches made and not sent yet (no room), and the sizes of those sent, not answered.
         self.unsent: deque[bytes] = deque()
         self.sent: deque[int] = deque()
+        self.timeout = timeout
+        #: When the child could start on the oldest batch in flight (it was sent, and the one
+        #: before it answered), and why the child was killed, if it was.
+        self.started = 0.0
+        self.killed: str | None = None
         self.loop.add_reader(self.replies.fileno(), self._answered)
 
     def submit(self, job: Any) -> asyncio.Future[Any]:
@@ -239,6 +246,19 @@ class OrderedChild:
                 self._gone()
                 return
             self.sent.append(len(data))
+            if len(self.sent) == 1:
+                self._start_clock()
+
+    def _start_clock(self) -> None:
+        self.started = self.loop.time()
+        if self.timeout:
+            self.loop.call_later(self.timeout, self._check, self.started)
+
+    def _check(self, started: float) -> None:
+        """Kill a child still on the batch it could start at `started`, `timeout` s ago."""
+        if self.sent and self.started == started and self.failed is None:
+            self.killed = f"the {self.label} process took over {self.timeout:g} s (killed)"
+            self.process.kill()  # its end reaches _answered as the pipe's EOF
 
     def _answered(self) -> None:
         try:
@@ -251,6 +271,8 @@ class OrderedChild:
     def _take(self, answers: list[tuple[bool, Any]]) -> None:
         """The answers to the oldest batch in flight."""
         self.sent.popleft()
+        if self.sent:
+            self._start_clock()
         for answer in answers:
             self._settle(*answer)
 
@@ -258,7 +280,7 @@ class OrderedChild:
         """The child died: fail what waits for it, and every job from now on."""
         if self.failed is None:
             self.process.join(timeout=5)
-            self.failed = f"the {self.label} process died (exit {self.process.exitcode})"
+            self.failed = self.killed or f"the {self.label} process died (exit {self.process.exitcode})"
             self.loop.remove_reader(self.replies.fileno())
             self.jobs.close()
             self.replies.close()

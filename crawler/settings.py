@@ -97,6 +97,9 @@ UNIONNEWS_WRITER_PROCESS = True
 # Parse article pages in a child process (crawler/spiders/parsing.py), off the crawl's one busy
 # core; False parses them in the crawl's own process.
 UNIONNEWS_PARSE_PROCESS = True
+# A parser process that spends longer than this on the pages it was sent (seconds; 0: no limit)
+# is killed, those pages are recorded as parse failures with their bytes, and the next get a new one.
+UNIONNEWS_PARSE_TIMEOUT = 60
 # Set by `unionnews crawl`, which takes the crawl lock itself before starting Scrapy.
 UNIONNEWS_LOCK_HELD = False
 # WARC files: name prefix, the operator named in each warcinfo record, and the crawl run it

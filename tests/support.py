@@ -178,9 +178,10 @@ def served(url: str) -> bytes:
 
 
 def echo_or_die(jobs, replies, parent: int) -> None:
-    """An OrderedChild's target for tests: answers a job with itself, fails on "raise", and the
-    whole process exits (status 3) on "die"."""
+    """An OrderedChild's target for tests: answers a job with itself, fails on "raise", hangs on
+    "hang", and the whole process exits (status 3) on "die"."""
     import os
+    import time
 
     from archive.background import serve_in_order
 
@@ -189,6 +190,8 @@ def echo_or_die(jobs, replies, parent: int) -> None:
             os._exit(3)
         if job == "raise":
             raise ValueError("asked   to\nfail")
+        if job == "hang":
+            time.sleep(3600)
         return job
 
     serve_in_order(jobs, replies, parent, handle)

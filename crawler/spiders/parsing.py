@@ -7,8 +7,10 @@ back in one answer) while the crawl goes on fetching, on the machine's other cor
 a pure function (bytes, URL and profile in, record out), so the child gives exactly the record
 the crawl's process would. A page that kills the child (a crash in lxml, memory) fails with the
 pages sent with it, each recorded as a parse failure with its raw bytes (`unionnews reparse`
-reads them again), and the next pages get a fresh child. `InlineParser` parses in the crawl's
-process (UNIONNEWS_PARSE_PROCESS = False, or a reactor other than asyncio's).
+reads them again), and the next pages get a fresh child; so does a page the parser spends over
+UNIONNEWS_PARSE_TIMEOUT seconds on (a page built to make it hang: in the crawl's own process, it
+would stop the crawl). `InlineParser` parses in the crawl's process (UNIONNEWS_PARSE_PROCESS =
+False, or a reactor other than asyncio's).
 """
 
 from __future__ import annotations
@@ -50,13 +52,14 @@ class InlineParser:
 class ParserProcess:
     """Parses in a child process; started at the first page, again after one died."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float | None = None) -> None:
         self.child: OrderedChild | None = None
+        self.timeout = timeout
 
     def parse(self, response: Any, profile: Profile) -> asyncio.Future[dict]:
         """The page's record (or ParseFailed with the parser's reason), once the child has it."""
         if self.child is None or self.child.failed is not None:
-            self.child = OrderedChild("parser", serve, error=ParseFailed)
+            self.child = OrderedChild("parser", serve, error=ParseFailed, timeout=self.timeout)
         return self.child.submit((response.body, response.url, page_charset(response.headers), profile))
 
     def close(self) -> None:
@@ -71,7 +74,7 @@ def parser_for(settings: Any, asyncio_reactor: bool) -> InlineParser | ParserPro
     """The parser a crawl uses: a child process unless UNIONNEWS_PARSE_PROCESS is off (or the
     reactor is not asyncio's, whose event loop the child's answers arrive on)."""
     if asyncio_reactor and settings.getbool("UNIONNEWS_PARSE_PROCESS"):
-        return ParserProcess()
+        return ParserProcess(settings.getfloat("UNIONNEWS_PARSE_TIMEOUT") or None)
     return InlineParser()
 
 

@@ -76,3 +76,18 @@ def test_long_jobs_with_long_answers_never_deadlock() -> None:
         assert [answer.result() for answer in waiting] == jobs
 
     run(main())
+
+
+def test_a_child_on_one_batch_past_its_timeout_is_killed_and_its_jobs_say_so() -> None:
+    async def main():
+        child = OrderedChild("echo", support.echo_or_die, timeout=0.5)
+        assert await child.submit("quick") == "quick"
+        await asyncio.sleep(0.8)  # waiting for work is no hang
+        assert await child.submit("again") == "again"
+        sent_together = [child.submit("hang"), child.submit("after")]
+        for answer in sent_together:
+            with pytest.raises(RuntimeError, match=r"^the echo process took over 0.5 s \(killed\)$"):
+                await answer
+        assert child.process.exitcode == -9
+
+    run(main())
