@@ -31,7 +31,7 @@ from typing import Any
 import sqlite_utils
 
 from archive import search
-from archive.background import start_process
+from archive.processes import start_process
 from archive.db import ATTACHMENT_TEXT_COLUMNS as COLUMNS, ATTACHMENT_TEXTS as TABLE, open_archive
 from archive.records import utc_now, write_transaction
 from crawler import documents

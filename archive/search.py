@@ -285,9 +285,10 @@ def grams(text: str | None) -> str:
 
 def chars(title: str | None, body: str | None) -> str:
     """The one-character index's tokens: each distinct character of the title (marked as a title
-    character) and of the body. Only presence is kept, which is all a one-character word needs."""
+    character) and of the body. Only presence is kept, which is all a one-character word needs
+    (the index keeps no positions: detail=none, so their order makes no difference to it)."""
     marked = {_TITLE_MARK + c for c in fold("".join(set(title or "")))}
-    return " ".join(sorted(marked | set(fold("".join(set(body or ""))))))
+    return " ".join(marked | set(fold("".join(set(body or "")))))
 
 
 #: What an article's filter tokens stand for: its 栏目, 来源 and site, each a letter of the token.

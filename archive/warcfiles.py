@@ -48,7 +48,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.background import OrderedChild, serve_in_order
+from archive.processes import OrderedChild, serve_in_order
 
 logger = logging.getLogger(__name__)
 MANIFEST_NAME = "manifest-sha256.txt"
@@ -550,7 +550,7 @@ class InlineWarc:
 
 
 class WarcProcess:
-    """Writes exchanges in a child process (archive.background.OrderedChild), in the order given;
+    """Writes exchanges in a child process (archive.processes.OrderedChild), in the order given;
     each write answers with the record's pointer, awaited by the crawl (asyncio) before the
     response goes on.
 

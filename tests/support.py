@@ -183,7 +183,7 @@ def echo_or_die(jobs, replies, parent: int) -> None:
     import os
     import time
 
-    from archive.background import serve_in_order
+    from archive.processes import serve_in_order
 
     def handle(job):
         if job == "die":

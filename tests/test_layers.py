@@ -29,7 +29,7 @@ LAYERS = {
         "crawler.rules", "crawler.documents",
         "crawler"),
     2: ("archive.db", "archive.records", "archive.search", "archive.fixity", "archive.export", "archive.history",
-        "archive.reparse", "archive.background", "archive.attachments", "archive.facets", "archive.lock", "archive.warcfiles", "archive"),
+        "archive.reparse", "archive.background", "archive.processes", "archive.attachments", "archive.facets", "archive.lock", "archive.warcfiles", "archive"),
     3: ("crawler.spiders", "crawler.middlewares", "crawler.settings", "crawler.frontier", "crawler.politeness",
         "crawler.robots", "pipelines"),
     4: ("archive.cli", "archive.crawl", "archive.ingest", "archive.serve", "archive.distributed", "archive.options"),

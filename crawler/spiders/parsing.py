@@ -2,7 +2,7 @@
 
 Parsing is a fifth of the crawl process's CPU (bench/crawl.py: 0.5 of 2.5 ms per article), and
 a Scrapy crawl runs on one core. `ParserProcess` parses in a child process
-(archive.background.OrderedChild: the pages of one event-loop turn in one message, the records
+(archive.processes.OrderedChild: the pages of one event-loop turn in one message, the records
 back in one answer) while the crawl goes on fetching, on the machine's other core. The parser is
 a pure function (bytes, URL and profile in, record out), so the child gives exactly the record
 the crawl's process would. A page that kills the child (a crash in lxml, memory) fails with the
@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from archive.background import OrderedChild, serve_in_order
+from archive.processes import OrderedChild, serve_in_order
 from crawler.parse import parse_article
 from crawler.profiles import Profile
 from crawler.rules import describe, header_charset

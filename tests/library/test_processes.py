@@ -1,4 +1,4 @@
-"""archive.background.OrderedChild: jobs run in a real child process, answered in order as
+"""archive.processes.OrderedChild: jobs run in a real child process, answered in order as
 asyncio futures; errors come back in words; a child that dies fails what it was given."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 import support
-from archive.background import OrderedChild
+from archive.processes import OrderedChild
 
 
 def run(coroutine):
