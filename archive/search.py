@@ -519,13 +519,70 @@ def sync(db: sqlite_utils.Database) -> int:
         first.setdefault(entry[1], entry)
     register_functions(db.conn)
     with db.atomic():
+        fresh = _unkeyed(db, [article_id for article_id, entry in first.items() if not entry[2]])
+        run: list[int] = []  # consecutive new articles, indexed together in queue order
         for article_id, (_, _, indexed, _, title, body, *labels) in first.items():
+            if article_id in fresh:
+                run.append(article_id)
+                continue
+            _index_new(db, run)
+            run = []
             if not _reindex(db, article_id, indexed, title, body, tags(*labels)):
                 db.execute(f"DELETE FROM {PENDING_TABLE}")
                 rebuild(db)
                 return len(first)
+        _index_new(db, run)
         db.execute(f"DELETE FROM {PENDING_TABLE} WHERE seq <= ?", [entries[-1][0]])
     return len(first)
+
+
+def _unkeyed(db: sqlite_utils.Database, article_ids: list[int]) -> set[int]:
+    """The articles among these that the index has no version of: each is only added."""
+    keyed: set[int] = set()
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start:start + 500]
+        sql = f"SELECT article_id FROM {KEYS_TABLE} WHERE article_id IN ({', '.join('?' * len(chunk))})"
+        keyed.update(row[0] for row in db.execute(sql, chunk))
+    return set(article_ids) - keyed
+
+
+def _index_new(db: sqlite_utils.Database, article_ids: list[int]) -> None:
+    """Index articles the index has no version of, in this order: what `_reindex` does for each,
+    in one statement per table for them all (a crawl's batch is mostly new articles; one by one,
+    the statements cost a sixth of the writer's time)."""
+    rows: dict[int, tuple] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start:start + 500]
+        rows.update((row[0], row) for row in db.execute(
+            f'SELECT id, published_at, title, body, "column", source, site FROM articles '
+            f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+    last: dict[int, int] = {}  # the key given last on each day
+    keys, texts, titles, presence = [], [], [], []
+    for article_id in article_ids:
+        row = rows.get(article_id)
+        if row is None:  # deleted since it was queued
+            continue
+        day = day_number(row[1])
+        if day is None:
+            key = article_id
+        elif day in last:
+            key = last[day] + 1
+            if key > (day << _SEQ_BITS) | _SEQ_MASK:
+                raise ValueError(f"more than {_SEQ_MASK + 1} articles on day {date.fromordinal(day)}")
+        else:
+            key = _new_key(db, article_id, day)
+        if day is not None:
+            last[day] = key
+        labels, title_grams = tags(*row[4:]), grams(row[2])
+        keys.append((article_id, key))
+        texts.append((key, title_grams, grams(row[3]), labels))
+        titles.append((key, title_grams, labels))
+        presence.append((key, _with_labels(chars(row[2], row[3]), labels)))
+    conn = db.conn
+    conn.executemany(f"INSERT INTO {KEYS_TABLE}(article_id, key) VALUES (?, ?)", keys)
+    conn.executemany(f"INSERT INTO {INDEX_TABLE}(rowid, title, body, tags) VALUES (?, ?, ?, ?)", texts)
+    conn.executemany(f"INSERT INTO {TITLES_TABLE}(rowid, title, tags) VALUES (?, ?, ?)", titles)
+    conn.executemany(f"INSERT INTO {CHARS_TABLE}(rowid, chars) VALUES (?, ?)", presence)
 
 
 def _reindex(db: sqlite_utils.Database, article_id: int, indexed: int, title: str | None,

@@ -273,6 +273,20 @@ def test_index_follows_every_kind_of_write(tmp_path: Path) -> None:
 # unionnews search
 
 
+def test_the_index_a_crawl_keeps_is_the_index_a_rebuild_makes(replica_archive: Path, tmp_path: Path) -> None:
+    """The crawl's writer indexes each batch's new articles together (search.sync); a rebuild
+    (search._fill) indexes every article from scratch: the same keys, the same ranked hits."""
+    kept = open_archive(replica_archive)
+    with sqlite3.connect(tmp_path / "rebuilt.db") as copy:
+        kept.conn.backup(copy)
+    rebuilt = open_archive(tmp_path / "rebuilt.db")
+    search.rebuild(rebuilt)
+    keys = "SELECT article_id, key FROM articles_fts_keys ORDER BY article_id"
+    assert kept.execute(keys).fetchall() == rebuilt.execute(keys).fetchall()
+    for query in ["工", "工会", "职工之家", "安康杯 竞赛", "2023", "app", '"为丰富职工"']:
+        assert found_ids(kept, query) == found_ids(rebuilt, query), query
+
+
 def run(*args: str, color: bool = False):
     return CliRunner().invoke(cli, ["search", *args], color=color)
 
