@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from archive.db import open_archive
-from archive.processes import start_process
+from archive.processes import start_process, tune_collector
 from archive.records import ArchiveWriter, WriteCounts
 
 # Batches handed to the writer process and not yet written before the crawl waits for it.
@@ -125,6 +125,7 @@ def serve(path: str, run_id: int, site: str | None, jobs: Any, results: Any, par
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     writer = ArchiveWriter(open_archive(path), run_id, site)
+    tune_collector()
     try:
         while True:
             try:

