@@ -211,8 +211,10 @@ def crawl(options: CrawlOptions) -> RunSummary:
                       sites=sites)
         tune_collector()
         reading = ReadingAlong(path, files_dir(path, process.settings.get("FILES_STORE"))).start()
-        process.start()
-        finish_reading(reading)
+        try:
+            process.start()
+        finally:  # its thread ends before the lock is released, whatever the crawl did
+            finish_reading(reading)
         return _summary(path, crawler)
     finally:
         lock.release()
