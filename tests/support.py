@@ -5,16 +5,20 @@ images and attachments through the files step and the archive's writer."""
 from __future__ import annotations
 
 import gzip
+import os
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+
+from archive.processes import serve_in_order
 
 
 ARTICLE = "<html><head><meta charset=utf-8><title>t</title></head><body>{}</body></html>"
@@ -180,10 +184,6 @@ def served(url: str) -> bytes:
 def echo_or_die(jobs, replies, parent: int) -> None:
     """An OrderedChild's target for tests: answers a job with itself, fails on "raise", hangs on
     "hang", and the whole process exits (status 3) on "die"."""
-    import os
-    import time
-
-    from archive.processes import serve_in_order
 
     def handle(job):
         if job == "die":
