@@ -6,7 +6,7 @@ a Scrapy crawl runs on one core. `ParserProcess` parses in a child process
 back in one answer) while the crawl goes on fetching, on the machine's other core. The parser is
 a pure function (bytes, URL and profile in, record out), so the child gives exactly the record
 the crawl's process would. A page that kills the child (a crash in lxml, memory) fails with the
-pages the child held and those waiting for it (up to a turn's worth of downloads), each
+pages the child held and those waiting for it (the pages in flight), each
 recorded as a parse failure with its raw bytes (`unionnews reparse` reads them again), and the
 next pages get a fresh child; so does a page the parser spends over
 UNIONNEWS_PARSE_TIMEOUT seconds on (a page built to make it hang: in the crawl's own process, it
