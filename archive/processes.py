@@ -88,9 +88,10 @@ class OrderedChild:
         self.failed: str | None = None
         #: Jobs given during this turn of the event loop, sent together at its end.
         self.pending: list[Any] = []
-        #: Batches made and not sent yet (no room), and the sizes of those sent, not answered.
-        self.unsent: deque[bytes] = deque()
-        self.sent: deque[int] = deque()
+        #: Batches made and not sent yet (no room), and those sent and not answered: each as its
+        #: size in bytes and its number of jobs.
+        self.unsent: deque[tuple[bytes, int]] = deque()
+        self.sent: deque[tuple[int, int]] = deque()
         self.timeout = timeout
         #: When the child could start on the oldest batch in flight (it was sent, and the one
         #: before it answered), and why the child was killed, if it was.
@@ -113,7 +114,7 @@ class OrderedChild:
     def _send_pending(self) -> None:
         batch, self.pending = self.pending, []
         if batch and self.failed is None:
-            self.unsent.append(ForkingPickler.dumps(("jobs", batch)))
+            self.unsent.append((ForkingPickler.dumps(("jobs", batch)), len(batch)))
             self._send_some()
 
     def _send_some(self) -> None:
@@ -121,14 +122,16 @@ class OrderedChild:
         the child blocks on a full answer pipe, the crawl not reading it (a deadlock, met with
         the parser's long answers): a batch goes when what is in flight leaves room for it, or
         when nothing is (the child then waits for it and reads it all)."""
-        while self.unsent and (not self.sent or sum(self.sent) + len(self.unsent[0]) <= self.room):
-            data = self.unsent.popleft()
+        while self.unsent and (not self.sent or sum(size for size, _ in self.sent)
+                               + len(self.unsent[0][0]) <= self.room):
+            data, count = self.unsent.popleft()
             try:
                 self.jobs.send_bytes(data)
             except OSError:
+                self.unsent.appendleft((data, count))  # not sent: its jobs may go to another child
                 self._gone()
                 return
-            self.sent.append(len(data))
+            self.sent.append((len(data), count))
             if len(self.sent) == 1:
                 self._start_clock()
 
@@ -160,7 +163,9 @@ class OrderedChild:
             self._settle(*answer)
 
     def _gone(self) -> None:
-        """The child died: fail what waits for it, and every job from now on."""
+        """The child died: fail what waits for it, and every job from now on. The error of a job
+        the child never received says so (`sent` False): it can safely go to another child."""
+        held = sum(count for _, count in self.sent)
         if self.failed is None:
             self.process.join(timeout=5)
             self.failed = self.killed or f"the {self.label} process died (exit {self.process.exitcode})"
@@ -171,8 +176,11 @@ class OrderedChild:
             self.sent.clear()
         while self.waiting:
             answer = self.waiting.popleft()
+            error = self.error(self.failed)
+            error.sent = held > 0
+            held -= 1
             if not answer.done():
-                answer.set_exception(self.error(self.failed))
+                answer.set_exception(error)
 
     def close(self) -> Any:
         """Answer what is still waiting, then end the child; returns what its `finish` gave."""

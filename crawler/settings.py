@@ -98,8 +98,8 @@ UNIONNEWS_WRITER_PROCESS = True
 # core; False parses them in the crawl's own process.
 UNIONNEWS_PARSE_PROCESS = True
 # A parser process that spends longer than this on the pages it was sent (seconds; 0: no limit)
-# is killed; those pages and the ones waiting for it are recorded as parse failures with their
-# bytes (for `unionnews reparse`), and the next pages get a new parser.
+# is killed; those pages are recorded as parse failures with their bytes (for `unionnews
+# reparse`), and the pages waiting for it and the next go to a new parser.
 UNIONNEWS_PARSE_TIMEOUT = 60
 # Set by `unionnews crawl`, which takes the crawl lock itself before starting Scrapy.
 UNIONNEWS_LOCK_HELD = False

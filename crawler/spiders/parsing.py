@@ -6,9 +6,8 @@ a Scrapy crawl runs on one core. `ParserProcess` parses in a child process
 back in one answer) while the crawl goes on fetching, on the machine's other core. The parser is
 a pure function (bytes, URL and profile in, record out), so the child gives exactly the record
 the crawl's process would. A page that kills the child (a crash in lxml, memory) fails with the
-pages the child held and those waiting for it (the pages in flight), each
-recorded as a parse failure with its raw bytes (`unionnews reparse` reads them again), and the
-next pages get a fresh child; so does a page the parser spends over
+pages the child held, each recorded as a parse failure with its raw bytes (`unionnews reparse`
+reads them again); the pages that waited for it, and the next, go to a fresh child; so does a page the parser spends over
 UNIONNEWS_PARSE_TIMEOUT seconds on (a page built to make it hang: in the crawl's own process, it
 would stop the crawl). `InlineParser` parses in the crawl's process (UNIONNEWS_PARSE_PROCESS =
 False, or a reactor other than asyncio's).
@@ -16,7 +15,6 @@ False, or a reactor other than asyncio's).
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from archive.processes import OrderedChild, serve_in_order
@@ -57,11 +55,20 @@ class ParserProcess:
         self.child: OrderedChild | None = None
         self.timeout = timeout
 
-    def parse(self, response: Any, profile: Profile) -> asyncio.Future[dict]:
-        """The page's record (or ParseFailed with the parser's reason), once the child has it."""
-        if self.child is None or self.child.failed is not None:
-            self.child = OrderedChild("parser", serve, error=ParseFailed, timeout=self.timeout)
-        return self.child.submit((response.body, response.url, page_charset(response.headers), profile))
+    async def parse(self, response: Any, profile: Profile) -> dict:
+        """The page's record (or ParseFailed with the parser's reason), once a child has it. A
+        page a dead child never received goes to the next child (a few times at most)."""
+        job = (response.body, response.url, page_charset(response.headers), profile)
+        for _ in range(3):
+            if self.child is None or self.child.failed is not None:
+                self.child = OrderedChild("parser", serve, error=ParseFailed, timeout=self.timeout)
+            try:
+                return await self.child.submit(job)
+            except ParseFailed as exc:
+                if getattr(exc, "sent", True):
+                    raise
+                unsent = exc
+        raise unsent
 
     def close(self) -> None:
         if self.child is not None:

@@ -85,3 +85,27 @@ def test_the_next_page_gets_a_fresh_parser_when_the_process_died() -> None:
             parser.close()
 
     asyncio.run(main())
+
+
+def test_pages_queued_behind_a_dying_parser_go_to_the_next_one() -> None:
+    profile = load_profile()
+    page = stored("seed_ghxw_utf8")
+
+    async def main():
+        parser = ParserProcess()
+        try:
+            expected = await parser.parse(page, profile)
+            parser.child.room = 1  # one batch in flight at a time
+            os.kill(parser.child.process.pid, signal.SIGSTOP)  # it holds the next page, stuck
+            held = asyncio.ensure_future(parser.parse(page, profile))
+            await asyncio.sleep(0.05)
+            queued = asyncio.ensure_future(parser.parse(page, profile))
+            await asyncio.sleep(0.05)
+            os.kill(parser.child.process.pid, signal.SIGKILL)
+            with pytest.raises(ParseFailed, match=r"^the parser process died \(exit -9\)$"):
+                await held
+            assert await queued == expected  # never reached the dead parser: parsed by a new one
+        finally:
+            parser.close()
+
+    asyncio.run(main())

@@ -91,3 +91,18 @@ def test_a_child_on_one_batch_past_its_timeout_is_killed_and_its_jobs_say_so() -
         assert child.process.exitcode == -9
 
     run(main())
+
+
+def test_jobs_a_dead_child_never_received_say_so() -> None:
+    async def main():
+        child = OrderedChild("echo", support.echo_or_die)
+        child.room = 1  # one batch in flight at a time: the next waits for its answer
+        doomed = child.submit("die")
+        await asyncio.sleep(0)  # the batch goes; the next job is a batch of its own
+        waiting = child.submit("never sent")
+        for answer, sent in ((doomed, True), (waiting, False)):
+            with pytest.raises(RuntimeError, match="died") as failed:
+                await answer
+            assert failed.value.sent is sent
+
+    run(main())
