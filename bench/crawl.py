@@ -265,11 +265,12 @@ def load_code(project: Any) -> None:
     components its settings name), as (b) has imported Scrapy and defined its spider and
     pipeline before its clock starts: neither clock counts loading code, both count building
     and starting the crawler."""
-    from scrapy.crawler import CrawlerProcess  # noqa: F401
+    from importlib import import_module
+
     from scrapy.utils.misc import load_object
 
-    from crawler.spiders.columns import ColumnsSpider  # noqa: F401
-
+    import_module("scrapy.crawler")
+    import_module("crawler.spiders.columns")
     for name in ("ITEM_PIPELINES", "DOWNLOADER_MIDDLEWARES", "EXTENSIONS"):
         for path in project.getdict(name):
             if isinstance(path, str):

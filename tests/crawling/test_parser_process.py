@@ -64,48 +64,46 @@ def test_a_refused_page_fails_with_the_parsers_own_words() -> None:
     assert reason(in_child.value).startswith("NotAnArticle: ")
 
 
-def test_the_next_page_gets_a_fresh_parser_when_the_process_died() -> None:
-    profile = load_profile()
-    page = stored("seed_ghxw_utf8")
-
+def with_parser(work):
+    """Run `work(parser, page, profile)` on a ParserProcess in an event loop, then close it."""
     async def main():
         parser = ParserProcess()
         try:
-            first = await parser.parse(page, profile)
-            dead = parser.child
-            os.kill(dead.process.pid, signal.SIGKILL)
-            for _ in range(500):  # its end reaches the event loop as the pipe's EOF
-                if dead.failed:
-                    break
-                await asyncio.sleep(0.01)
-            assert dead.failed == "the parser process died (exit -9)"
-            assert await parser.parse(page, profile) == first
-            assert parser.child is not dead
+            return await work(parser, stored("seed_ghxw_utf8"), load_profile())
         finally:
             parser.close()
 
-    asyncio.run(main())
+    return asyncio.run(main())
+
+
+def test_the_next_page_gets_a_fresh_parser_when_the_process_died() -> None:
+    async def work(parser, page, profile):
+        first = await parser.parse(page, profile)
+        dead = parser.child
+        os.kill(dead.process.pid, signal.SIGKILL)
+        for _ in range(500):  # its end reaches the event loop as the pipe's EOF
+            if dead.failed:
+                break
+            await asyncio.sleep(0.01)
+        assert dead.failed == "the parser process died (exit -9)"
+        assert await parser.parse(page, profile) == first
+        assert parser.child is not dead
+
+    with_parser(work)
 
 
 def test_pages_queued_behind_a_dying_parser_go_to_the_next_one() -> None:
-    profile = load_profile()
-    page = stored("seed_ghxw_utf8")
+    async def work(parser, page, profile):
+        expected = await parser.parse(page, profile)
+        parser.child.room = 1  # one batch in flight at a time
+        os.kill(parser.child.process.pid, signal.SIGSTOP)  # it holds the next page, stuck
+        held = asyncio.ensure_future(parser.parse(page, profile))
+        await asyncio.sleep(0.05)
+        queued = asyncio.ensure_future(parser.parse(page, profile))
+        await asyncio.sleep(0.05)
+        os.kill(parser.child.process.pid, signal.SIGKILL)
+        with pytest.raises(ParseFailed, match=r"^the parser process died \(exit -9\)$"):
+            await held
+        assert await queued == expected  # never reached the dead parser: parsed by a new one
 
-    async def main():
-        parser = ParserProcess()
-        try:
-            expected = await parser.parse(page, profile)
-            parser.child.room = 1  # one batch in flight at a time
-            os.kill(parser.child.process.pid, signal.SIGSTOP)  # it holds the next page, stuck
-            held = asyncio.ensure_future(parser.parse(page, profile))
-            await asyncio.sleep(0.05)
-            queued = asyncio.ensure_future(parser.parse(page, profile))
-            await asyncio.sleep(0.05)
-            os.kill(parser.child.process.pid, signal.SIGKILL)
-            with pytest.raises(ParseFailed, match=r"^the parser process died \(exit -9\)$"):
-                await held
-            assert await queued == expected  # never reached the dead parser: parsed by a new one
-        finally:
-            parser.close()
-
-    asyncio.run(main())
+    with_parser(work)
