@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import threading
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,7 +219,7 @@ def extract_pending(db: sqlite_utils.Database, files_dir: str | Path, *, limits:
     todo = list(db.query(_ALL if everything else _PENDING))
     if not todo:
         return summary
-    with Reader(limits) if reader is None else _Borrowed(reader) as reader:
+    with Reader(limits) if reader is None else nullcontext(reader) as reader:
         for row in todo:
             result = reader.read(files_dir / (row["path"] or ""), documents.file_name(row["url"] or ""),
                                  row["content_type"] or "")
@@ -232,19 +233,6 @@ def extract_pending(db: sqlite_utils.Database, files_dir: str | Path, *, limits:
                 _store(db, values)
                 search.sync_attachments(db)
     return summary
-
-
-class _Borrowed:
-    """A Reader lent to extract_pending, left open for its owner."""
-
-    def __init__(self, reader: Reader) -> None:
-        self.reader = reader
-
-    def __enter__(self) -> Reader:
-        return self.reader
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
 
 class ReadingAlong:
@@ -272,9 +260,13 @@ class ReadingAlong:
         return self
 
     def finish(self) -> ExtractSummary:
-        """Read what is left (call once the crawl's writes are done) and end the thread."""
+        """Read what is left (call once the crawl's writes are done) and end the thread; never
+        started, read it all here."""
         self._done.set()
-        self._thread.join()
+        if self._thread.ident is None:
+            self._run()
+        else:
+            self._thread.join()
         return self.summary
 
     def _run(self) -> None:

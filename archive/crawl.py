@@ -228,7 +228,7 @@ def files_dir(path: Path, files_store: str | None) -> Path:
 def read_attachments(path: Path, files_store: str | None) -> None:
     """Read the text of the attachments stored and not read yet (a distributed crawl's writer,
     at its end), as a crawl does with the last files it stores."""
-    finish_reading(ReadingAlong(path, files_dir(path, files_store)).start())
+    finish_reading(ReadingAlong(path, files_dir(path, files_store)))
 
 
 def finish_reading(reading: ReadingAlong) -> None:

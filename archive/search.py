@@ -86,7 +86,7 @@ from array import array
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
@@ -536,26 +536,26 @@ def sync(db: sqlite_utils.Database) -> int:
     return len(first)
 
 
+def _rows_in(db: sqlite_utils.Database, sql: str, values: list[Any]) -> Iterator[tuple]:
+    """The rows of `sql`, whose `{}` is an IN list, for the values 500 at a time (SQLite bounds
+    the parameters of one statement)."""
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        yield from db.execute(sql.format(", ".join("?" * len(chunk))), chunk)
+
+
 def _unkeyed(db: sqlite_utils.Database, article_ids: list[int]) -> set[int]:
     """The articles among these that the index has no version of: each is only added."""
-    keyed: set[int] = set()
-    for start in range(0, len(article_ids), 500):
-        chunk = article_ids[start:start + 500]
-        sql = f"SELECT article_id FROM {KEYS_TABLE} WHERE article_id IN ({', '.join('?' * len(chunk))})"
-        keyed.update(row[0] for row in db.execute(sql, chunk))
-    return set(article_ids) - keyed
+    sql = f"SELECT article_id FROM {KEYS_TABLE} WHERE article_id IN ({{}})"
+    return set(article_ids) - {row[0] for row in _rows_in(db, sql, article_ids)}
 
 
 def _index_new(db: sqlite_utils.Database, article_ids: list[int]) -> None:
     """Index articles the index has no version of, in this order: what `_reindex` does for each,
     in one statement per table for them all (a crawl's batch is mostly new articles; one by one,
     the statements cost a sixth of the writer's time)."""
-    rows: dict[int, tuple] = {}
-    for start in range(0, len(article_ids), 500):
-        chunk = article_ids[start:start + 500]
-        rows.update((row[0], row) for row in db.execute(
-            f'SELECT id, published_at, title, body, "column", source, site FROM articles '
-            f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+    sql = 'SELECT id, published_at, title, body, "column", source, site FROM articles WHERE id IN ({})'
+    rows = {row[0]: row for row in _rows_in(db, sql, article_ids)}
     last: dict[int, int] = {}  # the key given last on each day
     keys, texts, titles, presence = [], [], [], []
     for article_id in article_ids:
@@ -1035,16 +1035,11 @@ def new_matches(
 
 
 def _hits(db: sqlite_utils.Database, keys: list[int], found: list[str]) -> list[Hit]:
-    rows = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        sql = (
-            'SELECT k.key, a.id, a.url, a.title, a.published_at, a."column", a.source, a.site, a.body, '
-            "a.first_seen_at "
-            f"FROM {KEYS_TABLE} k JOIN articles a ON a.id = k.article_id "
-            f"WHERE k.key IN ({', '.join('?' * len(chunk))})"
-        )
-        rows.update({row[0]: row[1:] for row in db.execute(sql, chunk)})
+    sql = (
+        'SELECT k.key, a.id, a.url, a.title, a.published_at, a."column", a.source, a.site, a.body, '
+        f"a.first_seen_at FROM {KEYS_TABLE} k JOIN articles a ON a.id = k.article_id WHERE k.key IN ({{}})"
+    )
+    rows = {row[0]: row[1:] for row in _rows_in(db, sql, keys)}
     return _with_attachments(db, [_hit(rows[key], found) for key in keys if key in rows], found)
 
 

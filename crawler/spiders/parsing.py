@@ -7,9 +7,9 @@ back in one answer) while the crawl goes on fetching, on the machine's other cor
 a pure function (bytes, URL and profile in, record out), so the child gives exactly the record
 the crawl's process would. A page that kills the child (a crash in lxml, memory) fails with the
 pages the child held, each recorded as a parse failure with its raw bytes (`unionnews reparse`
-reads them again); the pages that waited for it, and the next, go to a fresh child; so does a page the parser spends over
-UNIONNEWS_PARSE_TIMEOUT seconds on (a page built to make it hang: in the crawl's own process, it
-would stop the crawl). `InlineParser` parses in the crawl's process (UNIONNEWS_PARSE_PROCESS =
+reads them again); the pages that waited for it, and the next, go to a fresh child. So does a
+page the parser spends over UNIONNEWS_PARSE_TIMEOUT seconds on (a page built to make it hang:
+in the crawl's own process, it would stop the crawl). `InlineParser` parses in the crawl's process (UNIONNEWS_PARSE_PROCESS =
 False, or a reactor other than asyncio's).
 """
 
@@ -32,17 +32,18 @@ def reason(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, ParseFailed) else describe(exc)
 
 
-def page_charset(headers: Any) -> str | None:
-    """The charset the response's Content-Type names (the parser reads the page's own after)."""
-    return header_charset(headers.get(b"Content-Type", b"").decode("latin-1"))
+def job_of(response: Any, profile: Profile) -> tuple[bytes, str, str | None, Profile]:
+    """What the parser needs of a response: its bytes, URL, the charset its Content-Type names
+    (the parser reads the page's own after) and the site's profile."""
+    charset = header_charset(response.headers.get(b"Content-Type", b"").decode("latin-1"))
+    return response.body, response.url, charset, profile
 
 
 class InlineParser:
     """Parses in the crawl's process."""
 
     async def parse(self, response: Any, profile: Profile) -> dict:
-        return parse_article(response.body, response.url, encoding=page_charset(response.headers),
-                             profile=profile)
+        return _parse(job_of(response, profile))
 
     def close(self) -> None:
         pass
@@ -58,7 +59,7 @@ class ParserProcess:
     async def parse(self, response: Any, profile: Profile) -> dict:
         """The page's record (or ParseFailed with the parser's reason), once a child has it. A
         page a dead child never received goes to the next child (a few times at most)."""
-        job = (response.body, response.url, page_charset(response.headers), profile)
+        job = job_of(response, profile)
         for _ in range(3):
             if self.child is None or self.child.failed is not None:
                 self.child = OrderedChild("parser", serve, error=ParseFailed, timeout=self.timeout)
